@@ -1,0 +1,253 @@
+"""The spec model: one frozen description of the connector and every action.
+
+Input: built by `spoki_actions._loader` from `specs/*.yaml` (validated), or by
+`from_dict` from the compiled catalogue that the generator writes.
+Output: plain frozen dataclasses read by both the generator and the runtime.
+Every value is JSON-compatible so that `to_dict`/`from_dict` round-trip exactly;
+JSON Schemas held here (param schemas, output schemas) are already bundled: their
+`$ref`s point into the schema's own `$defs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+Location = Literal["path", "query", "body", "filter"]
+Safety = Literal["read", "idempotent", "unsafe"]
+ParamType = Literal["string", "integer", "number", "boolean", "object", "array"]
+FilterOp = Literal["contains", "equals"]
+
+@dataclass(frozen=True, slots=True)
+class EnumSpec:
+    """A closed set of values. Integer enums always carry one label per value."""
+
+    name: str | None  # shared enum name (e.g. "FieldType"), None for an inline enum
+    values: tuple[Any, ...]
+    labels: tuple[str, ...] | None  # aligned with `values`; required for integer enums
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One input of an action, as the caller names it."""
+
+    name: str
+    type: ParamType
+    location: Location
+    wire_name: str
+    required: bool
+    nullable: bool
+    description: str
+    has_default: bool = False  # a default can legitimately be null, hence the flag
+    default: Any = None
+    enum: EnumSpec | None = None
+    format: str | None = None  # email | date | date-time | e164 | uri | uuid
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    items: dict[str, Any] | None = None  # JSON Schema of array items
+    values: dict[str, Any] | None = None  # JSON Schema of object values (additionalProperties)
+    has_example: bool = False
+    example: Any = None
+    schema: dict[str, Any] = field(default_factory=dict)  # full JSON Schema of this param (bundled)
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Follow `next` links and gather every page's items into one array."""
+
+    next: str  # JMESPath selecting the next page URL (null/absent = last page)
+    items: str  # JMESPath selecting the page's records
+    max_pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFilter:
+    """Keep records whose `field` matches the value of input `param` (client side)."""
+
+    param: str
+    field: str
+    op: FilterOp  # contains: case-insensitive substring; equals: exact
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """How a raw API answer becomes the envelope's `data`.
+
+    Order: status check → JSON body → pagination (items of every page, in order)
+    → record filters → `select` (JMESPath over the body or the gathered records).
+    """
+
+    success: tuple[int, ...]
+    select: str | None
+    paginate: Pagination | None
+    filters: tuple[RecordFilter, ...]
+    output: dict[str, Any]  # JSON Schema (2020-12) of `data`, bundled
+
+    @property
+    def data_is_array(self) -> bool:
+        return self.output.get("type") == "array"
+
+    @property
+    def empty_data(self) -> Any:
+        return [] if self.data_is_array else {}
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most `requests` in any `window` seconds, shared by every action naming `bucket`."""
+
+    bucket: str
+    requests: int
+    window: float
+
+
+@dataclass(frozen=True, slots=True)
+class Deprecation:
+    message: str
+    replacement: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    safety: Safety
+    rate_limit: RateLimit | None
+    cache_ttl: float | None  # seconds; None = not cached
+    deprecated: Deprecation | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    name: str  # catalogue slug, e.g. SPOKI_LIST_TICKETS
+    title: str
+    description: str
+    group: str
+    method: str  # GET | POST | PATCH | DELETE
+    path: str  # relative to the base URL, with {placeholders}
+    params: tuple[Param, ...]
+    query_constants: dict[str, Any]  # fixed query params sent on every request
+    response: Response
+    behaviour: Behaviour
+    variant_of: str | None
+    source: str  # spec file, relative to the specs folder (posix)
+    input_schema: dict[str, Any]  # JSON Schema of the params object (bundled, additionalProperties false)
+
+    @property
+    def function_name(self) -> str:
+        """Python name: drop the `SPOKI_` prefix, lower-case the rest."""
+        base = self.name[len("SPOKI_"):] if self.name.startswith("SPOKI_") else self.name
+        return base.lower()
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_attempts: int
+    max_elapsed: float  # seconds, total budget for all attempts and waits
+    backoff_initial: float
+    backoff_max: float
+    backoff_multiplier: float
+    jitter: float  # fraction of the delay added at random (0..1)
+    retry_after_cap: float
+    retry_statuses: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Connector:
+    name: str
+    base_url: str
+    auth_header: str
+    auth_env: str
+    base_url_env: str
+    timeout: float
+    max_response_bytes: int
+    retry: RetryPolicy
+    error_detail_keys: tuple[str, ...]  # body keys that carry the API's message, in order
+    default_success: dict[str, tuple[int, ...]]  # success statuses by HTTP method
+    rate_limits: dict[str, RateLimit]
+    enums: dict[str, EnumSpec]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    connector: Connector
+    actions: dict[str, ActionSpec]  # by name, sorted
+
+
+# --- JSON round trip (the compiled catalogue) -------------------------------------------------
+
+def _enc(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _enc(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return [_enc(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _enc(v) for k, v in value.items()}
+    return value
+
+
+def to_dict(catalogue: Catalogue) -> dict[str, Any]:
+    """The catalogue as JSON-compatible data (tuples become lists)."""
+    return dict(_enc(catalogue))
+
+
+def _enum(d: dict[str, Any] | None) -> EnumSpec | None:
+    if d is None:
+        return None
+    labels = d["labels"]
+    return EnumSpec(d["name"], tuple(d["values"]), tuple(labels) if labels is not None else None)
+
+
+def _rate(d: dict[str, Any] | None) -> RateLimit | None:
+    return None if d is None else RateLimit(d["bucket"], d["requests"], d["window"])
+
+
+def _param(d: dict[str, Any]) -> Param:
+    return Param(**{**d, "enum": _enum(d["enum"])})
+
+
+def _action(d: dict[str, Any]) -> ActionSpec:
+    r = d["response"]
+    b = d["behaviour"]
+    pg = r["paginate"]
+    dep = b["deprecated"]
+    return ActionSpec(
+        name=d["name"], title=d["title"], description=d["description"], group=d["group"],
+        method=d["method"], path=d["path"],
+        params=tuple(_param(p) for p in d["params"]),
+        query_constants=d["query_constants"],
+        response=Response(
+            success=tuple(r["success"]), select=r["select"],
+            paginate=None if pg is None else Pagination(pg["next"], pg["items"], pg["max_pages"]),
+            filters=tuple(RecordFilter(f["param"], f["field"], f["op"]) for f in r["filters"]),
+            output=r["output"],
+        ),
+        behaviour=Behaviour(
+            safety=b["safety"], rate_limit=_rate(b["rate_limit"]), cache_ttl=b["cache_ttl"],
+            deprecated=None if dep is None else Deprecation(dep["message"], dep["replacement"]),
+        ),
+        variant_of=d["variant_of"], source=d["source"], input_schema=d["input_schema"],
+    )
+
+
+def from_dict(data: dict[str, Any]) -> Catalogue:
+    """Inverse of `to_dict`."""
+    c = data["connector"]
+    rp = c["retry"]
+    connector = Connector(
+        name=c["name"], base_url=c["base_url"], auth_header=c["auth_header"], auth_env=c["auth_env"],
+        base_url_env=c["base_url_env"], timeout=c["timeout"], max_response_bytes=c["max_response_bytes"],
+        retry=RetryPolicy(**{**rp, "retry_statuses": tuple(rp["retry_statuses"])}),
+        error_detail_keys=tuple(c["error_detail_keys"]),
+        default_success={k: tuple(v) for k, v in c["default_success"].items()},
+        rate_limits={k: RateLimit(v["bucket"], v["requests"], v["window"]) for k, v in c["rate_limits"].items()},
+        enums={k: e for k, v in c["enums"].items() if (e := _enum(v)) is not None},
+    )
+    return Catalogue(connector, {k: _action(v) for k, v in data["actions"].items()})
