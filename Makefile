@@ -26,7 +26,7 @@ check: setup
 	$(VENV)/bin/spoki-actions lint specs
 	$(VENV)/bin/spoki-actions generate --specs specs --out generated --check
 	$(VENV)/bin/ruff check runtime generator simulator tests bench
-	$(PY) -m spoki_actions._typing_tree .typing && cd .typing && ../$(VENV)/bin/mypy -p spoki_actions
+	$(PY) .ci/typing_tree.py .typing && cd .typing && ../$(VENV)/bin/mypy -p spoki_actions
 
 test: setup
 	$(PY) -m pytest

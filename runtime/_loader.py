@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import _yaml
 from .errors import SpecError, SpecProblem
@@ -30,8 +30,10 @@ from .spec import (
     Connector,
     Deprecation,
     EnumSpec,
+    Location,
     Pagination,
     Param,
+    ParamType,
     RateLimit,
     RecordFilter,
     Response,
@@ -485,7 +487,7 @@ def _build_param(raw: _Raw, method: str, pname: str, p: dict[str, Any], report: 
     if "example" in p:
         schema["examples"] = [p["example"]]
     return Param(
-        name=pname, type=type_, location=location, wire_name=p.get("wire_name", pname),
+        name=pname, type=cast(ParamType, type_), location=cast(Location, location), wire_name=p.get("wire_name", pname),
         required=required, nullable=nullable, description=description,
         has_default=has_default, default=default, enum=enum, format=fmt,
         minimum=p.get("minimum"), maximum=p.get("maximum"), min_length=p.get("min_length"),
@@ -499,7 +501,7 @@ def _build_action(raw: _Raw, connector: Connector, names: set[str], report: _Rep
     data = raw.data
     before = len(report.problems)
     request = data["request"]
-    method = request["method"] if "method" in request else None
+    method = request.get("method")
     path = request.get("path")
     if method is None or path is None:
         missing = "method" if method is None else "path"
@@ -682,8 +684,11 @@ def load_catalogue(specs_dir: str | Path) -> Catalogue:
             continue
         doc = _read(path, root, report)
         if doc is not None and _check_meta(doc, "shared", report):
-            _check_schema_enums(doc.data, doc, (), report) if "type" in doc.data else [
-                _check_schema_enums(v, doc, (k,), report) for k, v in doc.data.items()]
+            if "type" in doc.data:
+                _check_schema_enums(doc.data, doc, (), report)
+            else:
+                for k, v in doc.data.items():
+                    _check_schema_enums(v, doc, (k,), report)
             shared_docs[path.resolve()] = doc
     shared = _Shared(shared_docs)
     enums = _shared_enums(shared_docs)

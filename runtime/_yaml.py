@@ -105,11 +105,12 @@ def load(text: bytes | str) -> tuple[Any, Marks]:
     if size > MAX_BYTES:
         raise YamlProblem(f"file is {size:,} bytes; spec files are limited to {MAX_BYTES:,} bytes")
     if isinstance(text, bytes):
+        raw: bytes = text
         try:
-            text = text.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = text[: exc.start].count(b"\n") + 1
-            col = exc.start - (text.rfind(b"\n", 0, exc.start) + 1) + 1
+            line = raw[: exc.start].count(b"\n") + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
             raise YamlProblem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", line, col) from None
     marks = Marks()
     loader = _Loader(text)

@@ -3,9 +3,10 @@
 Input: built by `spoki_actions._loader` from `specs/*.yaml` (validated), or by
 `from_dict` from the compiled catalogue that the generator writes.
 Output: plain frozen dataclasses read by both the generator and the runtime.
-Every value is JSON-compatible so that `to_dict`/`from_dict` round-trip exactly;
-JSON Schemas held here (param schemas, output schemas) are already bundled: their
-`$ref`s point into the schema's own `$defs`.
+Every value is JSON-compatible so that `to_dict`/`from_dict` round-trip exactly.
+JSON Schemas held here are bundled: an output schema's and an input schema's `$ref`s
+point into that schema's own `$defs`; a `Param.schema` is one property of its action's
+`input_schema`, so its `$ref`s point into the input schema's `$defs`.
 """
 
 from __future__ import annotations
