@@ -284,13 +284,16 @@ def _check_schema_enums(schema: Any, doc: _Doc, path: YPath, report: _Report) ->
             _check_schema_enums(value, doc, (*path, key), report)
 
 
-def _check_enum(type_: Any, values: list[Any], labels: Any, doc: _Doc, path: YPath, report: _Report) -> None:
+def _check_enum(type_: Any, values: list[Any], labels: Any, doc: _Doc, path: YPath, report: _Report,
+                *, check_labels: bool = True) -> None:
     types = type_ if isinstance(type_, list) else [type_]
     for i, value in enumerate(values):
         if value is None and "null" in types:
             continue
         if type_ is not None and not any(_is_type(value, t) for t in types):
             report.add(doc, (*path, "enum", i), f"enum value {_yaml.describe(value)} is not of type {type_}")
+    if not check_labels:
+        return
     is_integer = "integer" in types or (values and all(_is_type(v, "integer") for v in values))
     if is_integer and labels is None:
         report.add(doc, (*path, "enum"), "an integer enum needs labels: one UPPER_SNAKE name per value, "
@@ -397,6 +400,8 @@ def _build_param(raw: _Raw, method: str, pname: str, p: dict[str, Any], report: 
     doc = _origin_of(raw, ("params",))
     where: YPath = ("params", pname)
     ref = raw.param_refs.get(pname)
+    if "$ref" in p and ref is None:
+        return None  # the unresolved $ref is already reported
     ref_schema: dict[str, Any] = ref[1] if ref else {}
     type_ = p.get("type", ref_schema.get("type"))
     if type_ is None:
@@ -412,7 +417,8 @@ def _build_param(raw: _Raw, method: str, pname: str, p: dict[str, Any], report: 
     enum: EnumSpec | None = None
     if enum_values is not None:
         before = len(report.problems)
-        _check_enum(type_, enum_values, labels, doc, where, report)
+        # a shared enum's labels are checked (and reported) where it is defined
+        _check_enum(type_, enum_values, labels, doc, where, report, check_labels="enum" in p)
         if len(report.problems) > before:
             return None
         enum = EnumSpec(ref[0] if ref and "enum" in ref_schema else None, tuple(enum_values),
@@ -620,9 +626,10 @@ def _check_jmespath(expr: str, doc: _Doc, path: YPath, report: _Report) -> None:
 
     try:
         jmespath.compile(expr)
+    except jmespath.exceptions.ParseError as exc:
+        report.add(doc, path, f"invalid JMESPath expression {expr!r}: {exc.msg} at column {exc.lex_position}")
     except jmespath.exceptions.JMESPathError as exc:
-        message = str(exc).strip().splitlines()[0]
-        report.add(doc, path, f"invalid JMESPath expression {expr!r}: {message}")
+        report.add(doc, path, f"invalid JMESPath expression {expr!r}: {str(exc).strip().splitlines()[0]}")
 
 
 # --- connector -------------------------------------------------------------------------------
@@ -739,7 +746,7 @@ def load_catalogue(specs_dir: str | Path) -> Catalogue:
             continue
         target = raws.get(target_name)
         if target is None:
-            close = _close(target_name, raws)
+            close = _close(target_name, {k: v for k, v in raws.items() if k != name})
             hint = f"; did you mean {close}?" if close else ""
             report.add(raw.doc, ("variant_of",), f"variant_of {target_name!r} is not a known action{hint}")
         elif target_name == name:

@@ -1,0 +1,347 @@
+"""Broken specs: each problem is reported with file, line, column, key path and a useful message.
+
+Every case starts from a small valid specs folder written into tmp_path, breaks one thing, and
+asserts the exact lines `spoki-actions lint` prints.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from spoki_actions import _loader, _yaml
+from spoki_actions.cli import main
+from spoki_actions.errors import SpecError
+
+CONNECTOR = (Path(__file__).parents[2] / "specs" / "_connector.yaml").read_text("utf-8")
+
+ENUMS = """\
+FieldType:
+  type: integer
+  enum: [1, 2, 3]
+  labels: [TEXT, DATE, DATETIME]
+"""
+
+THING = """\
+title: Thing
+type: object
+properties:
+  id: {type: integer}
+  kind: {$ref: enums.yaml#/FieldType}
+required: [id]
+"""
+
+GET_THING = """\
+name: SPOKI_GET_THING
+title: Get a thing
+group: things
+description: Reads one thing.
+request:
+  method: GET
+  path: things/{id}/
+params:
+  thing_id:
+    type: integer
+    required: true
+    in: path
+    wire_name: id
+response:
+  output:
+    $ref: ../_shared/thing.yaml
+behaviour:
+  safety: read
+"""
+
+CREATE_THING = """\
+name: SPOKI_CREATE_THING
+title: Create a thing
+group: things
+description: Creates a thing.
+request:
+  method: POST
+  path: things/
+params:
+  kind:
+    $ref: ../_shared/enums.yaml#/FieldType
+    required: true
+  label:
+    type: string
+    enum: [a, b]
+    default: a
+response:
+  output:
+    $ref: ../_shared/thing.yaml
+behaviour:
+  safety: unsafe
+  rate_limit: custom_fields
+"""
+
+
+def write_specs(root: Path, files: dict[str, str]) -> Path:
+    base = {
+        "_connector.yaml": CONNECTOR,
+        "_shared/enums.yaml": ENUMS,
+        "_shared/thing.yaml": THING,
+        "things/get_thing.yaml": GET_THING,
+        "things/create_thing.yaml": CREATE_THING,
+    }
+    base.update(files)
+    specs = root / "specs"
+    for rel, text in base.items():
+        if text is None:
+            continue
+        path = specs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8") if isinstance(text, str) else path.write_bytes(text)
+    return specs
+
+
+def problems(specs: Path) -> list[str]:
+    return [str(p) for p in _loader.lint(specs)]
+
+
+def test_valid_fixture_loads(tmp_path: Path) -> None:
+    catalogue = _loader.load_catalogue(write_specs(tmp_path, {}))
+    assert sorted(catalogue.actions) == ["SPOKI_CREATE_THING", "SPOKI_GET_THING"]
+    get = catalogue.actions["SPOKI_GET_THING"]
+    assert get.param("thing_id").wire_name == "id"
+    assert get.response.output["$ref"] == "#/$defs/thing"
+    assert get.response.output["$defs"]["FieldType"]["x-enum-varnames"] == ["TEXT", "DATE", "DATETIME"]
+    create = catalogue.actions["SPOKI_CREATE_THING"]
+    kind = create.param("kind")
+    assert kind.enum is not None and kind.enum.name == "FieldType" and kind.enum.labels == ("TEXT", "DATE", "DATETIME")
+    assert kind.location == "body" and kind.required and not kind.nullable
+    assert create.input_schema["$defs"]["FieldType"]["enum"] == [1, 2, 3]
+    assert create.behaviour.rate_limit is not None and create.behaviour.rate_limit.requests == 5
+    assert create.response.success == (200, 201)  # POST default from the connector
+
+
+CASES = {
+    "bad YAML syntax": (
+        {"things/get_thing.yaml": "name: SPOKI_GET_THING\ntitle: [unclosed\n"},
+        ["specs/things/get_thing.yaml:3:1 invalid YAML: did not find expected ',' or ']' "
+         "while parsing a flow sequence"],
+    ),
+    "wrong type": (
+        {"things/get_thing.yaml": GET_THING.replace("    required: true\n", "    required: yes please\n", 1)},
+        ["specs/things/get_thing.yaml:11:15 params.thing_id.required: expected boolean, found string 'yes please'"],
+    ),
+    "unknown key": (
+        {"things/get_thing.yaml": GET_THING.replace("  safety: read\n", "  safety: read\n  retries: 3\n")},
+        ["specs/things/get_thing.yaml:19:3 behaviour.retries: unknown key 'retries' "
+         "(expected one of: cache_ttl, deprecated, rate_limit, safety)"],
+    ),
+    "missing placeholder param": (
+        {"things/get_thing.yaml": GET_THING.replace("things/{id}/", "things/{id}/{part}/")},
+        ["specs/things/get_thing.yaml:7:9 request.path: placeholder {part} has no param with in: path "
+         "filling it (wire_name 'part')"],
+    ),
+    "path param without placeholder": (
+        {"things/get_thing.yaml": GET_THING.replace("things/{id}/", "things/")},
+        ["specs/things/get_thing.yaml:12:9 params.thing_id.in: path param 'thing_id' fills {id}, "
+         "which is not in the path 'things/'"],
+    ),
+    "dangling $ref": (
+        {"things/get_thing.yaml": GET_THING.replace("../_shared/thing.yaml", "../_shared/thingy.yaml")},
+        ["specs/things/get_thing.yaml:16:11 response.output.$ref: $ref '../_shared/thingy.yaml' does not resolve: "
+         "no shared definition file '../_shared/thingy.yaml'"],
+    ),
+    "dangling $ref fragment": (
+        {"things/create_thing.yaml": CREATE_THING.replace("#/FieldType", "#/FieldKind")},
+        ["specs/things/create_thing.yaml:10:11 params.kind.$ref: $ref '../_shared/enums.yaml#/FieldKind' does not "
+         "resolve: '../_shared/enums.yaml' has no '/FieldKind'"],
+    ),
+    "duplicate name": (
+        {"things/get_thing_again.yaml": GET_THING},
+        ["specs/things/get_thing_again.yaml:1:7 name: duplicate action name 'SPOKI_GET_THING' "
+         "(also in specs/things/get_thing.yaml:1:7)",
+         "specs/things/get_thing_again.yaml:1:7 name: file stem 'get_thing_again' does not match the name "
+         "'SPOKI_GET_THING' (expected get_thing.yaml)"],
+    ),
+    "bad enum default": (
+        {"things/create_thing.yaml": CREATE_THING.replace("default: a", "default: c")},
+        ['specs/things/create_thing.yaml:15:14 params.label.default: default string \'c\' is not one of the enum '
+         'values ["a", "b"]'],
+    ),
+    "integer enum without labels": (
+        {"_shared/enums.yaml": ENUMS.replace("  labels: [TEXT, DATE, DATETIME]\n", "")},
+        ["specs/_shared/enums.yaml:3:9 FieldType.enum: an integer enum needs labels: one UPPER_SNAKE name per "
+         "value, e.g. labels: [TEXT, DATE, DATETIME]"],
+    ),
+    "variant of a missing action": (
+        {"things/spoki_get_thing.yaml": "name: SPOKI_SPOKI_GET_THING\nvariant_of: SPOKI_GET_THINGS\n"},
+        ["specs/things/spoki_get_thing.yaml:2:13 variant_of: variant_of 'SPOKI_GET_THINGS' is not a known action; "
+         "did you mean SPOKI_GET_THING, SPOKI_CREATE_THING?"],
+    ),
+    "file stem mismatch": (
+        {"things/get_thing.yaml": None, "things/fetch_thing.yaml": GET_THING},
+        ["specs/things/fetch_thing.yaml:1:7 name: file stem 'fetch_thing' does not match the name "
+         "'SPOKI_GET_THING' (expected get_thing.yaml)"],
+    ),
+    "unknown rate-limit bucket": (
+        {"things/create_thing.yaml": CREATE_THING.replace("rate_limit: custom_fields", "rate_limit: things")},
+        ["specs/things/create_thing.yaml:21:15 behaviour.rate_limit: unknown rate-limit bucket 'things' "
+         "(declared in _connector.yaml: contacts_list, contacts_sync, custom_fields, tickets)"],
+    ),
+    "bad JMESPath": (
+        {"things/get_thing.yaml": GET_THING.replace("response:\n", "response:\n  select: 'results[?'\n")},
+        ["specs/things/get_thing.yaml:15:11 response.select: invalid JMESPath expression 'results[?': "
+         "Invalid jmespath expression at column 9"],
+    ),
+    "duplicate key": (
+        {"things/get_thing.yaml": GET_THING.replace("title: Get a thing\n", "title: Get a thing\ntitle: Again\n")},
+        ["specs/things/get_thing.yaml:3:1 title: duplicate key 'title' (first at line 2)"],
+    ),
+    "missing required key": (
+        {"things/get_thing.yaml": GET_THING.replace("title: Get a thing\n", "")},
+        ["specs/things/get_thing.yaml:1:1 missing required key 'title'"],
+    ),
+    "required and nullable": (
+        {"things/get_thing.yaml": GET_THING.replace("    in: path\n", "    in: path\n    nullable: true\n")},
+        ["specs/things/get_thing.yaml:13:15 params.thing_id.nullable: a required param cannot be nullable: "
+         "null means 'not given'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_broken_spec_reports_exact_location(tmp_path: Path, case: str) -> None:
+    files, expected = CASES[case]
+    specs = write_specs(tmp_path, files)
+    assert problems(specs) == sorted(expected)
+
+
+def test_every_problem_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    specs = write_specs(tmp_path, {
+        "things/get_thing.yaml": GET_THING.replace("  safety: read\n", "  safety: sometimes\n"),
+        "things/create_thing.yaml": CREATE_THING.replace("default: a", "default: z"),
+    })
+    assert main(["lint", str(specs)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        'specs/things/create_thing.yaml:15:14 params.label.default: default string \'z\' is not one of the enum '
+        'values ["a", "b"]',
+        'specs/things/get_thing.yaml:18:11 behaviour.safety: expected one of ["read", "idempotent", "unsafe"], '
+        "found string 'sometimes'",
+        "2 problems found",
+    ]
+
+
+def test_lint_passes_on_clean_specs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    specs = write_specs(tmp_path, {})
+    assert main(["lint", str(specs)]) == 0
+    assert capsys.readouterr().out.strip() == f"{specs}: 2 actions, no problems"
+
+
+def test_variant_inherits_and_overrides(tmp_path: Path) -> None:
+    specs = write_specs(tmp_path, {"things/spoki_get_thing.yaml": textwrap.dedent("""\
+        name: SPOKI_SPOKI_GET_THING
+        variant_of: SPOKI_GET_THING
+        title: Get a thing (Spoki variant)
+        response:
+          output: {type: object}
+        """)})
+    catalogue = _loader.load_catalogue(specs)
+    base, variant = catalogue.actions["SPOKI_GET_THING"], catalogue.actions["SPOKI_SPOKI_GET_THING"]
+    assert variant.variant_of == "SPOKI_GET_THING"
+    assert variant.title == "Get a thing (Spoki variant)" and variant.description == base.description
+    assert variant.path == base.path and variant.params == base.params
+    assert variant.response.output == {"type": "object"} and base.response.output != variant.response.output
+    assert variant.source == "things/spoki_get_thing.yaml"
+
+
+def test_variant_of_variant_is_refused(tmp_path: Path) -> None:
+    specs = write_specs(tmp_path, {
+        "things/spoki_get_thing.yaml": "name: SPOKI_SPOKI_GET_THING\nvariant_of: SPOKI_GET_THING\n",
+        "things/spoki_spoki_get_thing.yaml": "name: SPOKI_SPOKI_SPOKI_GET_THING\nvariant_of: SPOKI_SPOKI_GET_THING\n",
+    })
+    assert problems(specs) == [
+        "specs/things/spoki_spoki_get_thing.yaml:2:13 variant_of: 'SPOKI_SPOKI_GET_THING' is itself a variant; "
+        "point at the action it varies ('SPOKI_GET_THING')"]
+
+
+# --- hostile files: refused quickly, with bounded memory ---------------------------------------
+
+def _bounded(specs: Path) -> tuple[list[str], float, int]:
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        found = problems(specs)
+    finally:
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return found, elapsed, peak
+
+
+HOSTILE = {
+    "5 MB file": (
+        b"name: SPOKI_GET_THING\ndescription: '" + b"x" * (5 * 1024 * 1024) + b"'\n",
+        "specs/things/get_thing.yaml:1:1 file is 5,242,918 bytes; spec files are limited to 1,048,576 bytes",
+    ),
+    "deeply nested block": (
+        b"name: SPOKI_GET_THING\nparams:\n" + b"".join(b" " * i + b"- \n" for i in range(1, 200)),
+        "specs/things/get_thing.yaml:66:65 nesting deeper than 64 levels",
+    ),
+    "deeply nested flow": (
+        b"name: SPOKI_GET_THING\nparams: " + b"[" * 50_000 + b"]" * 50_000 + b"\n",
+        "specs/things/get_thing.yaml:2:1008 invalid YAML: exceeded maximum nesting depth while increasing flow level",
+    ),
+    "alias bomb": (
+        b"a: &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
+            b"%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n" % ((bytes([c]),) * 2 + (bytes([c - 1]),) * 9)
+            for c in range(ord("b"), ord("k"))),
+        "specs/things/get_thing.yaml:1:4 YAML anchors and aliases are not allowed in specs",
+    ),
+    "many nodes": (
+        b"name: SPOKI_GET_THING\nparams: [" + b"1," * 300_000 + b"1]\n",
+        "specs/things/get_thing.yaml:2:400000 more than 200,000 YAML nodes; spec files are limited to that",
+    ),
+    "python tag": (
+        b"name: !!python/object/apply:os.system ['echo pwned']\n",
+        "specs/things/get_thing.yaml:1:7 custom YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+        "is not allowed",
+    ),
+    "not UTF-8": (
+        b"name: SPOKI_GET_THING\ntitle: caf\xe9\n",
+        "specs/things/get_thing.yaml:2:11 not UTF-8 text (invalid continuation byte at byte 32)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_hostile_file_is_refused_within_bounds(tmp_path: Path, case: str) -> None:
+    content, expected = HOSTILE[case]
+    specs = write_specs(tmp_path, {"things/get_thing.yaml": content})
+    found, elapsed, peak = _bounded(specs)
+    assert found == [expected]
+    # Safety bounds, not speed goals: generous enough for any machine, tight enough to catch a blow-up.
+    assert elapsed < 10, f"{case} took {elapsed:.1f}s"
+    assert peak < 64 * 1024 * 1024, f"{case} peaked at {peak / 1e6:.0f} MB"
+
+
+def test_marks_point_at_keys_and_values() -> None:
+    data, marks = _yaml.load("a:\n  b: [1, 2]\n  c: 'x'\n")
+    assert data == {"a": {"b": [1, 2], "c": "x"}}
+    assert marks.keys[("a", "c")] == (3, 3)
+    assert marks.values[("a", "c")] == (3, 6)
+    assert marks.values[("a", "b", 1)] == (2, 10)
+    assert marks.at(("a", "missing", 3)) == marks.values[("a",)]
+
+
+def test_scalars_stay_json_types() -> None:
+    data, _ = _yaml.load("d: 2024-01-01\nn: null\nb: true\nf: 1.5\ni: 7\n")
+    assert data == {"d": "2024-01-01", "n": None, "b": True, "f": 1.5, "i": 7}
+
+
+def test_missing_folder_and_connector(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as exc:
+        _loader.load_catalogue(tmp_path / "nope")
+    assert "specs folder not found" in str(exc.value)
+    (tmp_path / "empty").mkdir()
+    assert [p.message for p in _loader.lint(tmp_path / "empty")] == [
+        "missing _connector.yaml: every specs folder needs one"]
