@@ -1,0 +1,43 @@
+"""The local Spoki API simulator: a seeded, faithful fake of the raw REST API for tests and demos.
+
+Stage: test double for the whole HTTP side. Input: a `SimulatorConfig`. Output: an ASGI app
+(`create_app`), a loopback server (`SimulatorServer`), the `fake-server` command (`cli`) and pytest
+fixtures (`pytest_plugin`). Names are imported lazily, so importing this package (as the pytest
+plugin does in every test run) costs nothing until something is used.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import create_app
+    from .config import FaultConfig, FaultSpec, ManualClock, RateLimitConfig, SimulatorConfig
+    from .server import SimulatorServer
+
+__all__ = [
+    "FaultConfig",
+    "FaultSpec",
+    "ManualClock",
+    "RateLimitConfig",
+    "SimulatorConfig",
+    "SimulatorServer",
+    "create_app",
+]
+
+_HOMES = {
+    "FaultConfig": "config",
+    "FaultSpec": "config",
+    "ManualClock": "config",
+    "RateLimitConfig": "config",
+    "SimulatorConfig": "config",
+    "SimulatorServer": "server",
+    "create_app": "app",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,5 +1,102 @@
-"""Pytest plugin for the local Spoki API simulator (fixtures land in the next commit).
+"""Pytest fixtures for testing against the Spoki simulator (registered as the `spoki_actions` plugin).
 
-Stage: test support. Input: none yet. Output: nothing yet; the module exists so that the
-`pytest11` entry point loads.
+Stage: test support. Input: the `spoki_simulator_config` fixture (override it in a conftest to change
+keys, seed, limits or faults). Output: a session-wide loopback server reset before each test
+(`spoki_simulator`), a configured runtime client (`spoki_client`), extra servers on demand
+(`spoki_simulator_factory`) and an in-process app and `httpx.ASGITransport` for async tests. This module
+loads in every pytest run of anyone who installs the package, so heavy imports happen inside fixtures.
 """
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    import httpx
+    from starlette.applications import Starlette
+
+    from .config import SimulatorConfig
+    from .server import SimulatorServer
+
+ASGI_BASE_URL = "http://spoki.test/api/1"
+"""Base URL to give an `httpx.AsyncClient` over `spoki_asgi_transport` (any host works)."""
+
+
+@pytest.fixture(scope="session")
+def spoki_simulator_config() -> SimulatorConfig:
+    """Config of the session server and the in-process app: seed 0, default keys, rate limits on, no faults."""
+    from .config import SimulatorConfig
+
+    return SimulatorConfig(seed=0)
+
+
+@pytest.fixture(scope="session")
+def spoki_simulator_server(spoki_simulator_config: SimulatorConfig) -> Iterator[SimulatorServer]:
+    """One loopback server for the whole session (not reset; prefer `spoki_simulator`)."""
+    from .server import SimulatorServer
+
+    with SimulatorServer(spoki_simulator_config) as server:
+        yield server
+
+
+@pytest.fixture
+def spoki_simulator(spoki_simulator_server: SimulatorServer) -> SimulatorServer:
+    """The session server, reset to its seeded state (data, limits, faults, clock, report cache)."""
+    spoki_simulator_server.reset()
+    return spoki_simulator_server
+
+
+@pytest.fixture
+def spoki_simulator_factory(
+    spoki_simulator_config: SimulatorConfig,
+) -> Iterator[Callable[..., SimulatorServer]]:
+    """`make(config=None, **changes)`: starts another server (stopped after the test); `changes` are
+    `SimulatorConfig` fields applied over `config` or the session config."""
+    from .server import SimulatorServer
+
+    servers: list[SimulatorServer] = []
+
+    def make(config: SimulatorConfig | None = None, **changes: Any) -> SimulatorServer:
+        base = config if config is not None else spoki_simulator_config
+        server = SimulatorServer(dataclasses.replace(base, **changes)).start()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def spoki_client(spoki_simulator: SimulatorServer) -> Iterator[Any]:
+    """A `spoki_actions.Client` pointed at the reset session server."""
+    from importlib import import_module
+
+    client_class = import_module("spoki_actions").Client  # the runtime's public client, looked up late
+    client = client_class(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url)
+    yield client
+    close = getattr(client, "close", None)
+    if callable(close):
+        close()
+
+
+@pytest.fixture
+def spoki_asgi_app(spoki_simulator_config: SimulatorConfig) -> Iterator[Starlette]:
+    """A fresh in-process simulator app (own in-memory state, no socket)."""
+    from .app import create_app, sim_state
+
+    app = create_app(dataclasses.replace(spoki_simulator_config, db_path=None))
+    yield app
+    sim_state(app).close()
+
+
+@pytest.fixture
+def spoki_asgi_transport(spoki_asgi_app: Starlette) -> httpx.ASGITransport:
+    """`httpx.AsyncClient(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL)` talks to the app."""
+    import httpx
+
+    return httpx.ASGITransport(app=spoki_asgi_app)

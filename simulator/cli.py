@@ -1,0 +1,178 @@
+"""`spoki-actions fake-server`: run the local Spoki API simulator from the command line.
+
+Stage: command-line entry. Input: argparse flags (`configure` adds them to the dispatcher's
+subparser; `python -m spoki_actions.simulator` uses the same). Output: `run` prints the base URL
+(ending `/api/1`), the keys and the control URL, then serves on loopback until Ctrl-C; exit code 0,
+or 2 for bad flags. `config_from_args` is the flags-to-`SimulatorConfig` step, importable by tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .config import (
+    DEFAULT_API_KEY,
+    DEFAULT_PARTNER_KEY,
+    ROUTE_NAMES,
+    THROTTLE_SCOPES,
+    FaultConfig,
+    FaultSpec,
+    RateLimitConfig,
+    SimulatorConfig,
+)
+
+_FAULT_FLAGS = ("latency", "latency_jitter", "error_rate", "error_statuses", "throttle_rate", "retry_after",
+                "drop_rate", "truncate_rate", "nonjson_rate", "fault_count")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Adds the fake-server flags to `parser`."""
+    parser.description = parser.description or "Serve a local, seeded imitation of the Spoki REST API."
+    server = parser.add_argument_group("server")
+    server.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    server.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default: 8765)")
+    server.add_argument("--seed", type=int, default=None,
+                        help="seed for the data and the fault draws; same seed, same data (default data seed: 0)")
+    server.add_argument("--db", metavar="FILE", default=None,
+                        help="keep state in this SQLite file across restarts (default: in memory)")
+    server.add_argument("--api-key", default=DEFAULT_API_KEY, help=f"account key (default: {DEFAULT_API_KEY})")
+    server.add_argument("--partner-key", default=DEFAULT_PARTNER_KEY,
+                        help=f"partner-level key for partners/ (default: {DEFAULT_PARTNER_KEY})")
+    server.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"],
+                        help="uvicorn log level; debug also logs each request (default: warning)")
+
+    limits = parser.add_argument_group("rate limits")
+    limits.add_argument("--no-rate-limits", action="store_true", help="turn per-endpoint rate limits off")
+    limits.add_argument("--rate-limit", action="append", default=[], metavar="NAME=N",
+                        help="override one limit (requests per window; 0 = unlimited); NAME is a route name "
+                             f"or 'default'. Repeatable. Names: {', '.join(THROTTLE_SCOPES)}")
+    limits.add_argument("--rate-window", type=float, default=60.0, metavar="SECONDS",
+                        help="length of the rate-limit window (default: 60)")
+
+    faults = parser.add_argument_group("fault injection (off by default; deterministic with --seed)")
+    faults.add_argument("--latency", type=float, metavar="SECONDS", help="add this delay to every answer")
+    faults.add_argument("--latency-jitter", type=float, metavar="SECONDS", help="plus a random 0..SECONDS")
+    faults.add_argument("--error-rate", type=float, metavar="SHARE", help="share of answers replaced by a 5xx")
+    faults.add_argument("--error-statuses", metavar="CODES", help="comma-separated 5xx codes (default: 500,502,503)")
+    faults.add_argument("--throttle-rate", type=float, metavar="SHARE", help="share of answers replaced by 429")
+    faults.add_argument("--retry-after", type=int, metavar="SECONDS", help="Retry-After of injected 429s (default 1)")
+    faults.add_argument("--drop-rate", type=float, metavar="SHARE", help="share of connections closed unanswered")
+    faults.add_argument("--truncate-rate", type=float, metavar="SHARE", help="share of bodies cut off mid-way")
+    faults.add_argument("--nonjson-rate", type=float, metavar="SHARE", help="share of bodies replaced by HTML")
+    faults.add_argument("--fault-count", type=int, metavar="N", help="stop injecting after N faulty answers")
+    faults.add_argument("--fault-endpoint", action="append", default=[], metavar="NAME",
+                        help="apply the fault flags to this route only (repeatable; default: every route). "
+                             f"Names: {', '.join(ROUTE_NAMES)}")
+    faults.add_argument("--faults", metavar="JSON|@FILE",
+                        help='a full fault config, as for POST /_control/faults: {"global": {...}, "endpoints": {...}}')
+
+
+def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
+    """The `SimulatorConfig` the flags describe; ValueError (every problem) if they make no sense."""
+    errors: list[str] = []
+    if args.api_key == args.partner_key:
+        errors.append("--api-key and --partner-key must differ")
+    rate_limits = RateLimitConfig(enabled=not args.no_rate_limits)
+    overrides: dict[str, Any] = {"window_seconds": args.rate_window, "limits": {}}
+    for item in args.rate_limit:
+        name, sep, raw = item.partition("=")
+        try:
+            limit = int(raw)
+        except ValueError:
+            limit = -1
+        if not sep or limit < 0:
+            errors.append(f"--rate-limit {item!r}: expected NAME=N with N >= 0")
+        elif name == "default":
+            overrides["default_limit"] = limit
+        else:
+            overrides["limits"][name] = limit
+    try:
+        rate_limits = rate_limits.updated(overrides)
+    except ValueError as exc:
+        errors.append(f"--rate-limit: {exc}")
+    faults = FaultConfig()
+    try:
+        faults = _faults_from_args(args)
+    except ValueError as exc:
+        errors.append(str(exc))
+    if errors:
+        raise ValueError("; ".join(errors))
+    return SimulatorConfig(api_key=args.api_key, partner_key=args.partner_key, seed=args.seed,
+                           db_path=Path(args.db) if args.db else None, rate_limits=rate_limits, faults=faults)
+
+
+def _faults_from_args(args: argparse.Namespace) -> FaultConfig:
+    base: dict[str, Any] = {}
+    if args.faults:
+        text = Path(args.faults[1:]).read_text() if args.faults.startswith("@") else args.faults
+        try:
+            base = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"--faults: not JSON ({exc})") from None
+        if not isinstance(base, dict):
+            raise ValueError("--faults: must be a JSON object")
+    spec: dict[str, Any] = {}
+    for flag in _FAULT_FLAGS:
+        value = getattr(args, flag, None)
+        if value is None:
+            continue
+        if flag == "error_statuses":
+            try:
+                value = [int(code) for code in str(value).split(",") if code.strip()]
+            except ValueError:
+                raise ValueError("--error-statuses: expected comma-separated status codes") from None
+        spec["count" if flag == "fault_count" else flag] = value
+    if spec:
+        FaultSpec.from_dict(spec, "flags")  # report flag problems by their own names
+        if args.fault_endpoint:
+            endpoints = dict(base.get("endpoints") or {})
+            endpoints.update({name: spec for name in args.fault_endpoint})
+            base["endpoints"] = endpoints
+        else:
+            base["global"] = {**(base.get("global") or {}), **spec}
+    elif args.fault_endpoint:
+        raise ValueError("--fault-endpoint: give at least one fault flag to apply to it")
+    return FaultConfig.from_dict(base)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serves until interrupted. Prints where, and with which key; returns the exit code."""
+    try:
+        config = config_from_args(args)
+    except (ValueError, OSError) as exc:
+        print(f"fake-server: {exc}", file=sys.stderr)
+        return 2
+
+    import uvicorn
+
+    from .app import create_app, sim_state
+    from .server import bind_socket, uvicorn_config
+
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        print(f"fake-server: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(config)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    root = f"http://{host}:{sock.getsockname()[1]}"
+    storage = f"SQLite file {config.db_path}" if config.db_path else "memory"
+    print(f"Spoki simulator: {root}/api/1", flush=True)
+    print(f"  X-Spoki-Api-Key: {config.api_key}   (partner key, partners/ only: {config.partner_key})")
+    print(f"  data seed {config.data_seed}, state in {storage}, "
+          f"rate limits {'on' if config.rate_limits.enabled else 'off'}, "
+          f"faults {'ON' if config.faults.active else 'off'}")
+    print(f"  control: {root}/_control/  (reset/, faults/, rate-limits/, clock/; same account key)")
+    print("  Ctrl-C to stop.", flush=True)
+    try:
+        uvicorn.Server(uvicorn_config(app, args.log_level)).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+        sim_state(app).close()
+    return 0
