@@ -74,6 +74,7 @@ REPORT = {"account": "integer|null", "period_start": "date|null", **{name: "inte
     "template_message_count")}}
 AGENCY = {"account": "integer", "id": "integer"}
 
+UUID4 = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 _SCALARS: dict[str, Any] = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -85,7 +86,7 @@ _SCALARS: dict[str, Any] = {
     "e164": lambda v: isinstance(v, str) and re.match(r"^\+[1-9]\d{6,14}$", v),
     "uri": lambda v: isinstance(v, str) and re.match(r"^https?://", v),
     "email": lambda v: isinstance(v, str) and re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", v),
-    "uuid": lambda v: isinstance(v, str) and re.match(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", v),
+    "uuid": lambda v: isinstance(v, str) and re.match(UUID4, v),
     "field_type": lambda v: v in (1, 2, 3),
 }
 

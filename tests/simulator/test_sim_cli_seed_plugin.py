@@ -1,0 +1,193 @@
+"""The fake-server command, deterministic seeding, the pytest fixtures and the in-process ASGI mode."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from spoki_actions.simulator import SimulatorServer
+from spoki_actions.simulator.cli import config_from_args, configure, run
+from spoki_actions.simulator.pytest_plugin import ASGI_BASE_URL
+from spoki_actions.simulator.store import Store
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    return parser.parse_args(list(argv))
+
+
+# --- CLI ------------------------------------------------------------------------------------------------
+
+def test_defaults() -> None:
+    args = parse()
+    assert (args.host, args.port) == ("127.0.0.1", 8765)
+    config = config_from_args(args)
+    assert config.rate_limits.enabled
+    assert config.rate_limits.limit_for("contacts-list") == 120
+    assert config.rate_limits.limit_for("custom-fields-detail") == 5
+    assert not config.faults.active
+    assert config.db_path is None
+
+
+def test_flags_become_config(tmp_path: Path) -> None:
+    config = config_from_args(parse(
+        "--seed", "9", "--db", str(tmp_path / "x.sqlite3"), "--api-key", "k1", "--partner-key", "k2",
+        "--no-rate-limits", "--rate-limit", "tags-list=3", "--rate-limit", "default=50",
+        "--error-rate", "0.25", "--error-statuses", "502,503", "--latency", "0.01", "--fault-endpoint", "tags-list",
+    ))
+    assert (config.seed, config.api_key, config.partner_key) == (9, "k1", "k2")
+    assert config.db_path == tmp_path / "x.sqlite3"
+    assert not config.rate_limits.enabled
+    assert config.rate_limits.limits["tags-list"] == 3
+    assert config.rate_limits.default_limit == 50
+    assert not config.faults.global_spec.active
+    spec = config.faults.endpoints["tags-list"]
+    assert (spec.error_rate, spec.error_statuses, spec.latency) == (0.25, (502, 503), 0.01)
+
+
+def test_global_fault_flags_and_faults_json() -> None:
+    config = config_from_args(parse("--drop-rate", "0.1", "--truncate-rate", "0.1", "--nonjson-rate", "0.1",
+                                    "--throttle-rate", "0.1", "--retry-after", "3", "--fault-count", "4",
+                                    "--faults", json.dumps({"endpoints": {"tickets-list": {"latency": 1}}})))
+    spec = config.faults.global_spec
+    assert (spec.drop_rate, spec.truncate_rate, spec.nonjson_rate, spec.throttle_rate) == (0.1, 0.1, 0.1, 0.1)
+    assert (spec.retry_after, spec.count) == (3, 4)
+    assert config.faults.endpoints["tickets-list"].latency == 1
+
+
+@pytest.mark.parametrize("argv", [
+    ("--error-rate", "1.5"),
+    ("--rate-limit", "tags-list"),
+    ("--rate-limit", "nope=3"),
+    ("--api-key", "same", "--partner-key", "same"),
+    ("--fault-endpoint", "tags-list"),
+    ("--error-statuses", "418", "--error-rate", "1"),
+    ("--faults", "{broken"),
+])
+def test_bad_flags_exit_2_with_a_message(argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(parse(*argv)) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("fake-server: ")
+    assert captured.out == ""
+
+
+def test_module_entry_serves_prints_the_url_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "spoki_actions.simulator", "--port", "0", "--seed", "2", "--no-rate-limits",
+               "--error-rate", "1", "--error-statuses", "503", "--fault-endpoint", "tags-list",
+               "--db", str(tmp_path / "cli.sqlite3")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        second = process.stdout.readline()
+        assert first.startswith("Spoki simulator: http://127.0.0.1:")
+        base_url = first.split(": ", 1)[1].strip()
+        assert base_url.endswith("/api/1")
+        assert "X-Spoki-Api-Key: sim-account-key" in second
+        headers = {"X-Spoki-Api-Key": "sim-account-key"}
+        for _ in range(100):  # the URL is printed just before uvicorn starts accepting
+            try:
+                response = httpx.get(base_url + "/contacts/1/", headers=headers)
+                break
+            except httpx.ConnectError:
+                import time
+
+                time.sleep(0.05)
+        assert response.status_code == 200
+        assert httpx.get(base_url + "/tags/", headers=headers).status_code == 503
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert (tmp_path / "cli.sqlite3").exists()
+
+
+# --- seed data ------------------------------------------------------------------------------------------
+
+def test_same_seed_same_data_other_seed_other_data() -> None:
+    one, same, other = Store(7), Store(7), Store(8)
+    assert one.snapshot() == same.snapshot()
+    assert one.snapshot() != other.snapshot()
+
+
+def test_seed_sizes_and_variety() -> None:
+    data = Store(0).snapshot()
+    sizes = {kind: len(docs) for kind, docs in data.items()}
+    assert sizes["contacts"] >= 200
+    assert sizes["agencies"] > 20  # more than one default page
+    assert {"tickets", "templates", "automations", "campaigns", "accounts", "custom_fields", "partners",
+            "tags"} <= {kind for kind, size in sizes.items() if size > 0}
+    assert any(c["tag_ids"] for c in data["contacts"])
+    assert any(c["list_ids"] for c in data["contacts"])
+    assert any(c["field_values"] for c in data["contacts"])
+    assert any(len(t["localizations"]) > 1 for t in data["templates"])
+    platforms = {hook["platform"] for a in data["automations"] for hook in a["webhooks"]}
+    assert len(platforms) >= 5
+    assert {c["status"] for c in data["campaigns"]} == {"Draft", "Scheduled", "Processing", "Completed"}
+    phones = [c["phone"] for c in data["contacts"]]
+    assert len(set(phones)) == len(phones)
+
+
+def test_a_server_with_a_seed_serves_the_seeded_data(spoki_simulator_factory: object) -> None:
+    assert callable(spoki_simulator_factory)
+    server = spoki_simulator_factory(seed=7)
+    expected = Store(7).snapshot()["contacts"][0]
+    response = httpx.get(server.base_url + "/contacts/1/", headers={"X-Spoki-Api-Key": server.api_key})
+    assert response.json()["phone"] == expected["phone"]
+
+
+# --- pytest fixtures ------------------------------------------------------------------------------------
+
+def test_plugin_server_is_running_and_reset_part_1(spoki_simulator: SimulatorServer) -> None:
+    headers = {"X-Spoki-Api-Key": spoki_simulator.api_key}
+    assert spoki_simulator.base_url.endswith("/api/1")
+    assert httpx.delete(spoki_simulator.base_url + "/contacts/3/", headers=headers).status_code == 204
+
+
+def test_plugin_server_is_running_and_reset_part_2(spoki_simulator: SimulatorServer) -> None:
+    headers = {"X-Spoki-Api-Key": spoki_simulator.api_key}
+    assert httpx.get(spoki_simulator.base_url + "/contacts/3/", headers=headers).status_code == 200
+
+
+def test_plugin_defaults_keep_the_reference_rate_limits(spoki_simulator: SimulatorServer) -> None:
+    assert spoki_simulator.state.limiter.config.limit_for("custom-fields-list") == 5
+
+
+@pytest.mark.anyio
+async def test_in_process_app_over_asgi_transport(spoki_asgi_app: Starlette,
+                                                  spoki_asgi_transport: httpx.ASGITransport) -> None:
+    async with httpx.AsyncClient(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL,
+                                 headers={"X-Spoki-Api-Key": "sim-account-key"}) as client:
+        page = (await client.get("/agencies/")).json()
+        assert page["count"] == 45
+        assert page["next"] == "http://spoki.test/api/1/agencies/?page=2"
+        synced = await client.post("/contacts/sync/", json={"phone": "+393407770000"})
+        assert synced.status_code == 200
+        assert (await client.get("/contacts/", params={"phone": "+393407770000"})).json()["count"] == 1
+
+
+@pytest.mark.anyio
+async def test_in_process_faults(spoki_asgi_app: Starlette, spoki_asgi_transport: httpx.ASGITransport) -> None:
+    from spoki_actions.simulator.app import sim_state
+    from spoki_actions.simulator.config import FaultConfig
+
+    state = sim_state(spoki_asgi_app)
+    async with httpx.AsyncClient(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL,
+                                 headers={"X-Spoki-Api-Key": "sim-account-key"}) as client:
+        state.faults.configure(FaultConfig.from_dict({"global": {"drop_rate": 1.0, "count": 1}}), 0)
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.get("/tags/")
+        state.faults.configure(FaultConfig.from_dict({"global": {"truncate_rate": 1.0, "count": 1}}), 0)
+        truncated = await client.get("/tags/")
+        with pytest.raises(ValueError):
+            truncated.json()
+        assert (await client.get("/tags/")).status_code == 200
