@@ -1,0 +1,125 @@
+"""Build: specs folder → output folder, the whole generation in one call.
+
+Input: a specs folder and an output folder. Output: a `Result` saying what changed; `generated/`
+updated (or, with `check`, only compared). Steps: load and validate the specs (`SpecError` on any
+problem), render every file in memory (`render`), compare, swap the changed files in (`write`).
+Nothing touches the output folder before rendering has fully succeeded.
+
+A no-op run is answered from a fingerprint: a hash of every spec file, of the generator's and
+the spec model's sources and of the tools' installs, kept with the hash of each file written in
+`generated/.generate-cache.json` (ignored by git). When both still match, nothing is rendered.
+`check` never trusts it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import write
+
+CACHE_FILE = write.CACHE_FILE
+_GENERATOR_DIR = Path(__file__).parent
+_TOOLS = ("datamodel_code_generator", "jinja2", "pydantic")
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    diff: write.Diff
+    from_cache: bool = False  # the fingerprint matched: nothing was rendered
+
+
+def _runtime_dir() -> Path:
+    spec = importlib.util.find_spec("spoki_actions.spec")
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin).parent
+
+
+def _files(root: Path, patterns: tuple[str, ...], recursive: bool) -> list[Path]:
+    found: set[Path] = set()
+    for pattern in patterns:
+        found.update(root.rglob(pattern) if recursive else root.glob(pattern))
+    return sorted(p for p in found if p.is_file() and "__pycache__" not in p.parts)
+
+
+def fingerprint(specs_dir: Path) -> str:
+    """A hash of everything the output depends on (inputs, our code, the tools' installs)."""
+    h = hashlib.sha256(b"spoki-actions generate 1\0")
+    sources = [
+        ("specs", specs_dir, _files(specs_dir, ("*",), recursive=True)),
+        ("generator", _GENERATOR_DIR, _files(_GENERATOR_DIR, ("*.py", "templates/*.jinja"), recursive=False)),
+        ("runtime", _runtime_dir(), _files(_runtime_dir(), ("*.py", "meta/*.json"), recursive=False)),
+    ]
+    for label, root, paths in sources:
+        for path in paths:
+            content = path.read_bytes()
+            h.update(f"{label}/{path.relative_to(root).as_posix()}\0{len(content)}\0".encode())
+            h.update(content)
+    h.update(sys.version.encode())
+    for tool in _TOOLS:
+        spec = importlib.util.find_spec(tool)
+        if spec is not None and spec.origin is not None:
+            st = os.stat(spec.origin)
+            h.update(f"\0{tool}\0{spec.origin}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _cached(out: Path, key: str) -> bool:
+    """The last run had this fingerprint and every file it wrote is still exactly there."""
+    try:
+        record = json.loads((out / CACHE_FILE).read_bytes())
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or record.get("fingerprint") != key or not isinstance(record.get("files"), dict):
+        return False
+    present = write.existing(out, frozenset({CACHE_FILE}))
+    if set(present) != set(record["files"]):
+        return False
+    return all(_digest(path.read_bytes()) == record["files"][rel] for rel, path in present.items())
+
+
+def _remember(out: Path, key: str, files: dict[str, bytes]) -> None:
+    record = {"fingerprint": key, "files": {rel: _digest(content) for rel, content in files.items()}}
+    content = (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()
+    path = out / CACHE_FILE
+    try:
+        if path.read_bytes() == content:
+            return
+    except OSError:
+        pass
+    tmp = out / f"{CACHE_FILE}.tmp"
+    tmp.write_bytes(content)
+    os.replace(tmp, path)
+
+
+def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False) -> Result:
+    """Regenerate `out_dir` from `specs_dir` (or, with `check`, only compare). Raises `SpecError`
+    or `GeneratorError` before anything is written."""
+    specs, out = Path(specs_dir), Path(out_dir)
+    keep = frozenset({CACHE_FILE})
+    key = None
+    if not check:
+        key = fingerprint(specs)
+        if _cached(out, key):
+            return Result(write.Diff(unchanged=len(write.existing(out, keep))), from_cache=True)
+    from spoki_actions._loader import load_catalogue
+
+    from .render import render
+
+    files = render(load_catalogue(specs))
+    plan = write.diff(out, files, keep)
+    if check:
+        return Result(plan)
+    write.apply(out, files, plan)
+    assert key is not None
+    _remember(out, key, files)
+    return Result(plan)

@@ -1,0 +1,183 @@
+"""Models: every action's input and output envelope as pydantic v2 models, in one dmcg call.
+
+Input: the catalogue. Output: the text of `models.py`. All schemas are merged into one JSON
+Schema whose `$defs` hold every model under the class name `view` chose (shared shapes and enums
+once, then `<Action>Input`, `<Action>Output`, hoisted `<Action>Data`/`<Action>Item` and inline
+integer enums), and datamodel-code-generator runs once, in-process, with no formatter, timestamp
+or version header. The result is checked to define every class the bindings import.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from typing import Any
+
+from spoki_actions.spec import ActionSpec, Catalogue
+
+from . import naming, view
+from .errors import GeneratorError
+
+# keys that would change how values validate or are named rather than describe them; formats stay
+# strings in the models (no email-validator, no URL normalisation), defaults stay with the API
+_DROPPED = frozenset({"format", "default", "deprecated", "title", "$comment"})
+
+MODULE_DOC = '''"""Pydantic v2 models of every Spoki action, from datamodel-code-generator.
+
+`<Action>Input` holds an action's params (unknown keys refused); `<Action>Output` its envelope
+(`data`, `error`, `successful`), read leniently: unknown fields are kept, and a `data` that does not
+match the documented shape stays the raw JSON value (`data` is tried left to right). Shared shapes
+and enums are defined once; integer enums are IntEnums (`FieldType.TEXT == 1`).
+"""'''
+
+
+def _prepare(schema: Any, classes: dict[str, str], *, open_objects: bool) -> Any:
+    """Copy a schema for dmcg: `$ref`s renamed to class names, objects open unless closed."""
+    if isinstance(schema, list):
+        return [_prepare(v, classes, open_objects=open_objects) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in _DROPPED:
+            continue
+        if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
+            name = value[len("#/$defs/"):]
+            out[key] = f"#/$defs/{classes.get(name, name)}"
+        elif key == "properties" and isinstance(value, dict):
+            out[key] = {k: _prepare(v, classes, open_objects=open_objects) for k, v in value.items()}
+        elif key in ("items", "additionalProperties", "anyOf"):
+            out[key] = _prepare(value, classes, open_objects=open_objects)
+        elif key in ("examples", "enum", "x-enum-varnames", "required", "description", "type"):
+            out[key] = value
+        else:
+            out[key] = _prepare(value, classes, open_objects=open_objects)
+    types = out.get("type")
+    is_object = types == "object" or (isinstance(types, list) and "object" in types) or "properties" in out
+    if open_objects and is_object and "additionalProperties" not in out:
+        out["additionalProperties"] = True
+    return out
+
+
+def _input_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, Any]) -> dict[str, Any]:
+    schema = _prepare({k: v for k, v in action.input_schema.items() if k != "$defs"}, classes, open_objects=False)
+    for p in action.params:
+        enum_class = view.int_enum_class(action, p)
+        if enum_class is None or p.enum is None or p.enum.name is not None:
+            continue
+        # an inline integer enum becomes a named IntEnum, as the typed function annotates it
+        labels = list(p.enum.labels or ())
+        defs[enum_class] = {"type": "integer", "enum": list(p.enum.values), "x-enum-varnames": labels}
+        ref: dict[str, Any] = {"$ref": f"#/$defs/{enum_class}"}
+        prop: dict[str, Any] = {"anyOf": [ref, {"type": "null"}]} if p.nullable else ref
+        if p.description:
+            prop["description"] = p.description
+        schema["properties"][p.name] = prop
+    return schema
+
+
+def _output_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, Any]) -> dict[str, Any]:
+    output = {k: v for k, v in action.response.output.items() if k != "$defs"}
+    shape = view.data_shape(action, classes)
+    data: dict[str, Any]
+    if shape.hoist is not None:
+        defs[shape.hoist] = _prepare(output, classes, open_objects=True)
+        data = {"$ref": f"#/$defs/{shape.hoist}"}
+    elif shape.hoist_items is not None:
+        defs[shape.hoist_items] = _prepare(output["items"], classes, open_objects=True)
+        data = {"type": "array", "items": {"$ref": f"#/$defs/{shape.hoist_items}"}}
+    elif shape.fallback is None:
+        data = {}
+    else:
+        data = _prepare(output, classes, open_objects=True)
+    if shape.fallback is not None:
+        fallback = {"type": "array"} if shape.fallback.startswith("list") else {"type": "object"}
+        data = {"anyOf": [data, fallback]}
+    return {
+        "type": "object",
+        "additionalProperties": True,
+        "required": ["data", "error", "successful"],
+        "properties": {"data": data, "error": {"type": ["string", "null"]}, "successful": {"type": "boolean"}},
+    }
+
+
+def combined_schema(catalogue: Catalogue) -> tuple[dict[str, Any], list[str]]:
+    """One schema holding every model in `$defs`, and the class names the bindings rely on."""
+    classes = view.def_classes(catalogue)
+    problems: list[str] = []
+    owners: dict[str, str] = {}
+
+    def claim(cls: str, owner: str) -> None:
+        previous = owners.setdefault(cls, owner)
+        if previous != owner:
+            problems.append(f"model name {cls!r} is used by both {previous} and {owner}")
+
+    shared: dict[str, Any] = {}
+    for action in sorted(catalogue.actions.values(), key=lambda a: a.name):
+        for key, schema in [*action.response.output.get("$defs", {}).items(),
+                            *action.input_schema.get("$defs", {}).items()]:
+            cls = classes[key]
+            claim(cls, f"shared definition {key!r}")
+            prepared = _prepare(schema, classes, open_objects=True)
+            if shared.setdefault(cls, prepared) != prepared:
+                problems.append(f"shared definition {key!r} is bundled differently in {action.name}")
+    per_action: dict[str, Any] = {}
+    for action in sorted(catalogue.actions.values(), key=lambda a: a.name):
+        extra: dict[str, Any] = {}
+        models = {
+            naming.action_class(action, "Input"): _input_model(action, classes, extra),
+            naming.action_class(action, "Output"): _output_model(action, classes, extra),
+        }
+        for cls in [*models, *extra]:
+            claim(cls, action.name)
+        per_action.update(models)
+        per_action.update(extra)
+    if problems:
+        raise GeneratorError(sorted(set(problems)))
+    defs = {**dict(sorted(shared.items())), **per_action}
+    return {"$defs": defs}, sorted(defs)
+
+
+def render(catalogue: Catalogue) -> str:
+    """The text of `models.py`."""
+    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import UnionMode
+
+    schema, expected = combined_schema(catalogue)
+    header = f"# {view.banner()}\n{MODULE_DOC}"
+    text = generate(
+        json.dumps(schema, ensure_ascii=False),
+        input_file_type=InputFileType.JsonSchema,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_311,
+        custom_file_header=header,
+        disable_timestamp=True,
+        formatters=[],
+        field_include_all_keys=True,
+        field_constraints=True,
+        use_annotated=True,
+        skip_root_model=True,
+        union_mode=UnionMode.left_to_right,
+    )
+    if not isinstance(text, str):
+        raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
+    text = text.rstrip("\n") + "\n"
+    defined = {node.name for node in ast.parse(text).body if isinstance(node, ast.ClassDef)}
+    missing = [cls for cls in expected if cls not in defined and cls in _referenced(catalogue, classes=None)]
+    if missing:
+        raise GeneratorError([f"datamodel-code-generator did not define {cls!r} (renamed or skipped)"
+                              for cls in missing])
+    return text
+
+
+def _referenced(catalogue: Catalogue, classes: dict[str, str] | None) -> set[str]:
+    """The class names the typed bindings import from `models`."""
+    out: set[str] = set()
+    for action in catalogue.actions.values():
+        out.add(naming.action_class(action, "Output"))
+        out.add(naming.action_class(action, "Input"))
+        for p in action.params:
+            enum_class = view.int_enum_class(action, p)
+            if enum_class is not None:
+                out.add(enum_class)
+    return out

@@ -1,0 +1,82 @@
+"""Render: catalogue → every generated file, in memory.
+
+Input: a loaded `Catalogue`. Output: `{relative path: bytes}` for the whole `generated/` tree
+(schemas, docs, the Python package with its compiled catalogue), sorted. Pure: nothing is read
+but the templates and nothing is written, so a failure here leaves the output folder untouched.
+Every Python file is compiled before it is returned, as a last guard against spec text leaking
+into code.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spoki_actions.spec import Catalogue, to_dict
+
+from . import datamodels, schemas, view
+from .errors import GeneratorError
+from .write import CACHE_FILE
+
+if TYPE_CHECKING:
+    import jinja2
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Python and Markdown, not HTML: `view` and `escape` make values safe
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _template(name: str, **values: Any) -> bytes:
+    return _environment().get_template(name).render(**values).encode("utf-8")
+
+
+def catalogue_json(catalogue: Catalogue) -> bytes:
+    """The compiled catalogue: exactly `spec.to_dict`, plus a `$comment` banner."""
+    document = {"$comment": view.banner(), **to_dict(catalogue)}
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def render(catalogue: Catalogue) -> dict[str, bytes]:
+    """Every file of the output tree, by path relative to it."""
+    files: dict[str, bytes] = {}
+    for action in catalogue.actions.values():
+        s = view.stem(action)
+        files[f"schemas/{s}.input.json"] = schemas.dump(schemas.input_schema(action))
+        files[f"schemas/{s}.output.json"] = schemas.dump(schemas.output_schema(action))
+    files["schemas/index.json"] = schemas.dump(schemas.index(catalogue))
+    classes = view.def_classes(catalogue)
+    for action in catalogue.actions.values():
+        files[f"docs/{view.doc_path(action)}"] = _template(
+            "action.md.jinja", doc=view.doc_action(action, catalogue, classes))
+    files["docs/README.md"] = _template("index.md.jinja", index=view.doc_index(catalogue))
+    module = view.py_module(catalogue)
+    files["python/__init__.py"] = _template("__init__.py.jinja", banner=view.banner())
+    files["python/_envelope.py"] = _template("_envelope.py.jinja", banner=view.banner())
+    files["python/actions.py"] = _template("actions.py.jinja", module=module)
+    files["python/aio.py"] = _template("aio.py.jinja", module=module)
+    files["python/models.py"] = datamodels.render(catalogue).encode("utf-8")
+    files["python/py.typed"] = f"# {view.banner()}\n".encode()
+    files["python/catalogue.json"] = catalogue_json(catalogue)
+    files[".gitignore"] = (f"# {view.banner()}\n# the no-op fast path's record of the last run (local only)\n"
+                           f"/{CACHE_FILE}\n").encode()
+    for path, content in files.items():
+        if path.endswith(".py"):
+            try:
+                compile(content, path, "exec", dont_inherit=True)
+            except SyntaxError as exc:  # a generator bug, never a spec's fault: stop before writing
+                raise GeneratorError([f"{path}:{exc.lineno}: generated code does not compile: {exc.msg}"]) from exc
+    return dict(sorted(files.items()))
