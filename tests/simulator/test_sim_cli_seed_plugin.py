@@ -158,10 +158,6 @@ def test_plugin_server_is_running_and_reset_part_2(spoki_simulator: SimulatorSer
     assert httpx.get(spoki_simulator.base_url + "/contacts/3/", headers=headers).status_code == 200
 
 
-def test_plugin_defaults_keep_the_reference_rate_limits(spoki_simulator: SimulatorServer) -> None:
-    assert spoki_simulator.state.limiter.config.limit_for("custom-fields-list") == 5
-
-
 @pytest.mark.anyio
 async def test_in_process_app_over_asgi_transport(spoki_asgi_app: Starlette,
                                                   spoki_asgi_transport: httpx.ASGITransport) -> None:
@@ -191,3 +187,33 @@ async def test_in_process_faults(spoki_asgi_app: Starlette, spoki_asgi_transport
         with pytest.raises(ValueError):
             truncated.json()
         assert (await client.get("/tags/")).status_code == 200
+
+
+def test_plugin_import_is_cheap() -> None:
+    code = ("import sys, spoki_actions.simulator.pytest_plugin, spoki_actions.simulator; "
+            "print(sorted(m for m in ('starlette', 'uvicorn', 'sqlite3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_spoki_client_fixture_builds_the_runtime_client_and_closes_it(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import spoki_actions
+
+    made: list[FakeClient] = []
+
+    class FakeClient:
+        def __init__(self, *, api_key: str, base_url: str) -> None:
+            self.api_key, self.base_url, self.closed = api_key, base_url, False
+            made.append(self)
+
+        def close(self) -> None:
+            self.closed = True
+
+    monkeypatch.setattr(spoki_actions, "Client", FakeClient, raising=False)
+    client = request.getfixturevalue("spoki_client")
+    server = request.getfixturevalue("spoki_simulator")
+    assert client is made[0]
+    assert (client.api_key, client.base_url) == (server.api_key, server.base_url)
+    assert not client.closed
