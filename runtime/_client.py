@@ -1,0 +1,333 @@
+"""The clients and the module-level entry points: the public face of the runtime.
+
+Stage: the outermost one. Input: an action name and params, with a `Client`/`AsyncClient` or the
+default one built from the environment. Output: the envelope dict (`run`, `run_action`), the
+`Outcome` (`execute`), or `data` with `ActionFailed` raised on failure (`call`,
+`run_action_or_raise`). A client resolves its settings once, owns a pooled transport, a pacer
+and an answer cache shared by its concurrent calls, and drives the sans-I/O plan of `_execute`
+with blocking calls (`Client`) or awaits (`AsyncClient`). Deprecated actions warn here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from . import _config, _registry
+from ._cache import AnswerCache
+from ._execute import Context, Plan, failed, prepare, unknown_action
+from ._outcome import ErrorKind, Outcome
+from ._pacing import Pacer
+from ._request import Request
+from .errors import ConfigurationError, failure
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+
+    from ._transport import AsyncTransport, SyncTransport
+    from .spec import Catalogue
+
+Params = Mapping[str, Any] | None
+
+
+class _Base:
+    """Settings, registry, pacer and cache: everything but the I/O."""
+
+    _ctx: Context
+
+    def _setup(self, api_key: str | None, base_url: str | None, timeout: float | None, max_retries: int | None,
+               catalogue: Catalogue | str | Path | None, strict: bool, pace: bool, cache: bool,
+               max_response_bytes: int | None, clock: Callable[[], float] | None) -> _config.Settings:
+        registry = _registry.load(catalogue)
+        settings = _config.resolve(registry.catalogue.connector, api_key, base_url, timeout=timeout,
+                                   max_retries=max_retries, max_response_bytes=max_response_bytes)
+        self._ctx = Context(settings, registry, Pacer() if pace else None, AnswerCache() if cache else None,
+                            clock or time.monotonic, strict=bool(strict))
+        self._closed = False
+        return settings
+
+    @property
+    def base_url(self) -> str:
+        return self._ctx.settings.base_url
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._ctx.registry.catalogue
+
+    @property
+    def actions(self) -> list[str]:
+        """Every action name this client can run."""
+        return self._ctx.registry.names
+
+    def clear_cache(self) -> None:
+        if self._ctx.cache is not None:
+            self._ctx.cache.clear()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, api_key='***')"
+
+    def _prepare(self, name: str, params: object, strict: bool | None, use_cache: bool,
+                 stacklevel: int) -> Outcome | Plan:
+        action = self._ctx.registry.get(name)
+        if action is None:
+            return unknown_action(self._ctx.registry, name)
+        if action.warning is not None:
+            warnings.warn(action.warning, DeprecationWarning, stacklevel=stacklevel + 1)
+        if self._closed:
+            return failed(action.spec.name, action.reader.empty(), ErrorKind.CONFIGURATION,
+                          "the client is closed; create a new one")
+        return prepare(self._ctx, action, params, strict, use_cache)
+
+    def _raise_for(self, outcome: Outcome) -> Any:
+        if outcome.successful:
+            return outcome.data
+        raise failure(outcome, self._ctx.registry.suggest(outcome.action))
+
+
+class Client(_Base):
+    """A blocking Spoki client. Thread-safe; use it as a context manager or call `close()`.
+
+    Settings resolve once: arguments, then `SPOKI_API_KEY` / `SPOKI_BASE_URL`, then the connector's
+    defaults. `transport` takes any `httpx.BaseTransport` (e.g. `httpx.MockTransport`). `pace=False`
+    turns client-side rate limiting off, `cache=False` the answer cache; `strict=True` validates
+    `data` against each action's output schema. `clock` (monotonic seconds) and `sleep` are
+    injectable so tests never wait for real. Raises `ConfigurationError` for refused settings.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        transport: httpx.BaseTransport | None = None,
+        catalogue: Catalogue | str | Path | None = None,
+        strict: bool = False,
+        pace: bool = True,
+        cache: bool = True,
+        max_response_bytes: int | None = None,
+        proxy: str | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        settings = self._setup(api_key, base_url, timeout, max_retries, catalogue, strict, pace, cache,
+                               max_response_bytes, clock)
+        from ._transport import SyncTransport
+
+        self._transport: SyncTransport = SyncTransport(settings, transport, proxy)
+        self._sleep = sleep or time.sleep
+
+    def run(self, name: str, params: Params = None, *, strict: bool | None = None,
+            cache: bool = True) -> dict[str, Any]:
+        """The envelope `{"data", "error", "successful"}`; never raises for input, API or network problems."""
+        return self._execute(name, params, strict, cache, 2).envelope
+
+    def execute(self, name: str, params: Params = None, *, strict: bool | None = None,
+                cache: bool = True) -> Outcome:
+        """The `Outcome`: envelope plus status, kind, retryable, attempts and duration."""
+        return self._execute(name, params, strict, cache, 2)
+
+    def call(self, name: str, params: Params = None, *, strict: bool | None = None, cache: bool = True) -> Any:
+        """`data` of a successful call; raises `ActionFailed` (a subclass per kind) otherwise."""
+        return self._raise_for(self._execute(name, params, strict, cache, 2))
+
+    def _execute(self, name: str, params: object, strict: bool | None, use_cache: bool,
+                 stacklevel: int) -> Outcome:
+        prepared = self._prepare(name, params, strict, use_cache, stacklevel + 1)
+        if isinstance(prepared, Outcome):
+            return prepared
+        send = self._transport.send
+        try:
+            step = next(prepared)
+            while True:
+                if isinstance(step, Request):
+                    step = prepared.send(send(step))
+                else:
+                    self._sleep(step)
+                    step = prepared.send(None)
+        except StopIteration as stop:
+            outcome: Outcome = stop.value
+            return outcome
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+class AsyncClient(_Base):
+    """The asyncio twin of `Client` (same arguments; `transport` is an `httpx.AsyncBaseTransport`,
+    `sleep` a coroutine function). Use `async with` or `await client.aclose()`."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        catalogue: Catalogue | str | Path | None = None,
+        strict: bool = False,
+        pace: bool = True,
+        cache: bool = True,
+        max_response_bytes: int | None = None,
+        proxy: str | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        settings = self._setup(api_key, base_url, timeout, max_retries, catalogue, strict, pace, cache,
+                               max_response_bytes, clock)
+        from ._transport import AsyncTransport
+
+        self._transport: AsyncTransport = AsyncTransport(settings, transport, proxy)
+        self._sleep = sleep
+
+    async def run(self, name: str, params: Params = None, *, strict: bool | None = None,
+                  cache: bool = True) -> dict[str, Any]:
+        """The envelope `{"data", "error", "successful"}`; never raises for input, API or network problems."""
+        return (await self._execute(name, params, strict, cache, 2)).envelope
+
+    async def execute(self, name: str, params: Params = None, *, strict: bool | None = None,
+                      cache: bool = True) -> Outcome:
+        """The `Outcome`: envelope plus status, kind, retryable, attempts and duration."""
+        return await self._execute(name, params, strict, cache, 2)
+
+    async def call(self, name: str, params: Params = None, *, strict: bool | None = None,
+                   cache: bool = True) -> Any:
+        """`data` of a successful call; raises `ActionFailed` (a subclass per kind) otherwise."""
+        return self._raise_for(await self._execute(name, params, strict, cache, 2))
+
+    async def _execute(self, name: str, params: object, strict: bool | None, use_cache: bool,
+                       stacklevel: int) -> Outcome:
+        prepared = self._prepare(name, params, strict, use_cache, stacklevel + 1)
+        if isinstance(prepared, Outcome):
+            return prepared
+        send = self._transport.send
+        sleep = self._sleep
+        if sleep is None:
+            import asyncio
+
+            sleep = asyncio.sleep
+        try:
+            step = next(prepared)
+            while True:
+                if isinstance(step, Request):
+                    step = prepared.send(await send(step))
+                else:
+                    await sleep(step)
+                    step = prepared.send(None)
+        except StopIteration as stop:
+            outcome: Outcome = stop.value
+            return outcome
+
+    async def aclose(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self._transport.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.aclose()
+
+
+# --- module-level entry points and their default clients ---------------------------------------
+
+_defaults: dict[tuple[str | None, str | None], Client] = {}
+_async_defaults: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str | None, str | None],
+                                                                           AsyncClient]]
+_async_defaults = weakref.WeakKeyDictionary()
+_defaults_lock = threading.Lock()
+
+
+def _env_key() -> tuple[str | None, str | None]:
+    connector = _registry.load().catalogue.connector
+    return _config.env(connector.auth_env), _config.env(connector.base_url_env)
+
+
+def default_client() -> Client:
+    """The shared client built from the environment (rebuilt if SPOKI_API_KEY/SPOKI_BASE_URL change)."""
+    key = _env_key()
+    client = _defaults.get(key)
+    if client is None:
+        with _defaults_lock:
+            client = _defaults.get(key)
+            if client is None:
+                client = _defaults[key] = Client()
+    return client
+
+
+def default_async_client() -> AsyncClient:
+    """The shared async client of the running event loop, built from the environment."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    key = _env_key()
+    per_loop = _async_defaults.setdefault(loop, {})
+    client = per_loop.get(key)
+    if client is None:
+        client = per_loop[key] = AsyncClient()
+    return client
+
+
+def _config_failure(name: object, exc: Exception) -> Outcome:
+    shown = name if isinstance(name, str) else repr(name)
+    try:
+        action = _registry.load().get(name)
+        empty: Any = action.reader.empty() if action is not None else {}
+    except ConfigurationError:
+        empty = {}
+    return failed(shown, empty, ErrorKind.CONFIGURATION, str(exc))
+
+
+def run_action(name: str, params: Params = None, *, client: Client | None = None) -> dict[str, Any]:
+    """Run one action; return the envelope `{"data", "error", "successful"}`. Never raises for input,
+    API or network problems. Without `client`, a shared default built from the environment is used."""
+    if client is None:
+        try:
+            client = default_client()
+        except ConfigurationError as exc:
+            return _config_failure(name, exc).envelope
+    return client._execute(name, params, None, True, 2).envelope
+
+
+async def arun_action(name: str, params: Params = None, *,
+                      client: AsyncClient | None = None) -> dict[str, Any]:
+    """The asyncio twin of `run_action`."""
+    if client is None:
+        try:
+            client = default_async_client()
+        except ConfigurationError as exc:
+            return _config_failure(name, exc).envelope
+    return (await client._execute(name, params, None, True, 2)).envelope
+
+
+def run_action_or_raise(name: str, params: Params = None, *, client: Client | None = None) -> Any:
+    """`data` of a successful call; raises `ActionFailed` (or `ConfigurationError`) otherwise."""
+    client = client if client is not None else default_client()
+    return client._raise_for(client._execute(name, params, None, True, 2))
+
+
+async def arun_action_or_raise(name: str, params: Params = None, *, client: AsyncClient | None = None) -> Any:
+    """The asyncio twin of `run_action_or_raise`."""
+    client = client if client is not None else default_async_client()
+    return client._raise_for(await client._execute(name, params, None, True, 2))

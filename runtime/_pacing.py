@@ -1,0 +1,52 @@
+"""Client-side pacing: the rate limits declared in the specs, enforced before each request.
+
+Stage: just before each HTTP request (every attempt and every page). Input: the action's
+`RateLimit` (bucket, requests, window) and the current time. Output: how long to wait before
+sending. One `Pacer` per client, shared by all its concurrent calls (threads or tasks): a
+reservation is taken under a lock and never waits inside it, so the same object serves sync and
+async clients. A bucket allows at most `requests` sends in any `window` seconds (plus a small
+margin for network jitter); a 429 with `Retry-After` holds the whole bucket back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .spec import RateLimit
+
+MARGIN = 0.01  # a window is stretched by 1%: requests arrive at the server later than they leave
+
+
+class Pacer:
+    """Sliding-window reservations per bucket: each send gets a time slot, possibly in the future."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sent: dict[str, deque[float]] = {}
+        self._hold: dict[str, float] = {}
+
+    def reserve(self, limit: RateLimit, now: float) -> float:
+        """Take the next slot of `limit`'s bucket; returns the seconds to wait before sending (>= 0)."""
+        with self._lock:
+            slots = self._sent.get(limit.bucket)
+            if slots is None or slots.maxlen != limit.requests:
+                slots = self._sent[limit.bucket] = deque(slots or (), maxlen=max(1, limit.requests))
+            at = now
+            if slots:
+                at = max(at, slots[-1])
+                if len(slots) == slots.maxlen:
+                    at = max(at, slots[0] + limit.window * (1.0 + MARGIN))
+            hold = self._hold.get(limit.bucket)
+            if hold is not None:
+                at = max(at, hold)
+            slots.append(at)
+            return at - now
+
+    def hold(self, limit: RateLimit, until: float) -> None:
+        """Send nothing more in this bucket before `until` (the server said `Retry-After`)."""
+        with self._lock:
+            if until > self._hold.get(limit.bucket, 0.0):
+                self._hold[limit.bucket] = until

@@ -1,0 +1,114 @@
+"""Request building as plain data: validated values → method, absolute URL (path + query) and JSON body.
+
+Stage: after validation, before any I/O. Input: an action's spec (compiled once into a builder)
+and, per call, the base URL and the normalized values. Output: `Request`, a frozen record with no
+HTTP-library object in it, so request tests compare plain strings and bytes.
+Rules: path values are URL-encoded with nothing left safe (a `/` or `..` cannot change the path);
+query booleans go as `true`/`false`; the body holds exactly the keys the caller gave; `filter`
+inputs are never sent; constant query params come first, then params in spec order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from .spec import ActionSpec
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
+_DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}  # quote() keeps dots; a lone dot segment would move the path
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One HTTP request as data. `target` is the URL relative to the base URL, for messages and logs."""
+
+    method: str
+    url: str
+    body: bytes | None
+    target: str
+
+
+Builder = Callable[[str, Mapping[str, Any]], Request]  # (base URL without trailing slash, values) -> Request
+
+
+def wire_text(value: Any) -> str:
+    """A scalar as it travels in a path or query string."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def encode_segment(value: Any) -> str:
+    text = wire_text(value)
+    return _DOT_SEGMENTS.get(text) or quote(text, safe="")
+
+
+def encode_query(pairs: list[tuple[str, Any]]) -> str:
+    """`key=value&...`, lists repeating their key (`tag=1&tag=2`), everything percent-encoded."""
+    out: list[str] = []
+    for key, value in pairs:
+        k = quote(key, safe="")
+        if isinstance(value, list):
+            out.extend(f"{k}={quote(wire_text(item), safe='')}" for item in value if item is not None)
+        else:
+            out.append(f"{k}={quote(wire_text(value), safe='')}")
+    return "&".join(out)
+
+
+def encode_body(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def compile_builder(action: ActionSpec) -> Builder:
+    """The request builder of one action; everything that does not depend on the values is done here."""
+    pieces: list[str | tuple[str]] = []  # literal text, or (param name,) for a placeholder
+    position = 0
+    by_wire = {p.wire_name: p.name for p in action.params if p.location == "path"}
+    for match in PLACEHOLDER.finditer(action.path):
+        pieces.append(action.path[position:match.start()])
+        pieces.append((by_wire.get(match.group(1), match.group(1)),))
+        position = match.end()
+    pieces.append(action.path[position:])
+    static_path = action.path if len(pieces) == 1 else None
+    query_params = tuple((p.name, quote(p.wire_name, safe="")) for p in action.params if p.location == "query")
+    body_params = tuple((p.name, p.wire_name) for p in action.params if p.location == "body")
+    constants = encode_query(list(action.query_constants.items()))
+    method = action.method
+    sends_body = method in BODY_METHODS
+
+    def build(base_url: str, values: Mapping[str, Any]) -> Request:
+        if static_path is not None:
+            target = static_path
+        else:
+            target = "".join(p if isinstance(p, str) else encode_segment(values[p[0]]) for p in pieces)
+        query = constants
+        for name, wire in query_params:
+            if name in values:
+                value = values[name]
+                if isinstance(value, list):
+                    encoded = "&".join(f"{wire}={quote(wire_text(v), safe='')}" for v in value if v is not None)
+                else:
+                    encoded = f"{wire}={quote(wire_text(value), safe='')}"
+                if encoded:
+                    query = f"{query}&{encoded}" if query else encoded
+        if query:
+            target = f"{target}?{query}"
+        body = None
+        if sends_body:
+            body = encode_body({wire: values[name] for name, wire in body_params if name in values})
+        return Request(method, f"{base_url}/{target}", body, target)
+
+    return build

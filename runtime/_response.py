@@ -1,0 +1,282 @@
+"""Response rules: a raw answer (plain data) → the envelope's `data`, or a failure a person can act on.
+
+Stage: after the transport. Input: `Reply` (status, headers, body bytes) from `_transport`, and
+the action's `Response` spec compiled once into a `Reader`. Output: pages' items and `next` URLs,
+then `data` after record filters and `select` (JMESPath, imported only for actions that declare
+a non-trivial expression), or an error message: the HTTP status, the API's `detail`/`code` and
+its field messages named by input, or what is wrong with the body. Also the strict-mode check of
+`data` against the output schema (jsonschema, imported only then, one validator per action).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._outcome import ErrorKind
+
+if TYPE_CHECKING:
+    from .spec import ActionSpec
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_DETAIL = 600  # characters of API detail kept in an error message
+EMPTY = object()  # an empty success body
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One HTTP answer as data. `headers` is case-insensitive (lower-case keys are safe)."""
+
+    status: int
+    reason: str
+    headers: Mapping[str, str]
+    body: bytes
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """No usable answer. `sent` is False only when the request provably never reached the server."""
+
+    kind: ErrorKind
+    message: str
+    sent: bool = True
+    status: int | None = None  # set when an answer came but could not be used (e.g. too large)
+
+
+Expr = Callable[[Any], Any]
+
+
+def compile_expression(text: str) -> Expr:
+    """A JMESPath expression as a function; a bare field name needs no JMESPath at all."""
+    if IDENTIFIER.match(text) and text not in ("null", "true", "false"):
+        def field(data: Any) -> Any:
+            return data.get(text) if isinstance(data, dict) else None
+        return field
+    import jmespath
+
+    return jmespath.compile(text).search
+
+
+def parse_body(body: bytes) -> Any:
+    """The JSON value of a body, or EMPTY for an empty one. Raises ValueError when it is not JSON."""
+    if not body or body.isspace():
+        return EMPTY
+    return json.loads(body)
+
+
+class Reader:
+    """An action's response rules, compiled once."""
+
+    __slots__ = ("_strict", "action", "by_id", "empty_is_array", "filters", "items_of", "max_pages", "next_of",
+                 "output_type", "select", "success", "wire_names")
+
+    def __init__(self, action: ActionSpec) -> None:
+        r = action.response
+        self.action = action.name
+        self.by_id = any(p.location == "path" for p in action.params)
+        self.success = frozenset(r.success)
+        self.empty_is_array = r.data_is_array
+        out_type = r.output.get("type")
+        self.output_type = out_type if out_type in ("object", "array") else None
+        self.next_of = compile_expression(r.paginate.next) if r.paginate else None
+        self.items_of = compile_expression(r.paginate.items) if r.paginate else None
+        self.max_pages = r.paginate.max_pages if r.paginate else 1
+        self.filters = tuple((f.param, f.field, f.op) for f in r.filters)
+        self.select = compile_expression(r.select) if r.select else None
+        self.wire_names = {p.wire_name: p.name for p in action.params
+                           if p.wire_name != p.name and p.location in ("body", "query")}
+        self._strict: Callable[[Any], list[str]] | None = None
+
+    def empty(self) -> Any:
+        return [] if self.empty_is_array else {}
+
+    # --- success ------------------------------------------------------------------------------
+
+    def page(self, body: Any) -> tuple[list[Any], Any] | str:
+        """(items, next URL or None) of one page, or what is wrong with it."""
+        assert self.items_of is not None and self.next_of is not None
+        if not isinstance(body, dict):
+            return f"expected a page object, got {_kind(body)}"
+        items = self.items_of(body)
+        if not isinstance(items, list):
+            return f"expected the page's records to be an array, got {_kind(items)}"
+        nxt = self.next_of(body)
+        if nxt is not None and not isinstance(nxt, str):
+            return f"expected the next page link to be a URL string or null, got {_kind(nxt)}"
+        return items, nxt or None
+
+    def finish(self, body: Any, values: Mapping[str, Any]) -> tuple[bool, Any]:
+        """(True, data) after filters and select, or (False, what is wrong)."""
+        if body is EMPTY:
+            return True, self.empty()
+        data = body
+        if self.filters:
+            wanted = [(field, op, values[param]) for param, field, op in self.filters if param in values]
+            if wanted:
+                if not isinstance(data, list):
+                    return False, f"expected an array of records to filter, got {_kind(data)}"
+                data = [rec for rec in data if isinstance(rec, dict) and _keep(rec, wanted)]
+        if self.select is not None:
+            data = self.select(data)
+        if self.output_type == "object" and not isinstance(data, dict):
+            return False, f"expected a JSON object, got {_kind(data)}"
+        if self.output_type == "array" and not isinstance(data, list):
+            return False, f"expected a JSON array, got {_kind(data)}"
+        return True, data
+
+    def strict_problems(self, output_schema: dict[str, Any], data: Any) -> list[str]:
+        """Where `data` breaks the output schema (empty when it conforms)."""
+        if self._strict is None:
+            self._strict = compile_strict(output_schema)
+        return self._strict(data)
+
+    # --- errors -------------------------------------------------------------------------------
+
+    def describe_error(self, reply: Reply, method: str, target: str, detail_keys: tuple[str, ...],
+                       auth_hint: str, retry_after: float | None) -> tuple[ErrorKind, str]:
+        kind = status_kind(reply.status)
+        head = f"HTTP {reply.status} {reply.reason} from {method} {target.split('?')[0]}".rstrip()
+        detail = self._detail(reply, detail_keys)
+        hint = _hint(kind, reply.status, auth_hint, retry_after, self.by_id)
+        message = head + (f": {detail}" if detail else "")
+        if hint:
+            message += ("" if message.endswith((".", "!", "?")) else ".") + f" {hint}"
+        return kind, message
+
+    def _detail(self, reply: Reply, detail_keys: tuple[str, ...]) -> str:
+        try:
+            body = parse_body(reply.body)
+        except ValueError:
+            return _non_json(reply)
+        if body is EMPTY:
+            return ""
+        parts: list[str] = []
+        if isinstance(body, dict):
+            code = None
+            for key in detail_keys:
+                value = body.get(key)
+                if key == "code" and isinstance(value, (str, int)):
+                    code = str(value)
+                elif isinstance(value, (str, int, float)) and str(value) not in parts:
+                    parts.append(str(value))
+            for key, value in body.items():
+                if key in detail_keys:
+                    continue
+                parts.extend(self._field_messages(str(key), value))
+            text = "; ".join(parts)
+            if code:
+                text = f"{text} (code {code})" if text else f"code {code}"
+        elif isinstance(body, list):
+            text = "; ".join(str(v) for v in body if isinstance(v, (str, int, float)))
+        else:
+            text = str(body)
+        return text if len(text) <= MAX_DETAIL else text[:MAX_DETAIL - 3] + "..."
+
+    def _field_messages(self, key: str, value: Any, depth: int = 0) -> list[str]:
+        name = self.wire_names.get(key, key) if depth == 0 else key
+        label = "" if key in ("non_field_errors", "__all__") else f"{name}: "
+        if isinstance(value, str):
+            return [f"{label}{value}"]
+        if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+            return [f"{label}{' '.join(str(v) for v in value)}"] if value else []
+        if isinstance(value, dict) and depth < 3:
+            out: list[str] = []
+            for sub, sub_value in value.items():
+                out.extend(f"{label.rstrip(': ')}.{m}" if label else m
+                           for m in self._field_messages(str(sub), sub_value, depth + 1))
+            return out
+        return []
+
+
+def status_kind(status: int) -> ErrorKind:
+    if status in (400, 422):
+        return ErrorKind.BAD_REQUEST
+    if status in (401, 403):
+        return ErrorKind.AUTH
+    if status == 404:
+        return ErrorKind.NOT_FOUND
+    if status == 429:
+        return ErrorKind.RATE_LIMITED
+    if status >= 500:
+        return ErrorKind.UPSTREAM
+    return ErrorKind.API_ERROR
+
+
+def _hint(kind: ErrorKind, status: int, auth_hint: str, retry_after: float | None, by_id: bool) -> str:
+    if status == 401:
+        return f"Check the API key ({auth_hint})."
+    if status == 403:
+        return "The key has no access to this endpoint (partner endpoints need a partner-level key)."
+    if kind is ErrorKind.NOT_FOUND:
+        return "No such resource: check the id." if by_id else "Check the base URL."
+    if kind is ErrorKind.RATE_LIMITED:
+        after = f" (the API asked to wait {retry_after:g} s)" if retry_after is not None else ""
+        return f"Rate limited{after}; slow down or try again later."
+    if kind is ErrorKind.UPSTREAM:
+        return "The Spoki API failed; try again later."
+    return ""
+
+
+def _non_json(reply: Reply) -> str:
+    ctype = reply.headers.get("content-type", "").split(";")[0].strip().lower()
+    if "html" in ctype or reply.body.lstrip()[:1] == b"<":
+        return f"the body is an HTML page ({len(reply.body)} bytes), not JSON"
+    text = " ".join(reply.body[:400].decode("utf-8", "replace").split())
+    return text[:200] + ("..." if len(text) > 200 else "")
+
+
+def _kind(value: Any) -> str:
+    if value is None or value is EMPTY:
+        return "null" if value is None else "an empty body"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _keep(record: dict[str, Any], wanted: Sequence[tuple[str, str, Any]]) -> bool:
+    for field, op, value in wanted:
+        have = record.get(field)
+        if op == "contains":
+            if have is None or str(value).casefold() not in str(have).casefold():
+                return False
+        elif have != value:
+            return False
+    return True
+
+
+def invalid_body(reply: Reply, method: str, target: str, why: str) -> str:
+    return f"HTTP {reply.status} from {method} {target.split('?')[0]}, but the body is not what it should be: {why}"
+
+
+def compile_strict(schema: dict[str, Any]) -> Callable[[Any], list[str]]:
+    """A 2020-12 validator of `data` (formats checked, `e164` included)."""
+    import jsonschema
+
+    checker = jsonschema.FormatChecker()
+
+    @checker.checks("e164")
+    def _e164(value: object) -> bool:
+        return not isinstance(value, str) or re.match(r"^\+[1-9][0-9]{6,14}$", value) is not None
+
+    validator = jsonschema.Draft202012Validator(schema, format_checker=checker)
+
+    def problems(data: Any) -> list[str]:
+        out = []
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+            where = "data" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+            out.append(f"{where}: {error.message}")
+        return out
+
+    return problems

@@ -1,0 +1,162 @@
+"""The transport: the only module that does I/O and the only one that sees httpx exceptions.
+
+Stage: one HTTP exchange. Input: a `Request` (plain data) and the client's settings. Output: a
+`Reply` (status, headers, body bytes read up to the size cap) or a `Failure` (kind, message, and
+whether the request may have reached the server). Requests go straight to an httpx transport
+(`httpx.HTTPTransport` by default, pooled and reused; any `httpx.BaseTransport` such as
+`httpx.MockTransport` can be injected): no cookies, no redirects followed here, and the API key
+header is attached only to URLs on the base URL's origin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ._config import USER_AGENT, Settings, origin_of
+from ._outcome import ErrorKind
+from ._response import Failure, Reply
+
+if TYPE_CHECKING:
+    from ._request import Request
+
+
+def translate(exc: Exception, url: str, timeout: float) -> Failure:
+    """An httpx (or any transport) exception as a `Failure`: the one place they are translated."""
+    host = httpx.URL(url).host if _parsable(url) else "the server"
+    text = str(exc).strip()
+    detail = f" ({text})" if text else ""
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        what = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "waiting for a free connection to"
+        return Failure(ErrorKind.TIMEOUT, f"timed out after {timeout:g} s {what} {host}; the request was not sent",
+                       sent=False)
+    if isinstance(exc, httpx.TimeoutException):
+        phase = "sending the request to" if isinstance(exc, httpx.WriteTimeout) else "waiting for an answer from"
+        return Failure(ErrorKind.TIMEOUT, f"timed out after {timeout:g} s {phase} {host}")
+    if isinstance(exc, httpx.ConnectError):
+        return Failure(ErrorKind.TRANSPORT, f"could not connect to {host}{detail}; the request was not sent",
+                       sent=False)
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return Failure(ErrorKind.TRANSPORT, f"unsupported URL scheme for {host}{detail}", sent=False)
+    if isinstance(exc, httpx.DecodingError):
+        return Failure(ErrorKind.INVALID_RESPONSE, f"the body from {host} could not be decoded{detail}")
+    if isinstance(exc, httpx.TransportError):
+        return Failure(ErrorKind.TRANSPORT, f"connection to {host} failed: {type(exc).__name__}{detail}")
+    return Failure(ErrorKind.TRANSPORT, f"the transport failed: {type(exc).__name__}{detail}")
+
+
+def _parsable(url: str) -> bool:
+    try:
+        httpx.URL(url)
+    except Exception:
+        return False
+    return True
+
+
+class _Base:
+    """Headers, timeouts and the size cap shared by both transports."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._origin = settings.origin
+        self._prefix = settings.base_url + "/"
+        self._timeout = settings.timeout
+        self._cap = settings.max_response_bytes
+        self._extensions: dict[str, Any] = {"timeout": {k: settings.timeout for k in ("connect", "read", "write",
+                                                                                     "pool")}}
+        plain = [("Accept", "application/json"), ("Accept-Encoding", "gzip, deflate"), ("User-Agent", USER_AGENT)]
+        keyed = [*plain, (settings.auth_header, settings.api_key.reveal())]
+        self._headers = {(False, True): plain, (True, True): keyed,
+                         (False, False): [*plain, ("Content-Type", "application/json")],
+                         (True, False): [*keyed, ("Content-Type", "application/json")]}
+
+    def _request(self, request: Request) -> httpx.Request:
+        trusted = request.url.startswith(self._prefix) or origin_of(request.url) == self._origin
+        headers = self._headers[(trusted, request.body is None)]
+        return httpx.Request(request.method, request.url, headers=headers, content=request.body,
+                             extensions=self._extensions)
+
+    def _too_large(self, response: httpx.Response, url: str) -> Failure | None:
+        length = response.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self._cap:
+            return self._cap_failure(response, url, int(length))
+        return None
+
+    def _cap_failure(self, response: httpx.Response, url: str, size: int | None) -> Failure:
+        got = f"{size} bytes" if size is not None else "more"
+        return Failure(ErrorKind.INVALID_RESPONSE,
+                       f"HTTP {response.status_code} from {httpx.URL(url).host}: the body is {got}, above the "
+                       f"{self._cap}-byte limit (max_response_bytes); it was not read", status=response.status_code)
+
+    @staticmethod
+    def _reply(response: httpx.Response, body: bytes, url: str) -> Reply:
+        return Reply(response.status_code, response.reason_phrase, response.headers, body, url)
+
+
+class SyncTransport(_Base):
+    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None,
+                 proxy: str | None = None) -> None:
+        super().__init__(settings)
+        self._transport = transport if transport is not None else httpx.HTTPTransport(proxy=proxy)
+
+    def send(self, request: Request) -> Reply | Failure:
+        try:
+            response = self._transport.handle_request(self._request(request))
+        except Exception as exc:
+            return translate(exc, request.url, self._timeout)
+        try:
+            failure = self._too_large(response, request.url)
+            if failure is not None:
+                return failure
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self._cap:
+                    return self._cap_failure(response, request.url, None)
+                chunks.append(chunk)
+        except Exception as exc:
+            return translate(exc, request.url, self._timeout)
+        finally:
+            with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
+                response.close()
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return self._reply(response, body, request.url)
+
+    def close(self) -> None:
+        self._transport.close()
+
+
+class AsyncTransport(_Base):
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
+                 proxy: str | None = None) -> None:
+        super().__init__(settings)
+        self._transport = transport if transport is not None else httpx.AsyncHTTPTransport(proxy=proxy)
+
+    async def send(self, request: Request) -> Reply | Failure:
+        try:
+            response = await self._transport.handle_async_request(self._request(request))
+        except Exception as exc:
+            return translate(exc, request.url, self._timeout)
+        try:
+            failure = self._too_large(response, request.url)
+            if failure is not None:
+                return failure
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self._cap:
+                    return self._cap_failure(response, request.url, None)
+                chunks.append(chunk)
+        except Exception as exc:
+            return translate(exc, request.url, self._timeout)
+        finally:
+            with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
+                await response.aclose()
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return self._reply(response, body, request.url)
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()

@@ -1,0 +1,484 @@
+"""Input validation, compiled once per action from its `Param` models (no jsonschema on the hot path).
+
+Stage: the first step of every call. Input: the caller's params (any object). Output: the
+normalized values of the inputs given (`None` means "not given" and is dropped; str, int and
+float subclasses such as enum members become plain values) and every problem found, each
+naming its field: missing required inputs, unknown keys (with the closest name), wrong types
+(`True` is not an integer), enum membership, formats, bounds, lengths, patterns, array items
+and object values. Nested schemas (`items`, `values`) use the same compiled checks.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ._outcome import InputProblem
+
+if TYPE_CHECKING:
+    from .spec import ActionSpec, Param
+
+Problems = list[InputProblem]
+Check = Callable[[Any, str, Problems], Any]  # (value, where, problems) -> normalized value
+Validator = Callable[[object], tuple[dict[str, Any], Problems]]
+Constraint = Callable[[Any], "str | None"]  # a normalized value -> None, or what is wrong
+
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+E164_PATTERNS = frozenset({E164.pattern, r"^\+[1-9]\d{6,14}$"})
+EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$")
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+_BAD = object()  # a value that does not have the expected type
+
+EXPECTED = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean (True or False)",
+    "object": "an object (a dict)",
+    "array": "an array (a list)",
+    "null": "None",
+}
+
+
+# --- type coercion: the value as a plain JSON type, or _BAD ------------------------------------
+
+def _as_string(v: Any) -> Any:
+    if type(v) is str:
+        return v
+    return str.__str__(v) if isinstance(v, str) else _BAD
+
+
+def _as_integer(v: Any) -> Any:
+    if type(v) is int:
+        return v
+    if isinstance(v, bool) or not isinstance(v, int):
+        return _BAD
+    return int(v)
+
+
+def _as_number(v: Any) -> Any:
+    if type(v) is int:
+        return v
+    if isinstance(v, bool):
+        return _BAD
+    if isinstance(v, int):
+        return int(v)
+    if isinstance(v, float):
+        return float(v) if math.isfinite(v) else _BAD
+    return _BAD
+
+
+def _as_boolean(v: Any) -> Any:
+    return v if v is True or v is False else _BAD
+
+
+def _as_object(v: Any) -> Any:
+    return dict(v) if isinstance(v, Mapping) else _BAD
+
+
+def _as_array(v: Any) -> Any:
+    return list(v) if isinstance(v, (list, tuple)) else _BAD
+
+
+def _as_null(v: Any) -> Any:
+    return None if v is None else _BAD
+
+
+COERCE: dict[str, Callable[[Any], Any]] = {
+    "string": _as_string, "integer": _as_integer, "number": _as_number, "boolean": _as_boolean,
+    "object": _as_object, "array": _as_array, "null": _as_null,
+}
+
+
+def describe(value: Any) -> str:
+    """A short, type-first description of a value for messages: `a boolean (True)`."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return f"a boolean ({value!r})"
+    if isinstance(value, int):
+        return f"an integer ({_short(value)})"
+    if isinstance(value, float):
+        return f"a number ({_short(value)})"
+    if isinstance(value, str):
+        return f"a string ({_short(value)})"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return f"a {type(value).__name__}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- constraints ------------------------------------------------------------------------------
+
+def _format_check(fmt: str) -> Constraint | None:
+    def email(v: Any) -> str | None:
+        if not isinstance(v, str) or EMAIL.match(v):
+            return None
+        return f"must be an email address such as name@example.com; got {_short(v)}"
+
+    def a_date(v: Any) -> str | None:
+        if not isinstance(v, str):
+            return None
+        if DATE.match(v):
+            try:
+                date.fromisoformat(v)
+                return None
+            except ValueError:
+                pass
+        return f"must be a date in YYYY-MM-DD form, e.g. 2024-05-31; got {_short(v)}"
+
+    def a_date_time(v: Any) -> str | None:
+        if not isinstance(v, str):
+            return None
+        if DATE_TIME.match(v):
+            try:
+                datetime.fromisoformat(v[:-1] + "+00:00" if v[-1] in "Zz" else v)
+                return None
+            except ValueError:
+                pass
+        return f"must be an ISO-8601 date-time, e.g. 2024-05-31T23:59:59Z; got {_short(v)}"
+
+    def e164(v: Any) -> str | None:
+        if not isinstance(v, str) or E164.match(v):
+            return None
+        return f"must be a phone number in E.164 form: + then 7 to 15 digits, e.g. +393331234567; got {_short(v)}"
+
+    def uri(v: Any) -> str | None:
+        if not isinstance(v, str):
+            return None
+        try:
+            parts = urlsplit(v)
+        except ValueError:
+            parts = None
+        if parts is not None and parts.scheme and parts.netloc and not any(c.isspace() for c in v):
+            return None
+        return f"must be an absolute URI such as https://example.com/page; got {_short(v)}"
+
+    def a_uuid(v: Any) -> str | None:
+        if not isinstance(v, str) or UUID.match(v):
+            return None
+        return f"must be a UUID such as 123e4567-e89b-12d3-a456-426614174000; got {_short(v)}"
+
+    checks: dict[str, Constraint] = {
+        "email": email, "date": a_date, "date-time": a_date_time, "e164": e164, "uri": uri, "uuid": a_uuid,
+    }
+    return checks.get(fmt)
+
+
+def _enum_check(values: tuple[Any, ...], labels: tuple[str, ...] | None) -> Constraint:
+    if labels and len(labels) == len(values):
+        shown = ", ".join(f"{v!r} ({label})" for v, label in zip(values, labels, strict=True))
+    else:
+        shown = ", ".join(repr(v) for v in values)
+    allowed = frozenset(_enum_key(v) for v in values if v is not None)
+    strings = {v.lower(): v for v in values if isinstance(v, str)}
+
+    def check(v: Any) -> str | None:
+        try:
+            if _enum_key(v) in allowed:
+                return None
+        except TypeError:  # unhashable: a list or dict is never an enum member here
+            pass
+        hint = ""
+        if isinstance(v, str):
+            close = strings.get(v.lower()) or next(iter(difflib.get_close_matches(v, list(strings.values()), 1)), None)
+            hint = f" (did you mean {close!r}?)" if close is not None else ""
+        return f"must be one of {shown}; got {_short(v)}{hint}"
+
+    return check
+
+
+def _enum_key(v: Any) -> tuple[Any, Any]:
+    # True == 1 in Python, but not in JSON Schema: compare kinds as well as values (2 == 2.0 stays equal)
+    kind = "number" if type(v) in (int, float) else type(v)
+    return kind, v
+
+
+def _bounds(minimum: float | None, maximum: float | None) -> list[Constraint]:
+    out: list[Constraint] = []
+    if minimum is not None:
+        def at_least(v: Any) -> str | None:
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v < minimum:
+                return f"must be >= {_num(minimum)}; got {_short(v)}"
+            return None
+        out.append(at_least)
+    if maximum is not None:
+        def at_most(v: Any) -> str | None:
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > maximum:
+                return f"must be <= {_num(maximum)}; got {_short(v)}"
+            return None
+        out.append(at_most)
+    return out
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def _lengths(min_length: int | None, max_length: int | None) -> list[Constraint]:
+    out: list[Constraint] = []
+
+    def unit(v: Any) -> str:
+        return "characters" if isinstance(v, str) else "items"
+
+    if min_length is not None:
+        def long_enough(v: Any) -> str | None:
+            if isinstance(v, (str, list, dict)) and len(v) < min_length:
+                return f"must have at least {min_length} {unit(v)}; got {len(v)}"
+            return None
+        out.append(long_enough)
+    if max_length is not None:
+        def short_enough(v: Any) -> str | None:
+            if isinstance(v, (str, list, dict)) and len(v) > max_length:
+                return f"must have at most {max_length} {unit(v)}; got {len(v)}"
+            return None
+        out.append(short_enough)
+    return out
+
+
+def _pattern_check(pattern: str) -> Constraint:
+    regex = re.compile(pattern)
+
+    def check(v: Any) -> str | None:
+        if not isinstance(v, str) or regex.search(v):
+            return None
+        return f"must match the pattern {pattern}; got {_short(v)}"
+
+    return check
+
+
+# --- composing a check ------------------------------------------------------------------------
+
+def _make_check(
+    types: tuple[str, ...],
+    constraints: list[Constraint],
+    items: Check | None = None,
+    values: Check | None = None,
+    properties: dict[str, Check] | None = None,
+    required: tuple[str, ...] = (),
+    closed: bool = False,
+) -> Check:
+    """One check: type (first matching type wins), then constraints, then children."""
+    coercers = tuple(COERCE[t] for t in types if t in COERCE)
+    expected = " or ".join(EXPECTED.get(t, t) for t in types)
+    single = coercers[0] if len(coercers) == 1 else None
+    rules = tuple(constraints)
+    if items is None and "array" in types:
+        items = _any_json
+    has_children = "object" in types or "array" in types
+
+    def check(value: Any, where: str, problems: Problems) -> Any:
+        if single is not None:
+            v = single(value)
+        elif coercers:
+            v = _BAD
+            for coerce in coercers:
+                v = coerce(value)
+                if v is not _BAD:
+                    break
+        else:
+            v = _json_value(value, where, problems)
+        if v is _BAD:
+            problems.append(InputProblem(where, f"expected {expected}, got {describe(value)}"))
+            return value
+        for rule in rules:
+            message = rule(v)
+            if message is not None:
+                problems.append(InputProblem(where, message))
+        if has_children and v is not None:
+            _children(v, where, problems, items, values, properties, required, closed)
+        return v
+
+    return check
+
+
+def _children(
+    v: Any, where: str, problems: Problems, items: Check | None, values: Check | None,
+    properties: dict[str, Check] | None, required: tuple[str, ...], closed: bool,
+) -> None:
+    if isinstance(v, list) and items is not None:
+        for i, item in enumerate(v):
+            v[i] = items(item, f"{where}[{i}]", problems)
+    if isinstance(v, dict):
+        for key in list(v):
+            if not isinstance(key, str):
+                problems.append(InputProblem(where, f"keys must be strings, got {describe(key)}"))
+                continue
+            at = f"{where}.{key}"
+            prop = properties.get(key) if properties else None
+            if prop is not None:
+                v[key] = prop(v[key], at, problems)
+            elif values is not None:
+                v[key] = values(v[key], at, problems)
+            elif closed:
+                problems.append(InputProblem(at, "is not an allowed key"))
+            else:
+                v[key] = _json_value(v[key], at, problems)
+        for key in required:
+            if key not in v:
+                problems.append(InputProblem(f"{where}.{key}", "is required"))
+
+
+def _any_json(value: Any, where: str, problems: Problems) -> Any:
+    return _json_value(value, where, problems)
+
+
+def _json_value(value: Any, where: str, problems: Problems) -> Any:
+    """Any JSON value, normalized; a problem for anything JSON cannot carry."""
+    if value is None or value is True or value is False:
+        return value
+    for coerce in (_as_string, _as_integer, _as_number):
+        v = coerce(value)
+        if v is not _BAD:
+            return v
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                problems.append(InputProblem(where, f"keys must be strings, got {describe(key)}"))
+                continue
+            out[key] = _json_value(item, f"{where}.{key}", problems)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item, f"{where}[{i}]", problems) for i, item in enumerate(value)]
+    if isinstance(value, float):
+        problems.append(InputProblem(where, f"must be a finite number; got {_short(value)}"))
+    else:
+        problems.append(InputProblem(where, f"expected a JSON value, got {describe(value)}"))
+    return value
+
+
+def compile_schema(schema: Any, defs: Mapping[str, Any], depth: int = 0) -> Check:
+    """A check for a JSON Schema of the spec subset (`$ref`s into `defs`, `anyOf`, type lists)."""
+    if not isinstance(schema, Mapping) or depth > 32:
+        return _make_check((), [])
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        target = defs.get(ref[len("#/$defs/"):], {})
+        merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+        return compile_schema(merged, defs, depth + 1)
+    if "anyOf" in schema and isinstance(schema["anyOf"], list):
+        branches = [compile_schema({**{k: v for k, v in schema.items() if k != "anyOf"}, **b}, defs, depth + 1)
+                    for b in schema["anyOf"] if isinstance(b, Mapping)]
+        return _any_of(branches)
+    raw_type = schema.get("type")
+    types: tuple[str, ...] = (raw_type,) if isinstance(raw_type, str) else tuple(raw_type or ())
+    constraints = _constraints(
+        schema.get("enum"), schema.get("x-enum-varnames"), schema.get("format"),
+        schema.get("minimum"), schema.get("maximum"), schema.get("minLength"), schema.get("maxLength"),
+        schema.get("pattern"),
+    )
+    items = compile_schema(schema["items"], defs, depth + 1) if isinstance(schema.get("items"), Mapping) else None
+    extra = schema.get("additionalProperties")
+    values = compile_schema(extra, defs, depth + 1) if isinstance(extra, Mapping) else None
+    props = schema.get("properties")
+    properties = ({k: compile_schema(v, defs, depth + 1) for k, v in props.items()}
+                  if isinstance(props, Mapping) else None)
+    required = tuple(schema.get("required") or ())
+    return _make_check(types, constraints, items, values, properties, required, closed=extra is False)
+
+
+def _any_of(branches: list[Check]) -> Check:
+    def check(value: Any, where: str, problems: Problems) -> Any:
+        first: Problems | None = None
+        for branch in branches:
+            attempt: Problems = []
+            v = branch(value, where, attempt)
+            if not attempt:
+                return v
+            first = first if first is not None else attempt
+        problems.extend(first or [InputProblem(where, "matches none of the allowed shapes")])
+        return value
+
+    return check
+
+
+def _constraints(
+    enum: Any, labels: Any, fmt: Any, minimum: Any, maximum: Any, min_length: Any, max_length: Any, pattern: Any,
+) -> list[Constraint]:
+    out: list[Constraint] = []
+    if isinstance(enum, (list, tuple)) and enum:
+        values = tuple(v for v in enum if v is not None)
+        out.append(_enum_check(values, tuple(labels) if isinstance(labels, (list, tuple)) else None))
+    if isinstance(fmt, str):
+        check = _format_check(fmt)
+        if check is not None:
+            out.append(check)
+    out.extend(_bounds(minimum, maximum))
+    out.extend(_lengths(min_length, max_length))
+    if isinstance(pattern, str) and not (fmt == "e164" and pattern in E164_PATTERNS):
+        out.append(_pattern_check(pattern))
+    return out
+
+
+def compile_param(param: Param, defs: Mapping[str, Any]) -> Check:
+    """The check of one input, from its `Param` model (None is handled by the caller)."""
+    enum = param.enum
+    constraints = _constraints(
+        list(enum.values) if enum is not None else None, enum.labels if enum is not None else None,
+        param.format, param.minimum, param.maximum, param.min_length, param.max_length, param.pattern,
+    )
+    if param.location == "path" and param.type == "string" and param.min_length is None:
+        constraints.extend(_lengths(1, None))  # an empty path segment would change the path
+    items = compile_schema(param.items, defs) if param.items is not None else None
+    values = compile_schema(param.values, defs) if param.values is not None else None
+    return _make_check((param.type,), constraints, items, values)
+
+
+# --- the validator of one action ---------------------------------------------------------------
+
+def compile_validator(action: ActionSpec) -> Validator:
+    """`validate(params) -> (values, problems)`; `values` holds only the inputs given, normalized."""
+    defs = action.input_schema.get("$defs", {})
+    checks: dict[str, Check] = {p.name: compile_param(p, defs) for p in action.params}
+    required = tuple(p.name for p in action.params if p.required)
+    order = {p.name: i for i, p in enumerate(action.params)}
+    names = list(checks)
+    listing = (f"; {action.name} takes: {', '.join(names)}" if names else f"; {action.name} takes no inputs")
+
+    def unknown(key: object) -> InputProblem:
+        if not isinstance(key, str):
+            return InputProblem(repr(key), f"input names must be strings, got {describe(key)}{listing}")
+        close = difflib.get_close_matches(key, names, 1, 0.6) or [n for n in names if n.lower() == key.lower()]
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return InputProblem(key, f"unknown input{hint}{listing}")
+
+    def validate(params: object) -> tuple[dict[str, Any], Problems]:
+        problems: Problems = []
+        out: dict[str, Any] = {}
+        if params is None:
+            params = {}
+        elif not isinstance(params, Mapping):
+            problems.append(InputProblem("params", f"expected an object mapping input names to values, "
+                                                   f"got {describe(params)}"))
+            return out, problems
+        for key, value in params.items():
+            check = checks.get(key)
+            if check is None:
+                problems.append(unknown(key))
+            elif value is not None:
+                out[key] = check(value, key, problems)
+        for name in required:
+            if name not in out:
+                given_none = name in params
+                problems.append(InputProblem(name, "is required; None means not given" if given_none
+                                             else "is required but missing"))
+        if len(problems) > 1:
+            problems.sort(key=lambda p: order.get(p.field.split(".")[0].split("[")[0], len(order)))
+        return out, problems
+
+    return validate
