@@ -10,13 +10,16 @@ or version header. The result is checked to define every class the bindings impo
 from __future__ import annotations
 
 import ast
+import io
 import json
+import tokenize
 from typing import Any
 
 from spoki_actions.spec import ActionSpec, Catalogue
 
 from . import naming, view
 from .errors import GeneratorError
+from .escape import py_str
 
 # keys that would change how values validate or are named rather than describe them; formats stay
 # strings in the models (no email-validator, no URL normalisation), defaults stay with the API
@@ -56,7 +59,27 @@ def _prepare(schema: Any, classes: dict[str, str], *, open_objects: bool) -> Any
     is_object = types == "object" or (isinstance(types, list) and "object" in types) or "properties" in out
     if open_objects and is_object and "additionalProperties" not in out:
         out["additionalProperties"] = True
-    return out
+    return _split_null(out)
+
+
+def _split_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """`{type: [T, null], enum: [..., null], ...}` → `anyOf: [{type: T, enum: [...], ...}, {type: null}]`.
+
+    dmcg reads a nullable enum as an enum with a `None` member and drops `additionalProperties`
+    beside a type list; the anyOf form gives `Enum | None` and `dict[str, str] | None`.
+    """
+    types = schema.get("type")
+    if not (isinstance(types, list) and "null" in types and len(types) == 2):
+        return schema
+    if not ({"enum", "additionalProperties", "items", "properties"} & set(schema)):
+        return schema
+    (inner_type,) = [t for t in types if t != "null"]
+    inner = {k: v for k, v in schema.items() if k not in ("description", "examples")}
+    inner["type"] = inner_type
+    if isinstance(inner.get("enum"), list):
+        inner["enum"] = [v for v in inner["enum"] if v is not None]
+    outer = {k: v for k, v in schema.items() if k in ("description", "examples")}
+    return {"anyOf": [inner, {"type": "null"}], **outer}
 
 
 def _input_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +184,7 @@ def render(catalogue: Catalogue) -> str:
     )
     if not isinstance(text, str):
         raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
-    text = text.rstrip("\n") + "\n"
+    text = _escape_literals(text.rstrip("\n") + "\n")
     defined = {node.name for node in ast.parse(text).body if isinstance(node, ast.ClassDef)}
     missing = [cls for cls in expected if cls not in defined and cls in _referenced(catalogue, classes=None)]
     if missing:
@@ -181,3 +204,23 @@ def _referenced(catalogue: Catalogue, classes: dict[str, str] | None) -> set[str
             if enum_class is not None:
                 out.add(enum_class)
     return out
+
+
+def _escape_literals(text: str) -> str:
+    """Rewrite string literals holding unprintable characters (line separators, bidi controls)
+    with escapes, as `escape.py_str` writes them: dmcg emits enum values verbatim."""
+    starts = [0]
+    for line in text.split("\n"):  # tokenize's lines end at "\n" only (not at U+2028)
+        starts.append(starts[-1] + len(line) + 1)
+    edits: list[tuple[int, int, str]] = []
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type != tokenize.STRING or all(c.isprintable() or c == "\n" for c in token.string):
+            continue
+        value = ast.literal_eval(token.string)
+        if isinstance(value, str):
+            begin = starts[token.start[0] - 1] + token.start[1]
+            end = starts[token.end[0] - 1] + token.end[1]
+            edits.append((begin, end, py_str(value)))
+    for begin, end, literal in reversed(edits):
+        text = text[:begin] + literal + text[end:]
+    return text

@@ -8,6 +8,7 @@ text can never become code: it is always inside a literal or escaped prose.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -88,38 +89,70 @@ def py_value(value: Any) -> str:
 
 
 def json_text(value: Any) -> str:
-    """Compact JSON for showing a value in docs."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    """Compact JSON for showing a value in docs (invisible characters as `\\u` escapes)."""
+    return "".join(c if c.isprintable() else _json_escape(c)
+                   for c in json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def _json_escape(c: str) -> str:
+    code = ord(c)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 # --- Markdown --------------------------------------------------------------------------------
 
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_BLOCK_START = re.compile(r"^([#>+=|*-]|\d+[.)])")
+
+
+def _plain(text: str) -> str:
+    """Text outside code spans: shown as written, never read as HTML or an escape; invisible
+    characters (line separators, bidi controls) as character references."""
+    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join(c if c.isprintable() or c in "\n\t" else f"&#x{ord(c):x};" for c in text)
+
+
+def _line(line: str) -> str:
+    """A line that must not open a Markdown block (heading, quote, list, rule, code block)."""
+    if line.startswith(" "):
+        line = "&#32;" + line[1:]
+    marker = _BLOCK_START.match(line)
+    if marker is not None:
+        end = marker.end() - 1
+        line = line[:end] + "\\" + line[end:]
+    return line
 
 
 def md_prose(text: str) -> str:
-    """Spec prose as Markdown: code spans kept as written, HTML outside them neutralised.
+    """Spec prose as Markdown that renders as the text the author wrote.
 
-    Authors write backticks for code (`code`), so Markdown stays Markdown; but `<`, `>` and `&`
-    outside code spans become entities, so `</script>` or a stray tag shows as text and never
-    reaches a browser as markup.
+    Backtick code spans are kept (authors write `code`); outside them `<`, `>` and `&` become
+    entities (so `</script>` is text, never markup) and backslashes are doubled; a line that
+    would open a heading, quote, list or code block has its marker escaped; each newline is a
+    hard line break, and a blank line still separates paragraphs.
     """
     out: list[str] = []
     pos = 0
     while True:
         opening = _BACKTICKS.search(text, pos)
         if opening is None:
-            out.append(_html(text[pos:]))
-            return "".join(out)
+            out.append(_plain(text[pos:]))
+            break
         closing = _closing_run(text, opening)
         if closing is None:  # an unmatched run of backticks is literal text
-            out.append(_html(text[pos:opening.end()]))
+            out.append(_plain(text[pos:opening.start()]) + "\\`" * len(opening.group()))
             pos = opening.end()
             continue
-        out.append(_html(text[pos:opening.start()]))
+        out.append(_plain(text[pos:opening.start()]))
         out.append(text[opening.start():closing.end()])
         pos = closing.end()
+    lines = [_line(line) for line in "".join(out).split("\n")]
+    joined = lines[0]
+    for previous, line in itertools.pairwise(lines):
+        joined += ("\n" if not line or not previous else "\\\n") + line
+    return joined
 
 
 def _closing_run(text: str, opening: re.Match[str]) -> re.Match[str] | None:
@@ -131,9 +164,9 @@ def _closing_run(text: str, opening: re.Match[str]) -> re.Match[str] | None:
 
 
 def md_cell(text: str) -> str:
-    """Spec prose inside a Markdown table cell: one line, `|` escaped."""
+    """Spec prose inside a Markdown table cell: one line (`<br>` between lines), `|` escaped."""
     prose = md_prose(text).replace("|", "\\|")
-    return "<br>".join(prose.splitlines()) if prose else ""
+    return prose.replace("\\\n", "<br>").replace("\n", "<br>")
 
 
 def md_code(text: str) -> str:

@@ -40,10 +40,10 @@ _SAFETY = {
               "(connection refused), never after a 5xx or a read timeout",
 }
 RESULT_NOTE = (
-    "Each typed function returns the action's pydantic envelope model (`<Action>Output`: `data`, "
-    "`error`, `successful`), validated leniently: unknown fields are kept, and when `data` does not "
-    "match the documented shape (an unknown enum value, a missing field, or the empty `{}`/`[]` of "
-    "a failed call) it stays the raw JSON value instead of raising. Like `run_action`, a typed "
+    "Each typed function returns the action's pydantic envelope model (`<Action>Output`: `data`,\n"
+    "`error`, `successful`), validated leniently: unknown fields are kept, and when `data` does not\n"
+    "match the documented shape (an unknown enum value, a missing field, or the empty `{}`/`[]` of a\n"
+    "failed call) it stays the raw JSON value instead of raising. Like `run_action`, a typed\n"
     "function never raises for input or API errors: check `successful`."
 )
 
@@ -201,7 +201,7 @@ class PyModule:
     model_imports: tuple[str, ...]
     typing_imports: tuple[str, ...]
     all_names: tuple[str, ...]  # literals for __all__
-    result_note: str  # module docstring paragraph (plain text, checked safe by the caller)
+    result_note: str  # our own prose for the module docstring (no spec text)
 
 
 def docstring_text(action: ActionSpec, classes: dict[str, str]) -> str:
@@ -330,7 +330,6 @@ class DocAction:
     output_schema_name: str
     output_schema_link: str
     examples: tuple[DocExample, ...]
-    result_note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,14 +447,22 @@ def _shape_table(heading: str, schema: dict[str, Any], classes: dict[str, str]) 
 def _shapes(action: ActionSpec, classes: dict[str, str]) -> tuple[str, tuple[DocTable, ...]]:
     output = action.response.output
     tables: list[DocTable] = []
-    if data_shape(action, classes).hoist is not None:
-        tables.append(_shape_table("data", output, classes))
-    type_text = _schema_type_text(output, classes)
-    summary = f"`data` is {md_code(type_text)} on success"
+    shape = data_shape(action, classes)
+    if shape.hoist is not None:
+        tables.append(_shape_table(shape.hoist, output, classes))
+    if shape.hoist is not None:
+        summary = f"`data` is an object, {md_code(shape.hoist)} (fields below), on success"
+    elif shape.hoist_items is not None:
+        summary = f"`data` is an array of {md_code(shape.hoist_items)} (fields below) on success"
+    else:
+        summary = f"`data` is {md_code(_schema_type_text(output, classes))} on success"
     if output.get("description"):
         summary += ": " + md_prose(str(output["description"]))
     summary += "; `{}` when the call fails" if not action.response.data_is_array else "; `[]` when the call fails"
-    for name, schema in sorted(output.get("$defs", {}).items()):
+    if shape.hoist_items is not None:
+        tables.append(_shape_table(shape.hoist_items, output["items"], classes))
+    main = _ref_name(output["$ref"]) if "$ref" in output else ""
+    for name, schema in sorted(output.get("$defs", {}).items(), key=lambda kv: (kv[0] != main, kv[0].lower())):
         if isinstance(schema, dict) and schema.get("properties"):
             tables.append(_shape_table(classes.get(name, name), schema, classes))
         elif isinstance(schema, dict):
@@ -463,6 +470,10 @@ def _shapes(action: ActionSpec, classes: dict[str, str]) -> tuple[str, tuple[Doc
                                    md_prose(f"{_schema_type_text(schema, classes)}. {_schema_notes(schema)}".strip()),
                                    ()))
     return summary + ".", tuple(tables)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
 
 
 def _behaviour(action: ActionSpec, catalogue: Catalogue) -> tuple[DocRow, ...]:
@@ -474,13 +485,13 @@ def _behaviour(action: ActionSpec, catalogue: Catalogue) -> tuple[DocRow, ...]:
         others = sorted(a.name for a in catalogue.actions.values()
                         if a.behaviour.rate_limit is not None and a.behaviour.rate_limit.bucket == rl.bucket
                         and a.name != action.name)
-        text = f"{md_code(rl.bucket)}: {rl.requests} requests per {json_text(rl.window)} s"
+        text = f"{md_code(rl.bucket)}: {rl.requests} requests per {_number(rl.window)} s"
         if others:
             text += ", shared with " + ", ".join(md_code(o) for o in others)
         rows.append(DocRow(("Rate limit", text)))
     else:
         rows.append(DocRow(("Rate limit", "none declared")))
-    rows.append(DocRow(("Cache", f"answered from the client cache for {json_text(b.cache_ttl)} s"
+    rows.append(DocRow(("Cache", f"answered from the client cache for {_number(b.cache_ttl)} s"
                         if b.cache_ttl is not None else "not cached")))
     rows.append(DocRow(("Success statuses", ", ".join(str(s) for s in r.success))))
     if action.query_constants:
@@ -567,15 +578,16 @@ def doc_action(action: ActionSpec, catalogue: Catalogue, classes: dict[str, str]
     )
     summary, shapes = _shapes(action, classes)
     s = stem(action)
+    title = md_prose(action.title).replace("\\\n", " ").replace("\n", " ")
     return DocAction(
-        banner=banner(action.source), title=md_prose(action.title).replace("\n", " "), name=md_code(action.name),
+        banner=banner(action.source), title=title, name=md_code(action.name),
         function=md_code(naming.function_name(action)), group=md_code(action.group),
         request=md_code(f"{action.method} {action.path}"), description=md_prose(action.description),
-        notices=tuple(notices), inputs=inputs, data_summary=summary, shapes=shapes,
+        notices=tuple(n.replace("\n", "\n> ") for n in notices), inputs=inputs, data_summary=summary, shapes=shapes,
         behaviour=_behaviour(action, catalogue),
         input_schema_name=f"{s}.input.json", input_schema_link=f"../../schemas/{s}.input.json",
         output_schema_name=f"{s}.output.json", output_schema_link=f"../../schemas/{s}.output.json",
-        examples=_examples(action), result_note=RESULT_NOTE,
+        examples=_examples(action),
     )
 
 

@@ -1,0 +1,293 @@
+"""Properties of a generation run: deterministic, atomic, incremental, checkable, self-describing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from spoki_actions import spec
+from spoki_actions._loader import load_catalogue
+from spoki_actions.errors import SpecError
+from spoki_actions.generator import build, render, write
+from spoki_actions.generator.errors import GeneratorError
+
+from .conftest import GENERATED, ROOT, SMALL, SPECS, copy_specs, run_generate, snapshot
+
+CLI = [sys.executable, "-m", "spoki_actions.cli", "generate"]
+
+
+def _cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, check=False)
+
+
+def test_committed_generated_folder_is_current() -> None:
+    result = run_generate(SPECS, GENERATED, check=True)
+    d = result.diff
+    assert d.clean, ("generated/ is stale; run `make generate`: "
+                     f"changed={list(d.changed)} missing={list(d.added)} extra={list(d.removed)}")
+
+
+def test_two_runs_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
+    # different hash seeds and working folders: nothing may depend on set order or paths
+    first, second = tmp_path / "a" / "generated", tmp_path / "b" / "out"
+    done = _cli("--specs", str(SMALL), "--out", str(first), env={"PYTHONHASHSEED": "1"})
+    assert done.returncode == 0, done.stderr
+    done = _cli("--specs", str(SMALL.relative_to(ROOT)), "--out", str(second), env={"PYTHONHASHSEED": "2"})
+    assert done.returncode == 0, done.stderr
+    keep = frozenset({write.CACHE_FILE})
+    a, b = write.existing(first, keep), write.existing(second, keep)
+    assert sorted(a) == sorted(b)
+    assert all(a[rel].read_bytes() == b[rel].read_bytes() for rel in a)
+
+
+def test_output_holds_no_timestamp_path_or_tool_version(small_out: Path) -> None:
+    import datamodel_code_generator as dmcg
+    import jinja2
+
+    versions = {jinja2.__version__, getattr(dmcg, "__version__", "no-version")}
+    for rel, path in write.existing(small_out, frozenset({write.CACHE_FILE})).items():
+        text = path.read_text("utf-8")
+        assert str(ROOT) not in text and str(small_out) not in text and "/tmp" not in text, rel
+        assert "datamodel-codegen:" not in text and "timestamp" not in text.lower(), rel
+        assert not any(f" {v}" in text for v in versions), rel
+
+
+def test_every_file_carries_the_banner(small_out: Path) -> None:
+    for rel, path in write.existing(small_out, frozenset({write.CACHE_FILE})).items():
+        head = path.read_text("utf-8")[:300]
+        assert "generated from specs/" in head and "do not edit" in head, rel
+        if rel.endswith(".json"):
+            assert json.loads(path.read_bytes())["$comment"].startswith("generated from specs/"), rel
+
+
+def test_action_files_name_their_own_spec(small_out: Path) -> None:
+    assert "generated from specs/things/create_thing.yaml" in (small_out / "docs/things/create_thing.md").read_text()
+    schema = json.loads((small_out / "schemas/spoki_list_things.input.json").read_bytes())
+    assert schema["$comment"].startswith("generated from specs/things/spoki_list_things.yaml")
+
+
+def test_a_no_op_run_rewrites_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    run_generate(SMALL, out)
+    before = snapshot(out)
+    result = run_generate(SMALL, out)
+    assert result.diff.clean and result.from_cache
+    assert snapshot(out) == before  # contents and modification times
+
+
+def test_a_full_run_over_current_output_rewrites_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    run_generate(SMALL, out)
+    (out / write.CACHE_FILE).unlink()  # force the full path: render, compare, write only what differs
+    before = {k: v for k, v in snapshot(out).items() if k != write.CACHE_FILE}
+    result = run_generate(SMALL, out)
+    assert result.diff.clean and not result.from_cache
+    assert {k: v for k, v in snapshot(out).items() if k != write.CACHE_FILE} == before
+
+
+def test_only_changed_files_are_rewritten_and_stale_ones_removed(tmp_path: Path) -> None:
+    specs = copy_specs(SMALL, tmp_path / "specs")
+    out = tmp_path / "generated"
+    run_generate(specs, out)
+    before = snapshot(out)
+    (specs / "people" / "list_people.yaml").unlink()
+    text = (specs / "things" / "delete_thing.yaml").read_text()
+    (specs / "things" / "delete_thing.yaml").write_text(text.replace("Deletes a thing", "Removes a thing"))
+    result = run_generate(specs, out)
+    assert "docs/people/list_people.md" in result.diff.removed
+    assert "docs/things/delete_thing.md" in result.diff.changed
+    after = snapshot(out)
+    assert not (out / "docs" / "people").exists()
+    assert after["docs/things/create_thing.md"] == before["docs/things/create_thing.md"]  # mtime too
+    assert after["schemas/create_thing.output.json"] == before["schemas/create_thing.output.json"]
+
+
+def test_a_spec_error_leaves_the_output_as_it_was_and_is_reported_like_lint(tmp_path: Path) -> None:
+    specs = copy_specs(SMALL, tmp_path / "specs")
+    out = tmp_path / "generated"
+    run_generate(specs, out)
+    before = snapshot(out)
+    path = specs / "things" / "delete_thing.yaml"
+    path.write_text(path.read_text().replace("safety: idempotent", "safety: sometimes"))
+    done = _cli("--specs", str(specs), "--out", str(out))
+    assert done.returncode == 1
+    lint = subprocess.run([sys.executable, "-m", "spoki_actions.cli", "lint", str(specs)],
+                          capture_output=True, text=True, check=False)
+    problems = [line for line in lint.stderr.splitlines() if ".yaml:" in line]
+    assert problems and all(p in done.stderr.splitlines() for p in problems)
+    assert "specs/things/delete_thing.yaml:" in problems[0] and "behaviour.safety" in problems[0]
+    assert snapshot(out) == before
+    with pytest.raises(SpecError):
+        run_generate(specs, out)
+
+
+@pytest.mark.parametrize("stage", ["datamodels", "template", "write"])
+def test_a_crash_mid_way_leaves_the_output_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     stage: str) -> None:
+    specs = copy_specs(SMALL, tmp_path / "specs")
+    out = tmp_path / "generated"
+    run_generate(specs, out)
+    before = snapshot(out)
+    path = specs / "things" / "create_thing.yaml"
+    path.write_text(path.read_text().replace("Creates a thing", "Makes a thing"))
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("injected crash")
+
+    if stage == "datamodels":
+        monkeypatch.setattr(render.datamodels, "render", boom)
+    elif stage == "template":
+        monkeypatch.setattr(render, "_template", boom)
+    else:  # the crash hits while staging the new files, before any is moved into place
+        real = Path.write_bytes
+        calls = []
+
+        def flaky(self: Path, data: bytes) -> int:
+            calls.append(self)
+            if len(calls) == 2:
+                raise OSError("disk full")
+            return real(self, data)
+
+        monkeypatch.setattr(Path, "write_bytes", flaky)
+    with pytest.raises((RuntimeError, OSError)):
+        run_generate(specs, out)
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".generated-")] == []
+
+
+def test_check_lists_every_stale_file_and_exits_1(tmp_path: Path) -> None:
+    specs = copy_specs(SMALL, tmp_path / "specs")
+    out = tmp_path / "generated"
+    run_generate(specs, out)
+    assert _cli("--specs", str(specs), "--out", str(out), "--check").returncode == 0
+    (out / "docs" / "things" / "create_thing.md").write_text("edited by hand\n")
+    (out / "schemas" / "delete_thing.input.json").unlink()
+    (out / "docs" / "stray.md").write_text("not ours\n")
+    before = snapshot(out)
+    done = _cli("--specs", str(specs), "--out", str(out), "--check")
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert any(line.split() == ["changed", str(out / "docs/things/create_thing.md")] for line in lines)
+    assert any(line.split() == ["missing", str(out / "schemas/delete_thing.input.json")] for line in lines)
+    assert any(line.split() == ["extra", str(out / "docs/stray.md")] for line in lines)
+    assert "3 files differ" in lines[0]
+    assert snapshot(out) == before  # --check writes nothing
+    # the fingerprint never vouches for a hand-edited folder
+    result = run_generate(specs, out)
+    assert not result.from_cache and (out / "docs" / "things" / "create_thing.md").read_text() != "edited by hand\n"
+
+
+def test_check_reports_spec_errors_like_lint(tmp_path: Path) -> None:
+    specs = copy_specs(SMALL, tmp_path / "specs")
+    (specs / "things" / "bad.yaml").write_text("name: SPOKI_BAD\n")
+    done = _cli("--specs", str(specs), "--out", str(tmp_path / "out"), "--check")
+    assert done.returncode == 1
+    assert "specs/things/bad.yaml:1:1 " in done.stderr and "problem" in done.stderr.splitlines()[-1]
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_emitted_schema_is_valid_draft_2020_12() -> None:
+    for path in sorted((GENERATED / "schemas").glob("*.json")):
+        document = json.loads(path.read_bytes())
+        if path.name == "index.json":
+            continue
+        jsonschema.Draft202012Validator.check_schema(document)
+        assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert document["$id"] == f"https://spoki-actions.dev/schemas/{path.name}"
+        assert document["title"] and document["description"]
+
+
+def test_every_schema_stands_alone(small_out: Path) -> None:
+    for path in sorted((small_out / "schemas").glob("*.*.json")):
+        document = json.loads(path.read_bytes())
+        refs = _refs(document)
+        assert all(r.startswith("#/$defs/") and r[len("#/$defs/"):] in document.get("$defs", {}) for r in refs), path
+
+
+def _refs(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k == "$ref"] + [r for v in node.values() for r in _refs(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in _refs(v)]
+    return []
+
+
+def test_output_schemas_accept_successful_and_failed_envelopes(small_out: Path) -> None:
+    schema = json.loads((small_out / "schemas/create_thing.output.json").read_bytes())
+    validator = jsonschema.Draft202012Validator(schema)
+    ok = {"data": {"id": 1, "name": "Lamp", "kind": 2, "extra": True}, "error": None, "successful": True}
+    failed = {"data": {}, "error": "SPOKI_CREATE_THING failed: 400 Bad Request", "successful": False}
+    assert not list(validator.iter_errors(ok)) and not list(validator.iter_errors(failed))
+    assert list(validator.iter_errors({"data": {"id": "x"}, "error": None, "successful": True}))
+    array_schema = json.loads((small_out / "schemas/old_list_things.output.json").read_bytes())
+    array = jsonschema.Draft202012Validator(array_schema)
+    assert not list(array.iter_errors({"data": [], "error": "boom", "successful": False}))
+    inputs = jsonschema.Draft202012Validator(json.loads((small_out / "schemas/list_things.input.json").read_bytes()))
+    assert not list(inputs.iter_errors({"order": "desc", "page": 2}))
+    assert list(inputs.iter_errors({"order": "up"})) and list(inputs.iter_errors({"nope": 1}))
+
+
+def test_deprecated_and_variant_actions_are_marked(small_out: Path) -> None:
+    index = json.loads((small_out / "schemas/index.json").read_bytes())
+    by_name = {a["name"]: a for a in index["actions"]}
+    assert [a["name"] for a in index["actions"]] == sorted(by_name)
+    old = by_name["SPOKI_OLD_LIST_THINGS"]
+    assert old["deprecated"] is True and old["variant_of"] is None
+    assert by_name["SPOKI_SPOKI_LIST_THINGS"]["variant_of"] == "SPOKI_LIST_THINGS"
+    assert old == {
+        "name": "SPOKI_OLD_LIST_THINGS", "title": "List things (old)", "group": "things", "method": "GET",
+        "path": "old/things/", "function": "old_list_things", "deprecated": True, "variant_of": None,
+        "input_schema": "old_list_things.input.json", "output_schema": "old_list_things.output.json",
+        "docs": "../docs/things/old_list_things.md",
+    }
+    for kind in ("input", "output"):
+        schema = json.loads((small_out / f"schemas/old_list_things.{kind}.json").read_bytes())
+        assert schema["deprecated"] is True and "Use SPOKI_LIST_THINGS, which pages." in schema["description"]
+
+
+def test_compiled_catalogue_round_trips_to_the_loaded_one(small_out: Path) -> None:
+    data = json.loads((small_out / "python/catalogue.json").read_bytes())
+    assert data.pop("$comment").startswith("generated from specs/")
+    assert spec.from_dict(data) == load_catalogue(SMALL)
+    assert data == json.loads(json.dumps(spec.to_dict(load_catalogue(SMALL))))
+
+
+def test_fingerprint_follows_every_spec_file(tmp_path: Path) -> None:
+    specs = copy_specs(SMALL, tmp_path / "specs")
+    key = build.fingerprint(specs)
+    assert build.fingerprint(specs) == key
+    (specs / "_shared" / "enums.yaml").write_text((specs / "_shared" / "enums.yaml").read_text() + "\n")
+    assert build.fingerprint(specs) != key
+
+
+def test_generator_errors_leave_the_output_alone(tmp_path: Path) -> None:
+    specs = copy_specs(SMALL, tmp_path / "specs")
+    out = tmp_path / "generated"
+    run_generate(specs, out)
+    before = snapshot(out)
+    # two actions whose model names collide once made into Python classes
+    text = (specs / "things" / "delete_thing.yaml").read_text()
+    (specs / "things" / "delete_thing_.yaml").write_text(text.replace("SPOKI_DELETE_THING", "SPOKI_DELETE_THING_"))
+    with pytest.raises(GeneratorError) as caught:
+        run_generate(specs, out)
+    assert "'DeleteThingInput' is used by both SPOKI_DELETE_THING and SPOKI_DELETE_THING_" in str(caught.value)
+    done = _cli("--specs", str(specs), "--out", str(out))
+    assert done.returncode == 1 and done.stderr.startswith("error: model name 'DeleteThingInput'")
+    assert snapshot(out) == before
+
+
+def test_the_runtime_never_imports_the_generator() -> None:
+    probe = ("import sys, spoki_actions, spoki_actions.generated;"
+             "from spoki_actions import run_action, Client;"
+             "bad = [m for m in sys.modules if m.startswith(('spoki_actions.generator', 'jinja2',"
+             " 'datamodel_code_generator'))];"
+             "print(bad)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

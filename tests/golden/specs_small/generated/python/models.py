@@ -1,0 +1,172 @@
+# generated from specs/ by `spoki-actions generate`; do not edit
+"""Pydantic v2 models of every Spoki action, from datamodel-code-generator.
+
+`<Action>Input` holds an action's params (unknown keys refused); `<Action>Output` its envelope
+(`data`, `error`, `successful`), read leniently: unknown fields are kept, and a `data` that does not
+match the documented shape stays the raw JSON value (`data` is tried left to right). Shared shapes
+and enums are defined once; integer enums are IntEnums (`FieldType.TEXT == 1`).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+from typing import Annotated, Any
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Kind(IntEnum):
+    SMALL = 1
+    MEDIUM = 2
+    LARGE = 3
+
+
+class Order(StrEnum):
+    asc = 'asc'
+    desc = 'desc'
+
+
+class Thing(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
+    id: int
+    name: Annotated[str, Field(description='Display name.')]
+    kind: Kind
+    tags: list[str] | None = None
+    note: str | None = None
+
+
+class ThingPage(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
+    count: int
+    next: str | None
+    results: list[Thing]
+
+
+class CreateThingOutput(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
+    data: Annotated[Thing | dict[str, Any], Field(union_mode='left_to_right')]
+    error: str | None
+    successful: bool
+
+
+class CreateThingGrade(IntEnum):
+    BASIC = 10
+    PREMIUM = 20
+
+
+class DeleteThingInput(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+    )
+    thing_id: Annotated[int, Field(description='Id of the thing.', examples=[7], ge=1)]
+
+
+class DeleteThingOutput(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
+    data: Any
+    error: str | None
+    successful: bool
+
+
+class ListPeopleInput(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+    )
+    name: Annotated[str | None, Field(description='Keep people whose name contains this text.')] = None
+
+
+class ListPeopleItem(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
+    name: Annotated[str, Field(description='Full name.')]
+    age: int | None = None
+
+
+class Size(StrEnum):
+    S = 'S'
+    M = 'M'
+    L = 'L'
+
+
+class ListThingsInput(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+    )
+    status: Annotated[str | None, Field(description='Status to match, as given.', examples=['OPEN'])] = None
+    order: Annotated[Order | None, Field(description='Sort direction.', examples=['desc'], union_mode='left_to_right')] = None
+    size: Annotated[Size | None, Field(description='Size class.', union_mode='left_to_right')] = None
+    page: Annotated[int | None, Field(description='Page number, from 1.', examples=[2], ge=1)] = None
+    active: Annotated[bool | None, Field(description='Only active things.')] = None
+
+
+class ListThingsOutput(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
+    data: Annotated[ThingPage | dict[str, Any], Field(union_mode='left_to_right')]
+    error: str | None
+    successful: bool
+
+
+class OldListThingsInput(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+    )
+
+
+class OldListThingsOutput(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
+    data: Annotated[list[Thing] | list[Any], Field(union_mode='left_to_right')]
+    error: str | None
+    successful: bool
+
+
+class SpokiListThingsInput(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+    )
+    status: Annotated[str | None, Field(description='Status to match, as given.', examples=['OPEN'])] = None
+    order: Annotated[Order | None, Field(description='Sort direction.', examples=['desc'], union_mode='left_to_right')] = None
+    size: Annotated[Size | None, Field(description='Size class.', union_mode='left_to_right')] = None
+    page: Annotated[int | None, Field(description='Page number, from 1.', examples=[2], ge=1)] = None
+    active: Annotated[bool | None, Field(description='Only active things.')] = None
+
+
+class SpokiListThingsOutput(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
+    data: Annotated[ThingPage | dict[str, Any], Field(union_mode='left_to_right')]
+    error: str | None
+    successful: bool
+
+
+class CreateThingInput(BaseModel):
+    model_config = ConfigDict(
+        extra='forbid',
+    )
+    name: Annotated[str, Field(description='Display name.', examples=['Lamp'], min_length=1)]
+    kind: Annotated[Kind, Field(description='Kind of thing (1 SMALL, 2 MEDIUM, 3 LARGE).', examples=[2])]
+    grade: Annotated[CreateThingGrade | None, Field(description='Grade, an inline integer enum.', union_mode='left_to_right')] = None
+    tags: Annotated[list[str] | None, Field(description='Tags to put on the thing.', examples=[['red', 'round']], union_mode='left_to_right')] = None
+    attributes: Annotated[dict[str, str] | None, Field(description='Free attributes by name.', examples=[{'colour': 'red'}], union_mode='left_to_right')] = None
+    from_: Annotated[str | None, Field(alias='from', description='A param whose name is a Python keyword.', examples=['2024-01-31'])] = None
+
+
+class ListPeopleOutput(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
+    data: Annotated[list[ListPeopleItem] | list[Any], Field(union_mode='left_to_right')]
+    error: str | None
+    successful: bool
