@@ -455,7 +455,7 @@ def compile_validator(action: ActionSpec) -> Validator:
             return InputProblem(repr(key), f"input names must be strings, got {describe(key)}{listing}")
         close = difflib.get_close_matches(key, names, 1, 0.6) or [n for n in names if n.lower() == key.lower()]
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return InputProblem(key, f"unknown input{hint}{listing}")
+        return InputProblem(key or repr(key), f"unknown input{hint}{listing}")
 
     def validate(params: object) -> tuple[dict[str, Any], Problems]:
         problems: Problems = []

@@ -1,0 +1,205 @@
+"""`spoki-actions list`, `describe NAME` and `run NAME`: the runtime's subcommands.
+
+Stage: command line (the only runtime module that prints). Input: parsed argv; `run` reads
+the API key and base URL from the environment like any default client. Output: `list` a table
+(or JSON), `describe` one action's inputs, output and behaviour (or its spec as JSON), `run` the
+envelope as JSON on stdout. Exit codes: 0 ok, 1 the action or lookup failed (`successful` is
+false, or an unknown name), 2 bad usage (malformed `--params` or `key=value`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from . import _registry
+from .errors import ConfigurationError, SpecError, UnknownActionError
+
+if TYPE_CHECKING:
+    from .spec import ActionSpec, Param
+
+
+def _catalogue_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--catalogue", metavar="PATH", default=None,
+                        help="a catalogue.json or a specs folder (default: the compiled catalogue)")
+
+
+def _registry_or_exit(args: argparse.Namespace) -> _registry.Registry | int:
+    try:
+        return _registry.load(args.catalogue)
+    except (ConfigurationError, SpecError) as exc:
+        print(f"spoki-actions: {exc}", file=sys.stderr)
+        return 1
+
+
+# --- list --------------------------------------------------------------------------------------
+
+def configure_list(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print a JSON array of {name, method, path, title}")
+    _catalogue_arg(parser)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    registry = _registry_or_exit(args)
+    if isinstance(registry, int):
+        return registry
+    actions = list(registry.catalogue.actions.values())
+    if args.json:
+        rows = [{"name": a.name, "method": a.method, "path": a.path, "title": a.title,
+                 "deprecated": a.behaviour.deprecated is not None} for a in actions]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    width = max((len(a.name) for a in actions), default=4)
+    route = max((len(f"{a.method} {a.path}") for a in actions), default=5)
+    for a in actions:
+        flag = "  (deprecated)" if a.behaviour.deprecated else ""
+        print(f"{a.name:<{width}}  {a.method + ' ' + a.path:<{route}}  {a.title}{flag}")
+    return 0
+
+
+# --- describe ----------------------------------------------------------------------------------
+
+def configure_describe(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME", help="action name, e.g. SPOKI_LIST_TICKETS")
+    parser.add_argument("--json", action="store_true", help="print the action's compiled spec as JSON")
+    _catalogue_arg(parser)
+
+
+def run_describe(args: argparse.Namespace) -> int:
+    registry = _registry_or_exit(args)
+    if isinstance(registry, int):
+        return registry
+    try:
+        action = registry.require(args.name).spec
+    except UnknownActionError as exc:
+        print(f"spoki-actions: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(dataclasses.asdict(action), indent=2, ensure_ascii=False, sort_keys=True))
+        return 0
+    print("\n".join(describe_lines(action)))
+    return 0
+
+
+def describe_lines(action: ActionSpec) -> list[str]:
+    b = action.behaviour
+    lines = [f"{action.name}: {action.title}", f"{action.method} {action.path}", "", action.description.strip(), ""]
+    if action.params:
+        lines.append("Inputs:")
+        width = max(len(p.name) for p in action.params)
+        for p in action.params:
+            need = "required" if p.required else "optional"
+            lines.append(f"  {p.name:<{width}}  {_param_type(p)}, {need}, in {p.location}"
+                         + (f" as {p.wire_name!r}" if p.wire_name != p.name else ""))
+            if p.description:
+                lines.append(f"  {'':<{width}}  {p.description.strip()}")
+    else:
+        lines.append("Inputs: none")
+    out = action.response.output
+    shape = out.get("title") or out.get("type", "any")
+    if out.get("$ref", "").startswith("#/$defs/"):
+        shape = out["$ref"].split("/")[-1]
+    if out.get("type") == "array" and isinstance(out.get("items"), dict):
+        item = out["items"].get("$ref", "#/$defs/item").split("/")[-1]
+        shape = f"array of {item}"
+    lines += ["", f"Output (data): {shape}; success statuses {', '.join(map(str, action.response.success))}"]
+    if action.response.paginate:
+        lines.append(f"  follows next pages (up to {action.response.paginate.max_pages}) and returns every record")
+    for f in action.response.filters:
+        lines.append(f"  keeps records whose {f.field} {f.op} the {f.param!r} input")
+    if action.response.select:
+        lines.append(f"  data = {action.response.select}")
+    facts = [f"safety {b.safety}"]
+    if b.rate_limit:
+        facts.append(f"rate limit {b.rate_limit.requests} per {b.rate_limit.window:g} s ({b.rate_limit.bucket})")
+    if b.cache_ttl:
+        facts.append(f"cached {b.cache_ttl:g} s")
+    lines += ["", "Behaviour: " + "; ".join(facts)]
+    if b.deprecated:
+        instead = f" Use {b.deprecated.replacement}." if b.deprecated.replacement else ""
+        lines.append(f"Deprecated: {b.deprecated.message.strip()}{instead}")
+    return lines
+
+
+def _param_type(p: Param) -> str:
+    text: str = p.type
+    if p.enum is not None:
+        labels = p.enum.labels
+        shown = [f"{v} ({labels[i]})" if labels else json.dumps(v) for i, v in enumerate(p.enum.values)]
+        text += " one of " + ", ".join(shown)
+    if p.format:
+        text += f" ({p.format})"
+    if p.minimum is not None:
+        text += f" >= {p.minimum:g}"
+    if p.maximum is not None:
+        text += f" <= {p.maximum:g}"
+    if p.pattern and p.format != "e164":
+        text += f" matching {p.pattern}"
+    return text
+
+
+# --- run ---------------------------------------------------------------------------------------
+
+def configure_run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME", help="action name, e.g. SPOKI_LIST_TICKETS")
+    parser.add_argument("pairs", nargs="*", metavar="KEY=VALUE",
+                        help="an input; the value is read as JSON unless the input is a string (per the spec)")
+    parser.add_argument("--params", metavar="JSON", default=None, help='inputs as a JSON object, e.g. \'{"id": 1}\'')
+    parser.add_argument("--strict", action="store_true", help="validate data against the output schema")
+    parser.add_argument("--no-cache", action="store_true", help="do not answer from the cache")
+    parser.add_argument("--compact", action="store_true", help="print the envelope on one line")
+    _catalogue_arg(parser)
+
+
+def run_run(args: argparse.Namespace) -> int:
+    from ._client import Client
+    from ._execute import failed, unknown_action
+    from ._outcome import ErrorKind
+
+    registry = _registry_or_exit(args)
+    if isinstance(registry, int):
+        return registry
+    params = parse_params(args.params, args.pairs, registry.get(args.name))
+    if isinstance(params, str):
+        print(f"spoki-actions run: {params}", file=sys.stderr)
+        return 2
+    try:
+        with Client(catalogue=registry.catalogue) as client:
+            outcome = client.execute(args.name, params, strict=True if args.strict else None,
+                                     cache=not args.no_cache)
+    except ConfigurationError as exc:
+        action = registry.get(args.name)
+        outcome = (failed(args.name, action.reader.empty(), ErrorKind.CONFIGURATION, str(exc))
+                   if action is not None else unknown_action(registry, args.name))
+    indent = None if args.compact else 2
+    print(json.dumps(outcome.envelope, indent=indent, ensure_ascii=False))
+    return 0 if outcome.successful else 1
+
+
+def parse_params(text: str | None, pairs: list[str], action: Any) -> dict[str, Any] | str:
+    """--params JSON merged with key=value pairs, or a usage error message."""
+    params: dict[str, Any] = {}
+    if text is not None:
+        try:
+            loaded = json.loads(text)
+        except ValueError as exc:
+            return f"--params is not valid JSON: {exc}"
+        if not isinstance(loaded, dict):
+            return "--params must be a JSON object, e.g. '{\"contact_id\": 1234}'"
+        params.update(loaded)
+    types = {p.name: p.type for p in action.spec.params} if action is not None else {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            return f"expected KEY=VALUE, got {pair!r}"
+        if types.get(key, "string") == "string":
+            params[key] = raw
+        else:
+            try:
+                params[key] = json.loads(raw)
+            except ValueError:
+                params[key] = raw  # validation will say what is wrong with it, by name
+    return params

@@ -1,0 +1,117 @@
+"""Data-driven request tests: for every action, params → exact method, URL (path and query) and body.
+
+The cases live in tests/fixtures/requests.yaml. Each is checked twice: as plain data from the
+compiled request builder, and on the wire through `httpx.MockTransport` (headers included).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from rt_support import BASE, FakeApi
+
+from spoki_actions import Client
+from spoki_actions._registry import load
+
+CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent.parent / "fixtures" / "requests.yaml").read_text())
+
+
+def case_id(case: dict[str, Any]) -> str:
+    return case["action"] + (f" ({case['id']})" if "id" in case else "")
+
+
+def test_every_action_has_a_request_case() -> None:
+    assert {c["action"] for c in CASES} == set(load().names)
+    assert len(load().names) == 22
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_builder_produces_the_exact_request(case: dict[str, Any]) -> None:
+    action = load().require(case["action"])
+    values, problems = action.validate(case["params"])
+    assert problems == []
+    request = action.build(BASE, values)
+    assert request.method == case["method"]
+    assert request.url == f"{BASE}/{case['url']}"
+    if "body" in case:
+        assert request.body is not None
+        assert json.loads(request.body) == case["body"]
+    else:
+        assert request.body is None
+
+
+def ok_answer(action_name: str) -> httpx.Response:
+    spec = load().require(action_name).spec
+    if spec.method == "DELETE":
+        return httpx.Response(204)
+    if spec.response.paginate:
+        return httpx.Response(200, json={"count": 0, "next": None, "previous": None, "results": []})
+    return httpx.Response(200, json=[] if spec.response.data_is_array else {})
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_the_wire_carries_the_exact_request(case: dict[str, Any], api: FakeApi, client: Client,
+                                            canary: str) -> None:
+    path = case["url"].split("?")[0]
+    api.on(case["method"], path, ok_answer(case["action"]))
+    envelope = client.run(case["action"], case["params"])
+    assert envelope["successful"], envelope
+    assert len(api.requests) == 1
+    sent = api.last
+    assert sent.method == case["method"]
+    assert str(sent.url) == f"{BASE}/{case['url']}"
+    assert sent.headers["x-spoki-api-key"] == canary
+    assert sent.headers["accept"] == "application/json"
+    assert "cookie" not in sent.headers
+    if "body" in case:
+        assert sent.headers["content-type"] == "application/json"
+        assert json.loads(sent.content) == case["body"]
+    else:
+        assert sent.content == b""
+        assert "content-type" not in sent.headers
+
+
+def test_upsert_body_holds_only_the_keys_given(api: FakeApi, client: Client) -> None:
+    api.json("POST", "contacts/sync/", {"id": 1, "phone": "+393331234567"})
+    client.run("SPOKI_CREATE_OR_UPDATE_CONTACT", {"phone": "+393331234567", "last_name": "Rossi"})
+    assert json.loads(api.last.content) == {"phone": "+393331234567", "last_name": "Rossi"}
+
+
+@pytest.mark.parametrize("value, segment", [
+    ("../../admin", "..%2F..%2Fadmin"),
+    ("..", "%2E%2E"),
+    (".", "%2E"),
+    ("a b/c?d#e", "a%20b%2Fc%3Fd%23e"),
+    ("ünï", "%C3%BCn%C3%AF"),
+])
+def test_path_values_are_encoded_so_they_cannot_change_the_path(value: str, segment: str) -> None:
+    from spoki_actions._request import encode_segment
+
+    assert encode_segment(value) == segment
+
+
+def test_a_string_path_param_cannot_escape_its_segment(tmp_path: Path, api: FakeApi) -> None:
+    """An action with a string path param keeps `../` inside its segment."""
+    from dataclasses import replace
+
+    catalogue = load().catalogue
+    tag = catalogue.actions["SPOKI_RETRIEVE_TAG"]
+    string_id = replace(tag.params[0], type="string", minimum=None)
+    actions = {**catalogue.actions, "SPOKI_RETRIEVE_TAG": replace(tag, params=(string_id,))}
+    client = Client(catalogue=replace(catalogue, actions=actions), transport=httpx.MockTransport(api))
+    api.on("GET", "tags/..%2F..%2Fadmin/", httpx.Response(200, json={"id": 1}))
+    envelope = client.run("SPOKI_RETRIEVE_TAG", {"id": "../../admin"})
+    assert envelope["successful"], envelope
+    assert api.last.url.raw_path == b"/api/1/tags/..%2F..%2Fadmin/"
+    dot = client.run("SPOKI_RETRIEVE_TAG", {"id": ".."})
+    assert api.last.url.raw_path == b"/api/1/tags/%2E%2E/"
+    assert dot["successful"] is False  # 404 from the fake API, but the path stayed put
+    empty = client.run("SPOKI_RETRIEVE_TAG", {"id": ""})
+    assert empty["successful"] is False
+    assert "id: must have at least 1 characters" in empty["error"]

@@ -1,0 +1,229 @@
+"""Response rules through `httpx.MockTransport`: success statuses, pagination, record filters,
+select, empty bodies, leniency and strict mode, bodies that are not what they should be, the size
+cap and redirects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import httpx
+import pytest
+from rt_support import BASE, FakeApi
+
+from spoki_actions import Client, ErrorKind, InvalidResponseError
+
+AGENCY_PAGES = [
+    {"count": 5, "next": f"{BASE}/agencies/?page=2", "previous": None, "results": [{"id": 1, "account": 11},
+                                                                                  {"id": 2, "account": 12}]},
+    {"count": 5, "next": f"{BASE}/agencies/?page=3", "previous": f"{BASE}/agencies/",
+     "results": [{"id": 3, "account": 13}, {"id": 4, "account": 14}]},
+    {"count": 5, "next": None, "previous": f"{BASE}/agencies/?page=2", "results": [{"id": 5, "account": 15}]},
+]
+FIELDS = [
+    {"id": 1, "code": "LOYALTY_TIER", "label": "Loyalty tier", "example": "Gold", "field_type": 1},
+    {"id": 2, "code": "BIRTHDAY", "label": "Birthday", "example": None, "field_type": 2},
+    {"id": 3, "code": "TIER_SINCE", "label": "Member since", "example": "2020-01-01", "field_type": 2},
+]
+
+
+def pages(api: FakeApi, path: str, bodies: list[object]) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        return httpx.Response(200, json=bodies[page - 1])
+    api.on("GET", path, answer)
+
+
+def test_success_status_per_spec(api: FakeApi, client: Client) -> None:
+    api.json("POST", "custom-fields/", FIELDS[0], status=201)
+    outcome = client.execute("SPOKI_CREATE_CUSTOM_FIELD",
+                             {"code": "LOYALTY_TIER", "label": "Loyalty tier", "example": "Gold", "field_type": 1})
+    assert outcome.successful and outcome.status == 201 and outcome.data == FIELDS[0]
+    api.json("GET", "tags/7/", {"id": 7}, status=201)  # a GET answers 200 only
+    outcome = client.execute("SPOKI_RETRIEVE_TAG", {"id": 7})
+    assert not outcome.successful and outcome.kind is ErrorKind.API_ERROR and outcome.status == 201
+
+
+def test_pages_are_followed_into_one_array(api: FakeApi, client: Client) -> None:
+    pages(api, "agencies/", AGENCY_PAGES)
+    outcome = client.execute("SPOKI_LIST_AGENCIES")
+    assert outcome.envelope == {"data": [{"id": i, "account": 10 + i} for i in range(1, 6)], "error": None,
+                                "successful": True}
+    assert outcome.attempts == 3
+    assert [str(r.url) for r in api.requests] == [f"{BASE}/agencies/", f"{BASE}/agencies/?page=2",
+                                                  f"{BASE}/agencies/?page=3"]
+
+
+def test_relative_and_http_next_links_on_the_same_host(api: FakeApi, client: Client, canary: str) -> None:
+    first = {**AGENCY_PAGES[0], "next": "/api/1/agencies/?page=2"}
+    second = {**AGENCY_PAGES[1], "next": "http://api.spoki.com/api/1/agencies/?page=3"}  # a proxy forgot https
+    pages(api, "agencies/", [first, second, AGENCY_PAGES[2]])
+    assert len(client.run("SPOKI_LIST_AGENCIES")["data"]) == 5
+    assert str(api.last.url).startswith("https://api.spoki.com/")  # upgraded, the key never travels in clear
+    assert all(r.headers["x-spoki-api-key"] == canary for r in api.requests)
+
+
+@pytest.mark.parametrize("link", ["https://evil.example/api/1/agencies/?page=2",
+                                  "https://api.spoki.com.evil.example/api/1/agencies/?page=2",
+                                  "https://api.spoki.com:8443/api/1/agencies/?page=2",
+                                  "https://api.spoki.com/other/agencies/?page=2",
+                                  "//evil.example/agencies/"])
+def test_next_links_off_the_api_are_refused(api: FakeApi, client: Client, link: str) -> None:
+    seen: list[httpx.Request] = []
+    pages(api, "agencies/", [{**AGENCY_PAGES[0], "next": link}])
+    transport_calls = api.requests
+    outcome = client.execute("SPOKI_LIST_AGENCIES")
+    seen.extend(transport_calls)
+    assert outcome.kind is ErrorKind.INVALID_RESPONSE and outcome.data == []
+    assert "refused to follow the next-page link" in (outcome.error or "")
+    assert len(seen) == 1  # nothing was sent to the other host, key or not
+
+
+def test_page_limit_stops_rather_than_return_a_partial_list(api: FakeApi, client: Client) -> None:
+    endless = {"count": 10**6, "next": f"{BASE}/custom-fields/?page=2", "results": FIELDS}
+    api.json("GET", "custom-fields/", endless)
+    outcome = client.execute("SPOKI_SPOKI_LIST_CUSTOM_FIELDS")
+    assert outcome.kind is ErrorKind.INVALID_RESPONSE
+    assert "more than 100 pages" in (outcome.error or "")
+    assert outcome.attempts == 100
+
+
+def test_record_filters_contains_case_insensitively(api: FakeApi, client: Client) -> None:
+    api.json("GET", "custom-fields/", {"count": 3, "next": None, "results": FIELDS})
+    data = client.run("SPOKI_SPOKI_LIST_CUSTOM_FIELDS", {"code": "tier"})["data"]
+    assert data == {"custom_fields": [
+        {"code": "LOYALTY_TIER", "label": "Loyalty tier", "example": "Gold", "field_type": 1},
+        {"code": "TIER_SINCE", "label": "Member since", "example": "2020-01-01", "field_type": 2}]}
+    both = client.run("SPOKI_SPOKI_LIST_CUSTOM_FIELDS", {"code": "tier", "label": "LOYAL"})["data"]
+    assert [f["code"] for f in both["custom_fields"]] == ["LOYALTY_TIER"]
+    everything = client.run("SPOKI_SPOKI_LIST_CUSTOM_FIELDS")["data"]
+    assert [f["code"] for f in everything["custom_fields"]] == ["LOYALTY_TIER", "BIRTHDAY", "TIER_SINCE"]
+    assert "id" not in everything["custom_fields"][0]  # select reshaped the records
+
+
+def test_filters_apply_across_pages(api: FakeApi, client: Client) -> None:
+    pages(api, "custom-fields/", [{"count": 3, "next": f"{BASE}/custom-fields/?page=2", "results": FIELDS[:2]},
+                                  {"count": 3, "next": None, "results": FIELDS[2:]}])
+    data = client.run("SPOKI_SPOKI_LIST_CUSTOM_FIELDS", {"label": "since"})["data"]
+    assert data == {"custom_fields": [{"code": "TIER_SINCE", "label": "Member since", "example": "2020-01-01",
+                                       "field_type": 2}]}
+
+
+def test_204_gives_empty_data(api: FakeApi, client: Client) -> None:
+    api.on("DELETE", "contacts/5/", httpx.Response(204))
+    assert client.run("SPOKI_DELETE_CONTACT", {"id": 5}) == {"data": {}, "error": None, "successful": True}
+    api.on("GET", "agencies/", httpx.Response(200, content=b"  "))
+    assert client.run("SPOKI_LIST_AGENCIES") == {"data": [], "error": None, "successful": True}
+
+
+def test_lenient_by_default_unknown_fields_and_enum_values_kept(api: FakeApi, client: Client) -> None:
+    field = {**FIELDS[0], "field_type": 9, "brand_new": {"x": 1}}
+    api.json("GET", "custom-fields/1/", field)
+    assert client.run("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", {"custom_field_id": 1})["data"] == field
+
+
+def test_strict_mode_validates_data_against_the_output_schema(api: FakeApi, make_client: Callable[..., Client]
+                                                              ) -> None:
+    api.json("GET", "custom-fields/1/", {**FIELDS[0], "field_type": 9, "label": None})
+    lenient = make_client()
+    assert lenient.run("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", {"custom_field_id": 1})["successful"]
+    outcome = lenient.execute("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", {"custom_field_id": 1}, strict=True)
+    assert outcome.kind is ErrorKind.INVALID_RESPONSE and outcome.status == 200 and outcome.data == {}
+    assert outcome.error == ("strict mode: the data of SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD does not match its output "
+                             "schema: data.field_type: 9 is not one of [1, 2, 3]; data.label: None is not of type "
+                             "'string'")
+    strict = make_client(strict=True)
+    assert not strict.run("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", {"custom_field_id": 1})["successful"]
+    assert strict.run("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", {"custom_field_id": 1}, strict=False)["successful"]
+    api.json("GET", "custom-fields/1/", FIELDS[0])
+    assert strict.run("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", {"custom_field_id": 1})["successful"]
+
+
+def test_strict_mode_checks_formats_including_e164(api: FakeApi, make_client: Callable[..., Client]) -> None:
+    summary = {"id": 1, "phone": "393331234567", "first_name": "M", "last_name": "R", "language": "it",
+               "has_invalid_phone": False, "chat_link": "https://app.spoki.it/chat/1/", "email": None}
+    api.json("POST", "contacts/sync/", summary)
+    outcome = make_client(strict=True).execute("SPOKI_CREATE_OR_UPDATE_CONTACT", {"phone": "+393331234567"})
+    assert outcome.kind is ErrorKind.INVALID_RESPONSE
+    assert "data.phone: '393331234567' is not a 'e164'" in (outcome.error or "")
+
+
+@pytest.mark.parametrize("answer, why", [
+    (httpx.Response(200, content=b"<html>maintenance</html>", headers={"content-type": "text/html"}),
+     "it is not JSON (text/html, 24 bytes)"),
+    (httpx.Response(200, content=b'{"id": 1', headers={"content-type": "application/json"}),
+     "it is not JSON (application/json, 8 bytes)"),
+    (httpx.Response(200, json=[1, 2]), "expected a JSON object, got an array"),
+    (httpx.Response(200, json="ok"), "expected a JSON object, got a string"),
+    (httpx.Response(200, content=b"\xff\xfe", headers={"content-type": "application/json"}),
+     "it is not JSON (application/json, 2 bytes)"),
+])
+def test_a_body_that_is_not_what_it_should_be(api: FakeApi, client: Client, answer: httpx.Response,
+                                              why: str) -> None:
+    api.on("GET", "contacts/1/", answer)
+    outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})
+    assert outcome.envelope == {"data": {}, "successful": False,
+                                "error": f"HTTP 200 from GET contacts/1/, but the body is not what it should be: {why}"}
+    assert outcome.kind is ErrorKind.INVALID_RESPONSE and outcome.status == 200 and not outcome.retryable
+    with pytest.raises(InvalidResponseError):
+        client.call("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})
+
+
+@pytest.mark.parametrize("page, why", [
+    ([{"id": 1}], "expected a page object, got an array"),
+    ({"results": {"id": 1}, "next": None}, "expected the page's records to be an array, got an object"),
+    ({"results": [], "next": 5}, "expected the next page link to be a URL string or null, got a number"),
+])
+def test_a_page_that_is_not_a_page(api: FakeApi, client: Client, page: object, why: str) -> None:
+    api.json("GET", "agencies/", page)
+    assert client.run("SPOKI_LIST_AGENCIES")["error"] == (
+        f"HTTP 200 from GET agencies/, but the body is not what it should be: {why}")
+
+
+def test_bodies_above_the_size_cap_are_refused(api: FakeApi, make_client: Callable[..., Client]) -> None:
+    client = make_client(max_response_bytes=1000)
+    api.json("GET", "contacts/1/", {"id": 1, "note": "x" * 2000})
+    outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})
+    assert outcome.kind is ErrorKind.INVALID_RESPONSE and outcome.status == 200
+    assert "above the 1000-byte limit (max_response_bytes)" in (outcome.error or "")
+
+    def streamed(request: httpx.Request) -> httpx.Response:  # no Content-Length: counted while reading
+        return httpx.Response(200, stream=httpx.ByteStream(json.dumps({"note": "y" * 5000}).encode()),
+                              headers={"content-type": "application/json"})
+    api.on("GET", "contacts/2/", streamed)
+    outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 2})
+    assert outcome.kind is ErrorKind.INVALID_RESPONSE
+    assert "above the 1000-byte limit" in (outcome.error or "")
+
+
+def test_same_host_redirects_are_followed(api: FakeApi, client: Client, canary: str) -> None:
+    api.on("GET", "contacts/1/", httpx.Response(301, headers={"location": "/api/1/contacts/1/v2/"}))
+    api.json("GET", "contacts/1/v2/", {"id": 1})
+    assert client.run("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})["data"] == {"id": 1}
+    assert api.last.headers["x-spoki-api-key"] == canary
+    api.on("POST", "contacts/sync/", httpx.Response(308, headers={"location": f"{BASE}/contacts/sync2/"}))
+    api.json("POST", "contacts/sync2/", {"id": 2})
+    assert client.run("SPOKI_CREATE_OR_UPDATE_CONTACT", {"phone": "+393331234567"})["data"] == {"id": 2}
+    assert json.loads(api.last.content) == {"phone": "+393331234567"}
+
+
+def test_redirects_to_another_host_are_not_followed(api: FakeApi, client: Client) -> None:
+    api.on("GET", "contacts/1/", httpx.Response(302, headers={"location": "https://evil.example/steal"}))
+    outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})
+    assert outcome.kind is ErrorKind.API_ERROR and outcome.status == 302
+    assert outcome.error == ("HTTP 302 Found from GET contacts/1/: redirect to 'evil.example' not followed "
+                             "(the API key is sent only to 'api.spoki.com'); check the base URL")
+    assert len(api.requests) == 1
+
+
+def test_a_post_redirected_with_302_is_not_turned_into_a_get(api: FakeApi, client: Client) -> None:
+    api.on("POST", "contacts/sync/", httpx.Response(302, headers={"location": f"{BASE}/contacts/sync2/"}))
+    outcome = client.execute("SPOKI_CREATE_OR_UPDATE_CONTACT", {"phone": "+393331234567"})
+    assert outcome.kind is ErrorKind.API_ERROR and len(api.requests) == 1
+
+
+def test_redirect_loops_stop(api: FakeApi, client: Client) -> None:
+    api.on("GET", "contacts/1/", httpx.Response(307, headers={"location": f"{BASE}/contacts/1/"}))
+    outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})
+    assert "more than 5 redirects" in (outcome.error or "") and len(api.requests) == 6
