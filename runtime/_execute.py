@@ -197,6 +197,9 @@ def plan(ctx: Context, action: CompiledAction, values: Mapping[str, Any], strict
                 continue
             if status in policy.retry_statuses:
                 asked = _retry.retry_after(reply.headers)
+                if status == 429 and asked is not None and limit is not None and ctx.pacer is not None:
+                    # the server says the bucket is spent: every call sharing it waits, not only this one
+                    ctx.pacer.hold(limit, clock() + min(asked, policy.retry_after_cap))
             kind, message = reader.describe_error(reply, request.method, request.target,
                                                   _detail_keys(ctx), _auth_hint(settings), asked)
             sent = True
@@ -204,8 +207,6 @@ def plan(ctx: Context, action: CompiledAction, values: Mapping[str, Any], strict
             wait = _retry.delay(policy, retries + 1, asked, ctx.rand)
             if (clock() - start) + wait <= policy.max_elapsed:
                 retries += 1
-                if status == 429 and limit is not None and ctx.pacer is not None:
-                    ctx.pacer.hold(limit, clock() + wait)
                 if debug:
                     log.debug("%s: %s; retry %d in %.3f s", spec.name, kind.value, retries, wait)
                 if wait > 0:

@@ -164,8 +164,8 @@ class Reader:
                 elif isinstance(value, (str, int, float)) and str(value) not in parts:
                     parts.append(str(value))
             for key, value in body.items():
-                if key in detail_keys:
-                    continue
+                if key in detail_keys and isinstance(value, (str, int, float)):
+                    continue  # already shown above ("code" may also be a field with messages)
                 parts.extend(self._field_messages(str(key), value))
             text = "; ".join(parts)
             if code:

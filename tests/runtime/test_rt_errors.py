@@ -174,3 +174,10 @@ def test_without_a_key_run_action_returns_a_configuration_failure(monkeypatch: p
 def test_a_closed_client_says_so(client: Client) -> None:
     client.close()
     assert client.run("SPOKI_LIST_TAGS")["error"] == "the client is closed; create a new one"
+
+
+def test_a_field_named_like_a_detail_key_keeps_its_messages(api: FakeApi, client: Client) -> None:
+    api.json("POST", "custom-fields/", {"code": ["custom field with this code already exists."]}, status=400)
+    error = client.run("SPOKI_CREATE_CUSTOM_FIELD", {"code": "A", "label": "a", "example": "x", "field_type": 1})
+    assert error["error"] == "HTTP 400 Bad Request from POST custom-fields/: code: custom field with this code " \
+                             "already exists."
