@@ -115,7 +115,7 @@ def _output_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, A
         data = _prepare(output, classes, open_objects=True)
     if shape.fallback is not None:
         fallback = {"type": "array"} if shape.fallback.startswith("list") else {"type": "object"}
-        data = {"anyOf": [data, fallback]}
+        data = {"anyOf": [data, fallback]}  # made left-to-right by `_left_to_right`
     return {
         "type": "object",
         "additionalProperties": True,
@@ -164,7 +164,6 @@ def combined_schema(catalogue: Catalogue) -> tuple[dict[str, Any], list[str]]:
 def render(catalogue: Catalogue) -> str:
     """The text of `models.py`."""
     from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
-    from datamodel_code_generator.enums import UnionMode
 
     schema, expected = combined_schema(catalogue)
     header = f"# {view.banner()}\n{MODULE_DOC}"
@@ -180,11 +179,11 @@ def render(catalogue: Catalogue) -> str:
         field_constraints=True,
         use_annotated=True,
         skip_root_model=True,
-        union_mode=UnionMode.left_to_right,
     )
     if not isinstance(text, str):
         raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
     text = _escape_literals(text.rstrip("\n") + "\n")
+    text = _left_to_right(text, {naming.action_class(a, "Output") for a in catalogue.actions.values()})
     defined = {node.name for node in ast.parse(text).body if isinstance(node, ast.ClassDef)}
     missing = [cls for cls in expected if cls not in defined and cls in _referenced(catalogue, classes=None)]
     if missing:
@@ -224,3 +223,55 @@ def _escape_literals(text: str) -> str:
     for begin, end, literal in reversed(edits):
         text = text[:begin] + literal + text[end:]
     return text
+
+
+def _left_to_right(text: str, envelopes: set[str]) -> str:
+    """Make each envelope's `data: Shape | <raw>` try the documented shape first.
+
+    Pydantic's default "smart" union prefers the member the JSON matches exactly, which is the
+    raw `dict`/`list` (a JSON integer is not strictly an IntEnum), so it would never build the
+    model. dmcg's own `union_mode` option applies to every union and breaks `Enum | None`, so the
+    envelope fields alone are rewritten: `Annotated[Shape | raw, Field(union_mode="left_to_right")]`.
+    """
+    source = text.encode("utf-8")
+    starts = [0]
+    for line in source.split(b"\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    edits: list[tuple[int, int, bytes]] = []
+    for node in ast.parse(text).body:
+        if not (isinstance(node, ast.ClassDef) and node.name in envelopes):
+            continue
+        for stmt in node.body:
+            if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == "data"
+                    and isinstance(stmt.annotation, ast.BinOp)):
+                ann = stmt.annotation
+                assert ann.end_lineno is not None and ann.end_col_offset is not None
+                begin = starts[ann.lineno - 1] + ann.col_offset
+                end = starts[ann.end_lineno - 1] + ann.end_col_offset
+                wrapped = b"Annotated[" + source[begin:end] + b", Field(union_mode='left_to_right')]"
+                edits.append((begin, end, wrapped))
+    for begin, end, replacement in reversed(edits):
+        source = source[:begin] + replacement + source[end:]
+    text = source.decode("utf-8")
+    if edits:
+        text = _with_import(text, "typing", "Annotated")
+        text = _with_import(text, "pydantic", "Field")
+    return text
+
+
+def _with_import(text: str, module: str, name: str) -> str:
+    """`text` with `name` imported from `module` (merged into dmcg's import line when there is one)."""
+    lines = text.split("\n")
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.ImportFrom) and node.module == module and node.level == 0 \
+                and node.lineno == node.end_lineno:
+            names = sorted({alias.name for alias in node.names} | {name})
+            if any(alias.asname for alias in node.names):
+                break
+            lines[node.lineno - 1] = f"from {module} import {', '.join(names)}"
+            return "\n".join(lines)
+    for i, line in enumerate(lines):
+        if line == "from __future__ import annotations":
+            lines.insert(i + 1, f"from {module} import {name}")
+            return "\n".join(lines)
+    raise GeneratorError([f"models.py: cannot add `from {module} import {name}`"])

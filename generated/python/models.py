@@ -231,11 +231,11 @@ class TemplateLocalization(BaseModel):
     language: Annotated[str, Field(description='Language code.')]
     status: Annotated[str, Field(description='Approval status, e.g. APPROVED, PENDING or REJECTED.', examples=['APPROVED', 'PENDING', 'REJECTED'])]
     rejection_reason: str | None = None
-    header: Annotated[TemplateComponent | None, Field(union_mode='left_to_right')] = None
+    header: TemplateComponent | None = None
     body: TemplateComponent
-    footer: Annotated[TemplateComponent | None, Field(union_mode='left_to_right')] = None
+    footer: TemplateComponent | None = None
     button_set: list[TemplateButton]
-    default_header_media: Annotated[TemplateHeaderMedia | None, Field(union_mode='left_to_right')] = None
+    default_header_media: TemplateHeaderMedia | None = None
 
 
 class UpdatedCustomField(BaseModel):
@@ -313,7 +313,7 @@ class CreateOrUpdateContactInput(BaseModel):
     last_name: Annotated[str | None, Field(description='Last name.', examples=['Rossi'])] = None
     email: Annotated[str | None, Field(description='Email address.', examples=['maria.rossi@example.com'])] = None
     language: Annotated[str | None, Field(description='Language code.', examples=['it'])] = None
-    custom_fields: Annotated[dict[str, str] | None, Field(description='Custom field values by field code (CODE → value, as a string).', examples=[{'LOYALTY_TIER': 'Gold'}], union_mode='left_to_right')] = None
+    custom_fields: Annotated[dict[str, str] | None, Field(description='Custom field values by field code (CODE → value, as a string).', examples=[{'LOYALTY_TIER': 'Gold'}])] = None
 
 
 class CreateOrUpdateContactOutput(BaseModel):
@@ -378,7 +378,7 @@ class ListAutomationsInput(BaseModel):
     )
     search: Annotated[str | None, Field(description="Text matched against the automation's name and webhook links.", examples=['welcome'])] = None
     is_active: Annotated[bool | None, Field(description='true for active automations only, false for inactive ones only.', examples=[True])] = None
-    webhook_platform: Annotated[WebhookPlatform | None, Field(description="Platform of the automation's webhook.", examples=['Shopify'], union_mode='left_to_right')] = None
+    webhook_platform: Annotated[WebhookPlatform | None, Field(description="Platform of the automation's webhook.", examples=['Shopify'])] = None
 
 
 class ListCampaignsInput(BaseModel):
@@ -431,7 +431,7 @@ class ListTicketsInput(BaseModel):
     )
     page: Annotated[int | None, Field(description='Page number, from 1.', examples=[1], ge=1)] = None
     per_page: Annotated[int | None, Field(description='Number of tickets per page.', examples=[20], ge=1)] = None
-    order: Annotated[Order | None, Field(description='Sort direction, asc or desc (applies to sort_by).', examples=['desc'], union_mode='left_to_right')] = None
+    order: Annotated[Order | None, Field(description='Sort direction, asc or desc (applies to sort_by).', examples=['desc'])] = None
     sort_by: Annotated[str | None, Field(description='Field to sort by, e.g. created_datetime.', examples=['created_datetime'])] = None
     status: Annotated[str | None, Field(description='Ticket status, passed through as given and matched case-insensitively by the API (e.g. OPEN, PENDING, CLOSED).', examples=['OPEN'])] = None
 
@@ -700,9 +700,9 @@ class ListedTemplateLocalization(BaseModel):
     language: Annotated[str, Field(description='Language code.')]
     status: Annotated[str, Field(description='Approval status, e.g. APPROVED, PENDING or REJECTED.', examples=['APPROVED', 'PENDING', 'REJECTED'])]
     rejection_reason: str | None = None
-    header: Annotated[ListedTemplateComponent | None, Field(union_mode='left_to_right')] = None
+    header: ListedTemplateComponent | None = None
     body: ListedTemplateComponent
-    footer: Annotated[ListedTemplateComponent | None, Field(union_mode='left_to_right')] = None
+    footer: ListedTemplateComponent | None = None
     button_set: Annotated[list[TemplateButton] | None, Field(description='May be absent.')] = None
     default_header_media: Annotated[str | None, Field(description="URL of the header's default media.")] = None
 
@@ -714,11 +714,11 @@ class SpokiListedTemplateLocalization(BaseModel):
     language: Annotated[str, Field(description='Language code.')]
     status: Annotated[str, Field(description='Approval status, e.g. APPROVED, PENDING or REJECTED.', examples=['APPROVED', 'PENDING', 'REJECTED'])]
     rejection_reason: str | None = None
-    header: Annotated[ListedTemplateComponent | None, Field(union_mode='left_to_right')] = None
+    header: ListedTemplateComponent | None = None
     body: ListedTemplateComponent
-    footer: Annotated[ListedTemplateComponent | None, Field(union_mode='left_to_right')] = None
+    footer: ListedTemplateComponent | None = None
     button_set: Annotated[list[SpokiTemplateButton] | None, Field(description='May be absent.')] = None
-    default_header_media: Annotated[SpokiTemplateHeaderMedia | str | None, Field(description='The catalogue publishes an object (title, media URL, content type) here, while the same endpoint answers SPOKI_LIST_TEMPLATES with a plain media URL; both forms are accepted.', union_mode='left_to_right')] = None
+    default_header_media: Annotated[SpokiTemplateHeaderMedia | str | None, Field(description='The catalogue publishes an object (title, media URL, content type) here, while the same endpoint answers SPOKI_LIST_TEMPLATES with a plain media URL; both forms are accepted.')] = None
 
 
 class Template(BaseModel):

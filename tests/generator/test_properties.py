@@ -291,3 +291,18 @@ def test_the_runtime_never_imports_the_generator() -> None:
              "print(bad)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_committed_bindings_import_and_cover_every_action() -> None:
+    from spoki_actions.generated import actions, aio, models
+    from spoki_actions.generator import naming
+
+    catalogue = load_catalogue(SPECS)
+    functions = sorted(a.function_name for a in catalogue.actions.values())
+    assert actions.__all__ == functions and aio.__all__ == functions
+    for action in catalogue.actions.values():
+        output = getattr(models, naming.action_class(action, "Output"))
+        failed = output.model_validate({"data": action.response.empty_data, "error": "boom", "successful": False})
+        assert failed.data == action.response.empty_data
+        if not any(p.required for p in action.params):
+            getattr(models, naming.action_class(action, "Input")).model_validate({})

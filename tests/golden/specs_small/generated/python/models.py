@@ -101,8 +101,8 @@ class ListThingsInput(BaseModel):
         extra='forbid',
     )
     status: Annotated[str | None, Field(description='Status to match, as given.', examples=['OPEN'])] = None
-    order: Annotated[Order | None, Field(description='Sort direction.', examples=['desc'], union_mode='left_to_right')] = None
-    size: Annotated[Size | None, Field(description='Size class.', union_mode='left_to_right')] = None
+    order: Annotated[Order | None, Field(description='Sort direction.', examples=['desc'])] = None
+    size: Annotated[Size | None, Field(description='Size class.')] = None
     page: Annotated[int | None, Field(description='Page number, from 1.', examples=[2], ge=1)] = None
     active: Annotated[bool | None, Field(description='Only active things.')] = None
 
@@ -136,8 +136,8 @@ class SpokiListThingsInput(BaseModel):
         extra='forbid',
     )
     status: Annotated[str | None, Field(description='Status to match, as given.', examples=['OPEN'])] = None
-    order: Annotated[Order | None, Field(description='Sort direction.', examples=['desc'], union_mode='left_to_right')] = None
-    size: Annotated[Size | None, Field(description='Size class.', union_mode='left_to_right')] = None
+    order: Annotated[Order | None, Field(description='Sort direction.', examples=['desc'])] = None
+    size: Annotated[Size | None, Field(description='Size class.')] = None
     page: Annotated[int | None, Field(description='Page number, from 1.', examples=[2], ge=1)] = None
     active: Annotated[bool | None, Field(description='Only active things.')] = None
 
@@ -157,9 +157,9 @@ class CreateThingInput(BaseModel):
     )
     name: Annotated[str, Field(description='Display name.', examples=['Lamp'], min_length=1)]
     kind: Annotated[Kind, Field(description='Kind of thing (1 SMALL, 2 MEDIUM, 3 LARGE).', examples=[2])]
-    grade: Annotated[CreateThingGrade | None, Field(description='Grade, an inline integer enum.', union_mode='left_to_right')] = None
-    tags: Annotated[list[str] | None, Field(description='Tags to put on the thing.', examples=[['red', 'round']], union_mode='left_to_right')] = None
-    attributes: Annotated[dict[str, str] | None, Field(description='Free attributes by name.', examples=[{'colour': 'red'}], union_mode='left_to_right')] = None
+    grade: Annotated[CreateThingGrade | None, Field(description='Grade, an inline integer enum.')] = None
+    tags: Annotated[list[str] | None, Field(description='Tags to put on the thing.', examples=[['red', 'round']])] = None
+    attributes: Annotated[dict[str, str] | None, Field(description='Free attributes by name.', examples=[{'colour': 'red'}])] = None
     from_: Annotated[str | None, Field(alias='from', description='A param whose name is a Python keyword.', examples=['2024-01-31'])] = None
 
 
