@@ -295,6 +295,7 @@ def test_the_runtime_never_imports_the_generator() -> None:
 
 def test_committed_bindings_import_and_cover_every_action() -> None:
     from spoki_actions.generated import actions, aio, models
+    from spoki_actions.generated._envelope import envelope
     from spoki_actions.generator import naming
 
     catalogue = load_catalogue(SPECS)
@@ -302,7 +303,7 @@ def test_committed_bindings_import_and_cover_every_action() -> None:
     assert actions.__all__ == functions and aio.__all__ == functions
     for action in catalogue.actions.values():
         output = getattr(models, naming.action_class(action, "Output"))
-        failed = output.model_validate({"data": action.response.empty_data, "error": "boom", "successful": False})
-        assert failed.data == action.response.empty_data
+        failed = envelope(output, {"data": action.response.empty_data, "error": "boom", "successful": False})
+        assert type(failed) is output and failed.data == action.response.empty_data and failed.error == "boom"
         if not any(p.required for p in action.params):
             getattr(models, naming.action_class(action, "Input")).model_validate({})
