@@ -10,6 +10,7 @@ with blocking calls (`Client`) or awaits (`AsyncClient`). Deprecated actions war
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 import warnings
@@ -272,8 +273,19 @@ def default_client() -> Client:
         with _defaults_lock:
             client = _defaults.get(key)
             if client is None:
+                if not _defaults:
+                    atexit.register(close_default_clients)
                 client = _defaults[key] = Client()
     return client
+
+
+def close_default_clients() -> None:
+    """Close the shared clients of `run_action` (at exit, or to drop their connections)."""
+    with _defaults_lock:
+        clients = list(_defaults.values())
+        _defaults.clear()
+    for client in clients:
+        client.close()
 
 
 def default_async_client() -> AsyncClient:
@@ -287,6 +299,15 @@ def default_async_client() -> AsyncClient:
     if client is None:
         client = per_loop[key] = AsyncClient()
     return client
+
+
+async def aclose_default_async_clients() -> None:
+    """Close the running loop's shared clients of `arun_action` (call before the loop ends to drop
+    their connections cleanly; otherwise they go when the loop is collected)."""
+    import asyncio
+
+    for client in list(_async_defaults.pop(asyncio.get_running_loop(), {}).values()):
+        await client.aclose()
 
 
 def _config_failure(name: object, exc: Exception) -> Outcome:
