@@ -83,7 +83,8 @@ def _split_null(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _input_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, Any]) -> dict[str, Any]:
-    schema = _prepare({k: v for k, v in action.input_schema.items() if k != "$defs"}, classes, open_objects=False)
+    schema: dict[str, Any] = _prepare({k: v for k, v in action.input_schema.items() if k != "$defs"}, classes,
+                                      open_objects=False)
     for p in action.params:
         enum_class = view.int_enum_class(action, p)
         if enum_class is None or p.enum is None or p.enum.name is not None:
@@ -163,9 +164,10 @@ def combined_schema(catalogue: Catalogue) -> tuple[dict[str, Any], list[str]]:
 
 def render(catalogue: Catalogue) -> str:
     """The text of `models.py`."""
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator import PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
 
-    schema, expected = combined_schema(catalogue)
+    schema, _ = combined_schema(catalogue)
     header = f"# {view.banner()}\n{MODULE_DOC}"
     text = generate(
         json.dumps(schema, ensure_ascii=False),
@@ -183,17 +185,17 @@ def render(catalogue: Catalogue) -> str:
     if not isinstance(text, str):
         raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
     text = _escape_literals(text.rstrip("\n") + "\n")
-    text = _left_to_right(text, {naming.action_class(a, "Output") for a in catalogue.actions.values()})
-    defined = {node.name for node in ast.parse(text).body if isinstance(node, ast.ClassDef)}
-    missing = [cls for cls in expected if cls not in defined and cls in _referenced(catalogue, classes=None)]
+    tree = ast.parse(text)
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    missing = sorted(_referenced(catalogue) - defined)
     if missing:
         raise GeneratorError([f"datamodel-code-generator did not define {cls!r} (renamed or skipped)"
                               for cls in missing])
-    return text
+    return _left_to_right(text, tree, {naming.action_class(a, "Output") for a in catalogue.actions.values()})
 
 
-def _referenced(catalogue: Catalogue, classes: dict[str, str] | None) -> set[str]:
-    """The class names the typed bindings import from `models`."""
+def _referenced(catalogue: Catalogue) -> set[str]:
+    """The class names the typed bindings and the docs rely on."""
     out: set[str] = set()
     for action in catalogue.actions.values():
         out.add(naming.action_class(action, "Output"))
@@ -225,20 +227,21 @@ def _escape_literals(text: str) -> str:
     return text
 
 
-def _left_to_right(text: str, envelopes: set[str]) -> str:
+def _left_to_right(text: str, tree: ast.Module, envelopes: set[str]) -> str:
     """Make each envelope's `data: Shape | <raw>` try the documented shape first.
 
     Pydantic's default "smart" union prefers the member the JSON matches exactly, which is the
     raw `dict`/`list` (a JSON integer is not strictly an IntEnum), so it would never build the
     model. dmcg's own `union_mode` option applies to every union and breaks `Enum | None`, so the
     envelope fields alone are rewritten: `Annotated[Shape | raw, Field(union_mode="left_to_right")]`.
+    `tree` is `text` parsed; positions are UTF-8 byte offsets, as `ast` gives them.
     """
     source = text.encode("utf-8")
     starts = [0]
     for line in source.split(b"\n"):
         starts.append(starts[-1] + len(line) + 1)
     edits: list[tuple[int, int, bytes]] = []
-    for node in ast.parse(text).body:
+    for node in tree.body:
         if not (isinstance(node, ast.ClassDef) and node.name in envelopes):
             continue
         for stmt in node.body:
@@ -248,30 +251,25 @@ def _left_to_right(text: str, envelopes: set[str]) -> str:
                 assert ann.end_lineno is not None and ann.end_col_offset is not None
                 begin = starts[ann.lineno - 1] + ann.col_offset
                 end = starts[ann.end_lineno - 1] + ann.end_col_offset
-                wrapped = b"Annotated[" + source[begin:end] + b", Field(union_mode='left_to_right')]"
-                edits.append((begin, end, wrapped))
+                edits.append((begin, end, b"Annotated[" + source[begin:end] + b", Field(union_mode='left_to_right')]"))
+    if not edits:
+        return text
     for begin, end, replacement in reversed(edits):
         source = source[:begin] + replacement + source[end:]
-    text = source.decode("utf-8")
-    if edits:
-        text = _with_import(text, "typing", "Annotated")
-        text = _with_import(text, "pydantic", "Field")
-    return text
+    lines = source.decode("utf-8").split("\n")
+    missing = [imp for imp in (("typing", "Annotated"), ("pydantic", "Field")) if not _merge_import(lines, tree, *imp)]
+    at = lines.index("from __future__ import annotations") + 1
+    lines[at:at] = [f"from {module} import {name}" for module, name in missing]
+    return "\n".join(lines)
 
 
-def _with_import(text: str, module: str, name: str) -> str:
-    """`text` with `name` imported from `module` (merged into dmcg's import line when there is one)."""
-    lines = text.split("\n")
-    for node in ast.parse(text).body:
-        if isinstance(node, ast.ImportFrom) and node.module == module and node.level == 0 \
-                and node.lineno == node.end_lineno:
+def _merge_import(lines: list[str], tree: ast.Module, module: str, name: str) -> bool:
+    """Add `name` to dmcg's one-line `from module import ...`, if there is one. Imports precede
+    every rewritten field, so the tree's line numbers still hold."""
+    for node in tree.body:
+        if (isinstance(node, ast.ImportFrom) and node.module == module and node.level == 0
+                and node.lineno == node.end_lineno and not any(a.asname for a in node.names)):
             names = sorted({alias.name for alias in node.names} | {name})
-            if any(alias.asname for alias in node.names):
-                break
             lines[node.lineno - 1] = f"from {module} import {', '.join(names)}"
-            return "\n".join(lines)
-    for i, line in enumerate(lines):
-        if line == "from __future__ import annotations":
-            lines.insert(i + 1, f"from {module} import {name}")
-            return "\n".join(lines)
-    raise GeneratorError([f"models.py: cannot add `from {module} import {name}`"])
+            return True
+    return False
