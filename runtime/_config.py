@@ -10,7 +10,6 @@ Plain `http://` is refused except for loopback hosts.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -154,6 +153,8 @@ def check_base_url(url: object, env_name: str) -> tuple[Origin | None, str, str 
 def is_loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES:
         return True
+    import ipaddress  # only for plain-http base URLs
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:

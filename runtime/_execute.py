@@ -12,7 +12,6 @@ once. Logging: one debug line per attempt (action, method, path, status, duratio
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +43,7 @@ class Context:
     pacer: Pacer | None
     cache: AnswerCache | None
     clock: Callable[[], float]
-    rand: Callable[[], float] = random.random
+    rand: Callable[[], float] = _retry.jitter_source
     strict: bool = False
 
     def redact(self, text: str) -> str:

@@ -9,8 +9,6 @@ cached, and close-match suggestions for unknown names.
 
 from __future__ import annotations
 
-import difflib
-import importlib.util
 import json
 import threading
 from dataclasses import dataclass
@@ -90,6 +88,8 @@ class Registry:
         """Up to three known names close to `name`, best first (case and the SPOKI_ prefix forgiven)."""
         if not isinstance(name, str):
             return []
+        import difflib  # only for unknown names
+
         names = self.names
         upper = name.strip().upper().replace("-", "_").replace(" ", "_")
         candidates = [upper] if upper.startswith("SPOKI_") else [upper, "SPOKI_" + upper, "SPOKI_SPOKI_" + upper]
@@ -107,6 +107,8 @@ _default_lock = threading.Lock()
 
 def compiled_catalogue_path() -> Path:
     """Where `spoki_actions.generated` keeps catalogue.json, found without importing that package."""
+    import importlib.util
+
     try:
         spec = importlib.util.find_spec("spoki_actions.generated")
     except (ImportError, ValueError):

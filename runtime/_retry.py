@@ -11,7 +11,6 @@ and connection errors; `unsafe` ones only on 429 or when the request provably ne
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -33,7 +32,14 @@ def may_retry(safety: str, kind: ErrorKind, status: int | None, sent: bool, poli
     return not sent or safety != "unsafe"
 
 
-def backoff(policy: RetryPolicy, retry: int, rand: Callable[[], float] = random.random) -> float:
+def jitter_source() -> float:
+    """A uniform draw in [0, 1) for backoff jitter (random is imported on the first retry only)."""
+    import random
+
+    return random.random()
+
+
+def backoff(policy: RetryPolicy, retry: int, rand: Callable[[], float] = jitter_source) -> float:
     """Delay before retry number `retry` (1 = the first retry): exponential, capped, plus jitter."""
     base = min(policy.backoff_max, policy.backoff_initial * policy.backoff_multiplier ** (retry - 1))
     return base * (1.0 + policy.jitter * rand())
@@ -60,7 +66,7 @@ def retry_after(headers: Mapping[str, str], now: Callable[[], float] = time.time
     return max(0.0, seconds)
 
 
-def delay(policy: RetryPolicy, retry: int, asked: float | None, rand: Callable[[], float] = random.random) -> float:
+def delay(policy: RetryPolicy, retry: int, asked: float | None, rand: Callable[[], float] = jitter_source) -> float:
     """The wait before the next attempt: the server's `Retry-After` (capped) if any, else the backoff."""
     if asked is not None:
         return min(asked, policy.retry_after_cap)

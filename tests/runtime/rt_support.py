@@ -85,6 +85,7 @@ class LocalServer:
     def __init__(self) -> None:
         self.behaviour: dict[str, Behaviour] = {}
         self.seen: list[tuple[str, str, dict[str, str], bytes]] = []
+        self.peers: list[tuple[str, int]] = []  # client address of each request (connection reuse)
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -94,6 +95,7 @@ class LocalServer:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length) if length else b""
                 server.seen.append((self.command, self.path, dict(self.headers), body))
+                server.peers.append(self.client_address)
                 path = self.path.split("?")[0]
                 behaviour = server.behaviour.get(path)
                 if behaviour is None:
