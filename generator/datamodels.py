@@ -164,24 +164,16 @@ def combined_schema(catalogue: Catalogue) -> tuple[dict[str, Any], list[str]]:
 
 def render(catalogue: Catalogue) -> str:
     """The text of `models.py`."""
-    from datamodel_code_generator import PythonVersion, generate
-    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator import Error as DmcgError
 
     schema, _ = combined_schema(catalogue)
     header = f"# {view.banner()}\n{MODULE_DOC}"
-    text = generate(
-        json.dumps(schema, ensure_ascii=False),
-        input_file_type=InputFileType.JsonSchema,
-        output_model_type=DataModelType.PydanticV2BaseModel,
-        target_python_version=PythonVersion.PY_311,
-        custom_file_header=header,
-        disable_timestamp=True,
-        formatters=[],
-        field_include_all_keys=True,
-        field_constraints=True,
-        use_annotated=True,
-        skip_root_model=True,
-    )
+    if not schema["$defs"]:  # no actions: dmcg refuses an input without models
+        return f"{header}\n\nfrom __future__ import annotations\n"
+    try:
+        text = _run_dmcg(schema, header)
+    except DmcgError as exc:  # translated here, the one place the generator calls dmcg
+        raise GeneratorError([f"datamodel-code-generator: {exc}"]) from exc
     if not isinstance(text, str):
         raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
     text = _escape_literals(text.rstrip("\n") + "\n")
@@ -192,6 +184,26 @@ def render(catalogue: Catalogue) -> str:
         raise GeneratorError([f"datamodel-code-generator did not define {cls!r} (renamed or skipped)"
                               for cls in missing])
     return _left_to_right(text, tree, {naming.action_class(a, "Output") for a in catalogue.actions.values()})
+
+
+def _run_dmcg(schema: dict[str, Any], header: str) -> Any:
+    """The one datamodel-code-generator call: every model at once, in-process."""
+    from datamodel_code_generator import PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+
+    return generate(
+        json.dumps(schema, ensure_ascii=False),
+        input_file_type=InputFileType.JsonSchema,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_311,
+        custom_file_header=header,
+        disable_timestamp=True,  # and no version header, no formatter: the same bytes everywhere
+        formatters=[],
+        field_include_all_keys=True,  # descriptions and examples as Field(...) arguments (repr-escaped)
+        field_constraints=True,
+        use_annotated=True,
+        skip_root_model=True,
+    )
 
 
 def _referenced(catalogue: Catalogue) -> set[str]:

@@ -307,3 +307,13 @@ def test_committed_bindings_import_and_cover_every_action() -> None:
         assert type(failed) is output and failed.data == action.response.empty_data and failed.error == "boom"
         if not any(p.required for p in action.params):
             getattr(models, naming.action_class(action, "Input")).model_validate({})
+
+
+def test_a_specs_folder_without_actions_still_generates(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "_connector.yaml").write_bytes((SMALL / "_connector.yaml").read_bytes())
+    out = tmp_path / "generated"
+    run_generate(specs, out)  # render() compiles every Python file it returns
+    assert json.loads((out / "schemas" / "index.json").read_bytes())["actions"] == []
+    assert "__all__ = [\n]" in (out / "python" / "actions.py").read_text()
