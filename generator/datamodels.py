@@ -125,8 +125,8 @@ def _output_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, A
     }
 
 
-def combined_schema(catalogue: Catalogue) -> tuple[dict[str, Any], list[str]]:
-    """One schema holding every model in `$defs`, and the class names the bindings rely on."""
+def combined_schema(catalogue: Catalogue) -> dict[str, Any]:
+    """One schema holding every model in `$defs`, under its class name; name clashes are errors."""
     classes = view.def_classes(catalogue)
     problems: list[str] = []
     owners: dict[str, str] = {}
@@ -158,15 +158,14 @@ def combined_schema(catalogue: Catalogue) -> tuple[dict[str, Any], list[str]]:
         per_action.update(extra)
     if problems:
         raise GeneratorError(sorted(set(problems)))
-    defs = {**dict(sorted(shared.items())), **per_action}
-    return {"$defs": defs}, sorted(defs)
+    return {"$defs": {**dict(sorted(shared.items())), **per_action}}
 
 
 def render(catalogue: Catalogue) -> str:
     """The text of `models.py`."""
     from datamodel_code_generator import Error as DmcgError
 
-    schema, _ = combined_schema(catalogue)
+    schema = combined_schema(catalogue)
     header = f"# {view.banner()}\n{MODULE_DOC}"
     if not schema["$defs"]:  # no actions: dmcg refuses an input without models
         return f"{header}\n\nfrom __future__ import annotations\n"

@@ -80,7 +80,7 @@ def py_value(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
+        return repr(value) if value == value and abs(value) != float("inf") else f'float("{value}")'
     if isinstance(value, list):
         return "[" + ", ".join(py_value(v) for v in value) + "]"
     if isinstance(value, dict):
