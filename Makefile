@@ -25,14 +25,14 @@ generate: setup
 check: setup
 	$(VENV)/bin/spoki-actions lint specs
 	$(VENV)/bin/spoki-actions generate --specs specs --out generated --check
-	$(VENV)/bin/ruff check runtime generator simulator tests bench
+	$(VENV)/bin/ruff check runtime generator simulator tests bench examples
 	$(PY) .ci/typing_tree.py .typing && cd .typing && ../$(VENV)/bin/mypy -p spoki_actions
 
 test: setup
 	$(PY) -m pytest
 
 demo: setup
-	$(PY) -m spoki_actions.demo
+	$(PY) examples/demo.py
 
 bench: setup
 	$(PY) bench/run_all.py
