@@ -11,6 +11,10 @@ with blocking calls (`Client`) or awaits (`AsyncClient`). Deprecated actions war
 from __future__ import annotations
 
 import atexit
+import contextlib
+import functools
+import os
+import sys
 import threading
 import time
 import warnings
@@ -37,6 +41,26 @@ if TYPE_CHECKING:
     from .spec import Catalogue
 
 Params = Mapping[str, Any] | None
+
+
+def warn_deprecated(message: str) -> None:
+    """A DeprecationWarning pointing at the first caller outside this package (the user's line, even
+    through the generated bindings)."""
+    inside = _package_dirs()
+    frame = sys._getframe(0)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    warnings.warn(message, DeprecationWarning, stacklevel=level)
+
+
+@functools.cache
+def _package_dirs() -> tuple[str, ...]:
+    dirs = [str(Path(__file__).parent) + os.sep]
+    with contextlib.suppress(ConfigurationError):
+        dirs.append(str(_registry.compiled_catalogue_path().parent) + os.sep)
+    return tuple(dirs)
 
 
 class _Base:
@@ -75,13 +99,12 @@ class _Base:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key='***')"
 
-    def _prepare(self, name: str, params: object, strict: bool | None, use_cache: bool,
-                 stacklevel: int) -> Outcome | Plan:
+    def _prepare(self, name: str, params: object, strict: bool | None, use_cache: bool) -> Outcome | Plan:
         action = self._ctx.registry.get(name)
         if action is None:
             return unknown_action(self._ctx.registry, name)
         if action.warning is not None:
-            warnings.warn(action.warning, DeprecationWarning, stacklevel=stacklevel + 1)
+            warn_deprecated(action.warning)
         if self._closed:
             return failed(action.spec.name, action.reader.empty(), ErrorKind.CONFIGURATION,
                           "the client is closed; create a new one")
@@ -130,20 +153,19 @@ class Client(_Base):
     def run(self, name: str, params: Params = None, *, strict: bool | None = None,
             cache: bool = True) -> dict[str, Any]:
         """The envelope `{"data", "error", "successful"}`; never raises for input, API or network problems."""
-        return self._execute(name, params, strict, cache, 2).envelope
+        return self._execute(name, params, strict, cache).envelope
 
     def execute(self, name: str, params: Params = None, *, strict: bool | None = None,
                 cache: bool = True) -> Outcome:
         """The `Outcome`: envelope plus status, kind, retryable, attempts and duration."""
-        return self._execute(name, params, strict, cache, 2)
+        return self._execute(name, params, strict, cache)
 
     def call(self, name: str, params: Params = None, *, strict: bool | None = None, cache: bool = True) -> Any:
         """`data` of a successful call; raises `ActionFailed` (a subclass per kind) otherwise."""
-        return self._raise_for(self._execute(name, params, strict, cache, 2))
+        return self._raise_for(self._execute(name, params, strict, cache))
 
-    def _execute(self, name: str, params: object, strict: bool | None, use_cache: bool,
-                 stacklevel: int) -> Outcome:
-        prepared = self._prepare(name, params, strict, use_cache, stacklevel + 1)
+    def _execute(self, name: str, params: object, strict: bool | None, use_cache: bool) -> Outcome:
+        prepared = self._prepare(name, params, strict, use_cache)
         if isinstance(prepared, Outcome):
             return prepared
         send = self._transport.send
@@ -203,21 +225,20 @@ class AsyncClient(_Base):
     async def run(self, name: str, params: Params = None, *, strict: bool | None = None,
                   cache: bool = True) -> dict[str, Any]:
         """The envelope `{"data", "error", "successful"}`; never raises for input, API or network problems."""
-        return (await self._execute(name, params, strict, cache, 2)).envelope
+        return (await self._execute(name, params, strict, cache)).envelope
 
     async def execute(self, name: str, params: Params = None, *, strict: bool | None = None,
                       cache: bool = True) -> Outcome:
         """The `Outcome`: envelope plus status, kind, retryable, attempts and duration."""
-        return await self._execute(name, params, strict, cache, 2)
+        return await self._execute(name, params, strict, cache)
 
     async def call(self, name: str, params: Params = None, *, strict: bool | None = None,
                    cache: bool = True) -> Any:
         """`data` of a successful call; raises `ActionFailed` (a subclass per kind) otherwise."""
-        return self._raise_for(await self._execute(name, params, strict, cache, 2))
+        return self._raise_for(await self._execute(name, params, strict, cache))
 
-    async def _execute(self, name: str, params: object, strict: bool | None, use_cache: bool,
-                       stacklevel: int) -> Outcome:
-        prepared = self._prepare(name, params, strict, use_cache, stacklevel + 1)
+    async def _execute(self, name: str, params: object, strict: bool | None, use_cache: bool) -> Outcome:
+        prepared = self._prepare(name, params, strict, use_cache)
         if isinstance(prepared, Outcome):
             return prepared
         send = self._transport.send
@@ -328,7 +349,7 @@ def run_action(name: str, params: Params = None, *, client: Client | None = None
             client = default_client()
         except ConfigurationError as exc:
             return _config_failure(name, exc).envelope
-    return client._execute(name, params, None, True, 2).envelope
+    return client._execute(name, params, None, True).envelope
 
 
 async def arun_action(name: str, params: Params = None, *,
@@ -339,16 +360,16 @@ async def arun_action(name: str, params: Params = None, *,
             client = default_async_client()
         except ConfigurationError as exc:
             return _config_failure(name, exc).envelope
-    return (await client._execute(name, params, None, True, 2)).envelope
+    return (await client._execute(name, params, None, True)).envelope
 
 
 def run_action_or_raise(name: str, params: Params = None, *, client: Client | None = None) -> Any:
     """`data` of a successful call; raises `ActionFailed` (or `ConfigurationError`) otherwise."""
     client = client if client is not None else default_client()
-    return client._raise_for(client._execute(name, params, None, True, 2))
+    return client._raise_for(client._execute(name, params, None, True))
 
 
 async def arun_action_or_raise(name: str, params: Params = None, *, client: AsyncClient | None = None) -> Any:
     """The asyncio twin of `run_action_or_raise`."""
     client = client if client is not None else default_async_client()
-    return client._raise_for(await client._execute(name, params, None, True, 2))
+    return client._raise_for(await client._execute(name, params, None, True))

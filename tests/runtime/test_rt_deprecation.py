@@ -47,3 +47,12 @@ def test_other_actions_do_not_warn(api: FakeApi, client: Client) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         client.run("SPOKI_LIST_TAGS")
+
+
+def test_the_warning_points_at_the_caller_through_the_generated_bindings(api: FakeApi, client: Client) -> None:
+    from spoki_actions.generated.actions import spoki_list_partners
+
+    api.json("GET", "partners/", {"count": 0, "next": None, "previous": None, "results": []})
+    with pytest.warns(DeprecationWarning) as warned:
+        assert spoki_list_partners(client=client).successful
+    assert [w.filename for w in warned] == [__file__]
