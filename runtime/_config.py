@@ -103,6 +103,7 @@ def resolve(
         problems.append(f"the API key from {source} contains characters an HTTP header cannot carry "
                         "(spaces, control or non-ASCII characters)")
     url = base_url if base_url is not None else (env(connector.base_url_env) or connector.base_url)
+    url = url.strip() if isinstance(url, str) else url
     origin, base_path, url_problem = check_base_url(url, connector.base_url_env)
     if url_problem:
         problems.append(url_problem)

@@ -235,7 +235,7 @@ def _same_api(settings: Settings, url: str) -> str | None:
         return None
     base = settings.origin
     if origin != base and origin.scheme == "http" and base.scheme == "https" and origin.host == base.host \
-            and origin.port == 80:
+            and origin.port == 80 and base.port == 443:
         parts = urlsplit(url)
         netloc = parts.netloc.rsplit(":80", 1)[0] if parts.netloc.endswith(":80") else parts.netloc
         url, origin = urlunsplit(("https", netloc, parts.path, parts.query, "")), base

@@ -18,6 +18,7 @@ import httpx
 from ._config import USER_AGENT, Settings, origin_of
 from ._outcome import ErrorKind
 from ._response import Failure, Reply
+from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from ._request import Request
@@ -98,6 +99,9 @@ class SyncTransport(_Base):
     def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None,
                  proxy: str | None = None) -> None:
         super().__init__(settings)
+        if transport is not None and not isinstance(transport, httpx.BaseTransport):
+            raise ConfigurationError(f"Client(transport=...) needs an httpx.BaseTransport (e.g. httpx.MockTransport or "
+                                     f"httpx.HTTPTransport), got {type(transport).__name__}")
         self._transport = transport if transport is not None else httpx.HTTPTransport(proxy=proxy)
 
     def send(self, request: Request) -> Reply | Failure:
@@ -132,6 +136,9 @@ class AsyncTransport(_Base):
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
                  proxy: str | None = None) -> None:
         super().__init__(settings)
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise ConfigurationError(f"AsyncClient(transport=...) needs an httpx.AsyncBaseTransport (e.g. "
+                                     f"httpx.MockTransport or httpx.ASGITransport), got {type(transport).__name__}")
         self._transport = transport if transport is not None else httpx.AsyncHTTPTransport(proxy=proxy)
 
     async def send(self, request: Request) -> Reply | Failure:

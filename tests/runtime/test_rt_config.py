@@ -144,3 +144,18 @@ def test_import_is_cheap_and_loads_heavy_modules_only_when_needed() -> None:
         "print(json.dumps(seen))")
     assert json.loads(out) == {"import": [], "plain call": ["spoki_actions.spec", "spoki_actions._transport"],
                                "select": ["jmespath"], "strict": ["jsonschema"]}
+
+
+def test_the_transport_must_fit_the_client() -> None:
+    from spoki_actions import AsyncClient
+
+    with pytest.raises(ConfigurationError, match=r"needs an httpx\.BaseTransport"):
+        Client(transport=httpx.AsyncHTTPTransport())  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=r"needs an httpx\.AsyncBaseTransport"):
+        AsyncClient(transport=httpx.HTTPTransport())  # type: ignore[arg-type]
+
+
+def test_surrounding_spaces_in_the_base_url_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPOKI_BASE_URL", "  https://api.spoki.com/api/1/ \n")
+    with Client() as client:
+        assert client.base_url == "https://api.spoki.com/api/1"
