@@ -1,12 +1,11 @@
 """Import time of `spoki_actions` next to `import httpx`, in fresh interpreters.
 
-Stage: benchmark (no assertions). Input: none (`--runs N` to change the sample). Output: a table of
-median wall times over N fresh `python -c ...` runs, interleaved so that both sides see the same
-machine load: an empty interpreter, `import httpx`, `import spoki_actions`, and what a first call
-costs on top (a Client built and one action run through `httpx.MockTransport`: httpx, the compiled
-catalogue and one compiled action). Target: `import spoki_actions` within 30 ms of `import httpx`.
-Bytecode is cached for every module alike (in a temporary PYTHONPYCACHEPREFIX, warmed once), as in
-an installed wheel, even where PYTHONDONTWRITEBYTECODE is set; `--no-bytecode` measures source compiles.
+Stage: benchmark (no assertions). Input: none (`--runs N`). Output: a table of median wall times
+over N fresh `python -c ...` runs, interleaved so both sides see the same machine load: an empty
+interpreter, `import httpx`, `import spoki_actions`, and a first call on top (a Client and one
+action through `httpx.MockTransport`). Target: `import spoki_actions` within 30 ms of `import httpx`.
+Bytecode is cached for all modules alike (a temporary PYTHONPYCACHEPREFIX, warmed once) as in an
+installed wheel, even under PYTHONDONTWRITEBYTECODE; `--no-bytecode` measures source compiles.
 """
 
 from __future__ import annotations

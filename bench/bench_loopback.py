@@ -1,12 +1,11 @@
 """Sequential calls over real loopback HTTP: `run_action` next to raw httpx on the same server.
 
-Stage: benchmark (no assertions). Input: none (`--calls N`, `--rounds R`; `--simulator` adds rows
-against the Spoki simulator). Output: a table per server of calls/s for raw `httpx.Client` and for
-`run_action`, and their throughput ratio (target >= 0.9), measured side by side: each round runs a
-batch of raw calls and a batch of runtime calls back to back on kept-alive connections, and the
-medians are compared. The default server is a minimal asyncio HTTP/1.1 server in a subprocess
-answering fixed JSON, so that the client side dominates. Pacing is off (the server does not
-throttle; the in-process benchmark measures the pacer's bookkeeping).
+Stage: benchmark (no assertions). Input: `--calls N`, `--rounds R`; `--simulator` adds the Spoki
+simulator. Output: per server, calls/s of raw `httpx.Client` and of `run_action` and their ratio
+(target >= 0.9), side by side: each round runs a raw batch then a runtime batch on kept-alive
+connections; medians are compared. The default server is a minimal asyncio HTTP/1.1 server in a
+subprocess answering fixed JSON, so the client side dominates. Pacing is off (nothing throttles
+here; bench_runtime.py measures the pacer's bookkeeping).
 """
 
 from __future__ import annotations

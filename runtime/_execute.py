@@ -3,10 +3,10 @@
 Stage: everything between the action name and the `Outcome`. Input: the client's `Context`
 (settings, pacer, cache, clock), a compiled action and the caller's params. Output: either an
 immediate `Outcome` (unknown action, invalid input, cache hit) or a generator that yields the
-I/O it needs, a `Request` to send or a float of seconds to sleep, receives `Reply`/`Failure`
-for each request, and returns the `Outcome`. `Client` drives it with blocking calls,
-`AsyncClient` with awaits, so retries, pacing, redirects, pagination and response rules exist
-once. Logging: one debug line per attempt (action, method, path, status, duration).
+I/O it needs (a `Request` to send, or a float of seconds to sleep), receives a `Reply`/`Failure`
+per request and returns the `Outcome`. `Client` drives it with blocking calls, `AsyncClient` with
+awaits, so retries, pacing, redirects, pagination and response rules exist once. Logging: one
+debug line per attempt (action, method, path, status, duration).
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 Stage: between attempts, inside the execution loop. Input: the failure (kind, status, whether
 the request may have reached the server), the action's safety, the connector's `RetryPolicy`
 and the `Retry-After` header. Output: whether to retry and the delay in seconds.
-Rules: `read` and `idempotent` actions are retried on 429, the policy's 5xx statuses, timeouts
-and connection errors; `unsafe` ones only on 429 or when the request provably never left
-(connection refused, connect or pool timeout). Delays grow exponentially with jitter;
-`Retry-After` (seconds or an HTTP date) replaces the backoff, capped by the policy.
+Rules: `read`/`idempotent` actions are retried on 429, the policy's 5xx statuses, timeouts and
+connection errors; `unsafe` ones only on 429 or when the request provably never left (refused,
+connect or pool timeout). Exponential backoff with jitter; `Retry-After` (seconds or HTTP date)
+replaces it, capped by the policy.
 """
 
 from __future__ import annotations
