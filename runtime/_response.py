@@ -79,7 +79,7 @@ class Reader:
         self.action = action.name
         self.by_id = any(p.location == "path" for p in action.params)
         self.success = frozenset(r.success)
-        out_type = _top_type(r.output)
+        out_type = r.top_type
         self.empty_is_array = out_type == "array"
         self.output_type = out_type if out_type in ("object", "array") else None
         self.next_of = compile_expression(r.paginate.next) if r.paginate else None
@@ -190,18 +190,6 @@ class Reader:
                            for m in self._field_messages(str(sub), sub_value, depth + 1))
             return out
         return []
-
-
-def _top_type(schema: dict[str, Any]) -> Any:
-    """The top-level `type` of a bundled schema, following `$ref`s into its `$defs`."""
-    defs = schema.get("$defs", {})
-    node: Any = schema
-    for _ in range(8):
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if not (isinstance(ref, str) and ref.startswith("#/$defs/")):
-            break
-        node = defs.get(ref[len("#/$defs/"):], {})
-    return node.get("type") if isinstance(node, dict) else None
 
 
 def status_kind(status: int) -> ErrorKind:

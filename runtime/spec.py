@@ -88,8 +88,19 @@ class Response:
     output: dict[str, Any]  # JSON Schema (2020-12) of `data`, bundled
 
     @property
+    def top_type(self) -> Any:
+        """The output's top-level `type`, following `$ref`s into its own `$defs`."""
+        node: Any = self.output
+        for _ in range(8):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#/$defs/")):
+                break
+            node = self.output.get("$defs", {}).get(ref[len("#/$defs/"):], {})
+        return node.get("type") if isinstance(node, dict) else None
+
+    @property
     def data_is_array(self) -> bool:
-        return self.output.get("type") == "array"
+        return bool(self.top_type == "array")
 
     @property
     def empty_data(self) -> Any:

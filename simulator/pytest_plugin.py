@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from .config import SimulatorConfig
     from .server import SimulatorServer
 
-ASGI_BASE_URL = "http://spoki.test/api/1"
-"""Base URL to give an `httpx.AsyncClient` over `spoki_asgi_transport` (any host works)."""
+ASGI_BASE_URL = "https://spoki.test/api/1"
+"""Base URL for clients over `spoki_asgi_transport` (any host works; https because the runtime
+refuses plain http to hosts other than loopback)."""
 
 
 @pytest.fixture(scope="session")

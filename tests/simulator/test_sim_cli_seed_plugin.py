@@ -165,7 +165,7 @@ async def test_in_process_app_over_asgi_transport(spoki_asgi_app: Starlette,
                                  headers={"X-Spoki-Api-Key": "sim-account-key"}) as client:
         page = (await client.get("/agencies/")).json()
         assert page["count"] == 45
-        assert page["next"] == "http://spoki.test/api/1/agencies/?page=2"
+        assert page["next"] == "https://spoki.test/api/1/agencies/?page=2"
         synced = await client.post("/contacts/sync/", json={"phone": "+393407770000"})
         assert synced.status_code == 200
         assert (await client.get("/contacts/", params={"phone": "+393407770000"})).json()["count"] == 1

@@ -345,3 +345,13 @@ def test_missing_folder_and_connector(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert [p.message for p in _loader.lint(tmp_path / "empty")] == [
         "missing _connector.yaml: every specs folder needs one"]
+
+
+def test_array_output_behind_a_ref_is_an_array(tmp_path: Path) -> None:
+    specs = write_specs(tmp_path, {
+        "_shared/thing_list.yaml": "title: ThingList\ntype: array\nitems: {$ref: thing.yaml}\n",
+        "things/get_thing.yaml": GET_THING.replace("../_shared/thing.yaml", "../_shared/thing_list.yaml"),
+    })
+    response = _loader.load_catalogue(specs).actions["SPOKI_GET_THING"].response
+    assert response.output["$ref"] == "#/$defs/thing_list"
+    assert response.data_is_array and response.empty_data == []
