@@ -238,3 +238,18 @@ async def test_async_client_over_loopback(spoki_simulator: SimulatorServer) -> N
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def test_the_shipped_spoki_client_fixture(spoki_client: Client) -> None:
+    envelope = spoki_client.run("SPOKI_RETRIEVE_TAG", {"id": 1})
+    assert envelope["successful"] and envelope["data"]["id"] == 1
+
+
+@pytest.mark.anyio
+async def test_in_process_mode_over_asgi(spoki_asgi_transport: httpx.ASGITransport) -> None:
+    from spoki_actions.simulator.pytest_plugin import ASGI_BASE_URL
+
+    async with AsyncClient(api_key="sim-account-key", base_url=ASGI_BASE_URL, transport=spoki_asgi_transport,
+                           strict=True) as c:
+        agencies = await c.execute("SPOKI_LIST_AGENCIES")
+    assert agencies.successful and len(agencies.data) == 45
