@@ -91,10 +91,13 @@ def _validators() -> dict[str, Any]:
 
     schemas = {name: json.loads((META_DIR / f"{name}.schema.json").read_text("utf-8"))
                for name in ("action", "shared", "connector")}
+    # No $id in the files: editors resolve their relative $refs against the file's own location,
+    # and here each is registered under its file name, which is what those $refs name.
     registry: Registry[Any] = Registry().with_resources(
-        (s["$id"], Resource.from_contents(s)) for s in schemas.values()
+        (f"{name}.schema.json", Resource.from_contents(s)) for name, s in schemas.items()
     )
-    return {name: jsonschema.Draft202012Validator(s, registry=registry) for name, s in schemas.items()}
+    return {name: jsonschema.Draft202012Validator({**s, "$id": f"{name}.schema.json"}, registry=registry)
+            for name, s in schemas.items()}
 
 
 def _leaf_errors(error: Any) -> Iterator[Any]:
@@ -591,6 +594,7 @@ def _build_action(raw: _Raw, connector: Connector, names: set[str], report: _Rep
         if deprecated.replacement is not None and deprecated.replacement not in names:
             report.add(_origin_of(raw, ("behaviour", "deprecated")), ("behaviour", "deprecated", "replacement"),
                        f"replacement {deprecated.replacement!r} is not a known action")
+    _check_values(params, defs, pdoc, report)
     if len(report.problems) > before:
         return None
     required = [p.name for p in params if p.required]
@@ -610,6 +614,27 @@ def _build_action(raw: _Raw, connector: Connector, names: set[str], report: _Rep
         behaviour=Behaviour(beh["safety"], rate, beh.get("cache_ttl"), deprecated),
         variant_of=data.get("variant_of"), source=_source(raw.doc), input_schema=input_schema,
     )
+
+
+def _check_values(params: list[Param], defs: dict[str, Any], doc: _Doc, report: _Report) -> None:
+    """Examples and defaults obey their param (type, enum, format, bounds, lengths, pattern, items),
+    checked by the runtime's own input validation, so a documented example always runs."""
+    from ._validate import compile_param
+
+    for p in params:
+        check = None
+        for key, present, value in (("example", p.has_example, p.example), ("default", p.has_default, p.default)):
+            if not present or value is None:
+                continue
+            if key == "default" and ((p.enum is not None and value not in p.enum.values)
+                                     or not _is_type(value, p.type)):
+                continue  # already reported by _build_param, in enum/type words
+            check = check or compile_param(p, defs)
+            found: list[Any] = []
+            check(value, p.name, found)
+            for problem in found:
+                report.add(doc, ("params", p.name, key),
+                           f"{key} {_yaml.describe(value)} is not a valid value of {p.name!r}: {problem.message}")
 
 
 def _source(doc: _Doc) -> str:
@@ -669,6 +694,9 @@ def load_catalogue(specs_dir: str | Path) -> Catalogue:
     """Load, check and build the catalogue. Raises `SpecError` with every problem found."""
     root = Path(specs_dir)
     report = _Report()
+    if root.is_file():
+        raise SpecError([SpecProblem(str(root), 1, 1, "", "is a file; lint and load take the specs folder "
+                                     f"(e.g. {root.parent.parent if root.parent.name != '_shared' else root.parent})")])
     if not root.is_dir():
         raise SpecError([SpecProblem(str(root), 1, 1, "", "specs folder not found")])
     connector_doc = None
@@ -702,6 +730,7 @@ def load_catalogue(specs_dir: str | Path) -> Catalogue:
     # action files
     raws: dict[str, _Raw] = {}
     first_seen: dict[str, _Doc] = {}
+    unreadable: list[str] = []  # action files that failed to parse or to meet the meta-schema
     for path in sorted(root.rglob("*")):
         rel_parts = path.relative_to(root).parts
         if path.is_dir() or any(part.startswith((".", "_")) for part in rel_parts):
@@ -717,6 +746,7 @@ def load_catalogue(specs_dir: str | Path) -> Catalogue:
             continue
         doc = _read(path, root, report)
         if doc is None or not _check_meta(doc, "action", report):
+            unreadable.append(display)
             continue
         name = doc.data["name"]
         stem = name[len("SPOKI_"):].lower()
@@ -746,9 +776,14 @@ def load_catalogue(specs_dir: str | Path) -> Catalogue:
             continue
         target = raws.get(target_name)
         if target is None:
+            broken = [rel for rel in unreadable if Path(rel).stem == target_name[len("SPOKI_"):].lower()]
+            if broken:
+                report.add(raw.doc, ("variant_of",),
+                           f"{target_name!r} could not be loaded: fix {broken[0]} first (its problems are listed)")
+                continue
             close = _close(target_name, {k: v for k, v in raws.items() if k != name})
             hint = f"; did you mean {close}?" if close else ""
-            report.add(raw.doc, ("variant_of",), f"variant_of {target_name!r} is not a known action{hint}")
+            report.add(raw.doc, ("variant_of",), f"{target_name!r} is not a known action{hint}")
         elif target_name == name:
             report.add(raw.doc, ("variant_of",), "an action cannot be a variant of itself")
         elif target.data.get("variant_of"):

@@ -4,11 +4,14 @@ Input: the bytes of one spec file. Output: plain JSON-like data (dict, list, str
 bool, None) plus `Marks`, the 1-based line and column of every value and key by key path.
 Built from PyYAML's event stream (never its object constructor), so hostile files stay bounded:
 size is checked before parsing, nesting depth and node count while parsing, and anchors, aliases,
-custom tags and duplicate keys are refused. Dates stay strings (JSON has no date type).
+custom tags and duplicate keys are refused. Scalars follow YAML 1.2's core schema (`no`, `on`,
+`12:30` and dates stay strings); infinities and NaN are refused (JSON has neither).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,11 +26,6 @@ try:  # libyaml is much faster on large files; the pure-Python parser is the fal
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-_STANDARD_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
-}
 
 Path = tuple[str | int, ...]
 
@@ -82,21 +80,50 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+# YAML 1.2 core-schema scalars: `yes`, `no`, `on`, `off`, `12:30` and `2024-01-01` stay strings
+# (YAML 1.1, PyYAML's default, turns them into booleans, sexagesimal integers and dates).
+_NULL = re.compile(r"~|null|Null|NULL|")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_NON_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+_EXPLICIT = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+             "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+
+
 def _scalar(loader: Any, event: Any) -> Any:
+    value: str = event.value
+    line, col = _pos(event.start_mark)
     tag = event.tag
-    if tag in (None, "!"):
-        implicit = event.implicit
-        tag = loader.resolve(yaml.ScalarNode, event.value, implicit)
-    if tag not in _STANDARD_TAGS:
-        line, col = _pos(event.start_mark)
-        raise YamlProblem(f"custom YAML tag {tag!r} is not allowed", line, col)
-    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-        return event.value
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    if tag not in (None, "!"):
+        if tag not in _EXPLICIT:
+            raise YamlProblem(f"custom YAML tag {tag!r} is not allowed", line, col)
+        if tag == "tag:yaml.org,2002:str":
+            return value
+    elif not event.implicit[0]:  # quoted or block scalar: always a string
+        return value
+    if tag in (None, "!", "tag:yaml.org,2002:null") and _NULL.fullmatch(value):
+        return None
+    if tag in (None, "!", "tag:yaml.org,2002:bool") and value in _BOOL:
+        return _BOOL[value]
+    if tag in (None, "!", "tag:yaml.org,2002:int") and _INT.fullmatch(value):
+        if value.startswith(("0o", "0x")):
+            return int(value[2:], 8 if value[1] == "o" else 16)
+        if len(value) > 100:
+            raise YamlProblem(f"integer with {len(value)} digits is too large for a spec", line, col)
+        return int(value)
+    if tag in (None, "!", "tag:yaml.org,2002:float") and _FLOAT.fullmatch(value):
+        number = float(value)
+        if math.isfinite(number):
+            return number
+        raise YamlProblem(f"number {value} is out of range (JSON has no infinity)", line, col)
+    if _NON_FINITE.fullmatch(value):
+        raise YamlProblem(f"{value} is not allowed: JSON has no infinity or NaN", line, col)
+    if tag not in (None, "!"):
+        raise YamlProblem(f"{value!r} is not a valid {tag.rsplit(':', 1)[1]}", line, col)
+    return value
 
 
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 def load(text: bytes | str) -> tuple[Any, Marks]:
@@ -158,7 +185,11 @@ def _build(loader: Any, marks: Marks) -> Any:
             if nodes > MAX_NODES:
                 raise YamlProblem(f"more than {MAX_NODES:,} YAML nodes; spec files are limited to that", line, col)
             if isinstance(event, yaml.ScalarEvent):
-                value = _scalar(loader, event)
+                try:
+                    value = _scalar(loader, event)
+                except YamlProblem as exc:
+                    exc.path = _scalar_path(stack)
+                    raise
                 _attach = True
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
@@ -202,6 +233,16 @@ def _build(loader: Any, marks: Marks) -> Any:
         else:
             _store(stack, value, path)
     return root if have_root else None
+
+
+def _scalar_path(stack: list[list[Any]]) -> Path:
+    """Where the scalar being read goes: its key's path (for a value) or its mapping's (for a key)."""
+    if not stack:
+        return ()
+    container, path, key, *_ = stack[-1]
+    if isinstance(container, dict):
+        return path if key is None else (*path, key)
+    return (*path, len(container))
 
 
 def _child_path(stack: list[list[Any]], line: int, col: int, marks: Marks, event: Any) -> Path:

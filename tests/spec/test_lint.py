@@ -174,7 +174,7 @@ CASES = {
     ),
     "variant of a missing action": (
         {"things/spoki_get_thing.yaml": "name: SPOKI_SPOKI_GET_THING\nvariant_of: SPOKI_GET_THINGS\n"},
-        ["specs/things/spoki_get_thing.yaml:2:13 variant_of: variant_of 'SPOKI_GET_THINGS' is not a known action; "
+        ["specs/things/spoki_get_thing.yaml:2:13 variant_of: 'SPOKI_GET_THINGS' is not a known action; "
          "did you mean SPOKI_GET_THING, SPOKI_CREATE_THING?"],
     ),
     "file stem mismatch": (
@@ -355,3 +355,53 @@ def test_array_output_behind_a_ref_is_an_array(tmp_path: Path) -> None:
     response = _loader.load_catalogue(specs).actions["SPOKI_GET_THING"].response
     assert response.output["$ref"] == "#/$defs/thing_list"
     assert response.data_is_array and response.empty_data == []
+
+
+YAML_12 = {
+    "non-finite number": (
+        GET_THING.replace("    wire_name: id\n", "    wire_name: id\n    maximum: .inf\n"),
+        ["specs/things/get_thing.yaml:14:14 params.thing_id.maximum: .inf is not allowed: JSON has no infinity or NaN"],
+    ),
+    "NaN example": (
+        GET_THING.replace("    wire_name: id\n", "    wire_name: id\n    example: .nan\n"),
+        ["specs/things/get_thing.yaml:14:14 params.thing_id.example: .nan is not allowed: JSON has no infinity or NaN"],
+    ),
+    "example of the wrong type": (
+        GET_THING.replace("    wire_name: id\n", "    wire_name: id\n    example: no\n"),
+        ["specs/things/get_thing.yaml:14:14 params.thing_id.example: example string 'no' is not a valid value "
+         "of 'thing_id': expected an integer, got a string ('no')"],
+    ),
+    "example breaking a bound": (
+        GET_THING.replace("    wire_name: id\n", "    wire_name: id\n    minimum: 1\n    example: 0\n"),
+        ["specs/things/get_thing.yaml:15:14 params.thing_id.example: example integer 0 is not a valid value "
+         "of 'thing_id': must be >= 1; got 0"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(YAML_12))
+def test_values_that_json_or_the_param_cannot_take(tmp_path: Path, case: str) -> None:
+    text, expected = YAML_12[case]
+    assert problems(write_specs(tmp_path, {"things/get_thing.yaml": text})) == expected
+
+
+def test_yaml_12_scalars_stay_strings() -> None:
+    data, _ = _yaml.load("a: no\nb: on\nc: 12:30\nd: yes\ne: =\nf: 0x1F\ng: ~\n")
+    assert data == {"a": "no", "b": "on", "c": "12:30", "d": "yes", "e": "=", "f": 31, "g": None}
+
+
+def test_variant_of_a_broken_file_points_at_that_file(tmp_path: Path) -> None:
+    specs = write_specs(tmp_path, {
+        "things/get_thing.yaml": GET_THING.replace("title: Get a thing\n", "title: [\n"),
+        "things/spoki_get_thing.yaml": "name: SPOKI_SPOKI_GET_THING\nvariant_of: SPOKI_GET_THING\n",
+    })
+    found = problems(specs)
+    assert found[1:] == ["specs/things/spoki_get_thing.yaml:2:13 variant_of: 'SPOKI_GET_THING' could not be "
+                         "loaded: fix specs/things/get_thing.yaml first (its problems are listed)"]
+    assert found[0].startswith("specs/things/get_thing.yaml:4:12 invalid YAML")
+
+
+def test_a_file_instead_of_the_folder(tmp_path: Path) -> None:
+    specs = write_specs(tmp_path, {})
+    assert [p.message for p in _loader.lint(specs / "things" / "get_thing.yaml")] == [
+        f"is a file; lint and load take the specs folder (e.g. {specs})"]
