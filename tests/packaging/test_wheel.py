@@ -1,14 +1,18 @@
 """Packaging: the wheel holds one import root, `spoki_actions`, and works outside this checkout.
 
-Builds the wheel from the source tree, inspects its file list, installs it (without deps) into a
-fresh virtual environment whose dependencies come from the test venv through a plain path entry
-(so the editable install's import hook is NOT active there), then imports it and runs the CLI.
+The wheel is built from a clean copy of the tracked (and new, not ignored) files, so no stale
+`build/` folder can leak deleted modules into it. It is installed (without deps) into a fresh
+virtual environment whose third-party packages come from the test venv through a plain path entry
+(the editable install's import hook stays inactive there), with the optional extras' packages
+blocked, so the base install is shown to work with only its declared dependencies.
 """
 
 from __future__ import annotations
 
+import email
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,16 +23,37 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
+EXTRAS_ONLY = ("jinja2", "datamodel_code_generator", "starlette", "uvicorn")
+BASE_DEPENDENCIES = {"httpx", "jmespath", "pyyaml", "jsonschema", "pydantic"}
+
+
+def _run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(args, capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
+    assert result.returncode == 0, f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    return result  # type: ignore[no-any-return]
+
+
+def _clean_copy(dest: Path) -> Path:
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
+                            text=True)
+    if listed.returncode == 0:
+        for rel in listed.stdout.splitlines():
+            source = ROOT / rel
+            if source.is_file():
+                (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, dest / rel)
+    else:  # not a git checkout: copy everything but local state
+        shutil.copytree(ROOT, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
+            ".venv", "build", "dist", "*.egg-info", ".git", "__pycache__", ".typing", ".*_cache"))
+    return dest
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = _clean_copy(tmp_path_factory.mktemp("src"))
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(ROOT)],
-        check=True, capture_output=True, text=True,
-    )
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+          "--wheel-dir", str(out), str(source)])
     (found,) = out.glob("spoki_actions-*.whl")
     return found
 
@@ -36,40 +61,81 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_has_one_import_root(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     roots = {n.split("/", 1)[0] for n in names}
-    assert roots == {"spoki_actions", wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info"}
+    dist_info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
+    assert roots == {"spoki_actions", dist_info}
     for expected in (
         "spoki_actions/__init__.py", "spoki_actions/py.typed", "spoki_actions/meta/action.schema.json",
-        "spoki_actions/generator/__init__.py", "spoki_actions/simulator/__init__.py",
+        "spoki_actions/generator/__init__.py", "spoki_actions/generator/templates/actions.py.jinja",
+        "spoki_actions/simulator/__init__.py", "spoki_actions/simulator/pytest_plugin.py",
         "spoki_actions/generated/__init__.py", "spoki_actions/generated/catalogue.json",
+        "spoki_actions/generated/actions.py", "spoki_actions/generated/py.typed",
     ):
         assert expected in names, expected
     assert not any(n.startswith(("runtime/", "generator/", "tests/", "specs/")) for n in names)
 
 
-def test_wheel_installs_and_runs_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
+def test_wheel_declares_minimal_runtime_dependencies(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        dist_info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
+        metadata = email.message_from_bytes(zf.read(f"{dist_info}/METADATA"))
+        entry_points = zf.read(f"{dist_info}/entry_points.txt").decode()
+    requires = metadata.get_all("Requires-Dist") or []
+    base = {r.split(">")[0].split("=")[0].split("<")[0].strip().lower() for r in requires if "extra ==" not in r}
+    assert base == BASE_DEPENDENCIES
+    extras = set(metadata.get_all("Provides-Extra") or [])
+    assert {"generator", "simulator", "dev"} <= extras
+    assert "spoki-actions = spoki_actions.cli:main" in entry_points
+    assert "spoki_actions = spoki_actions.simulator.pytest_plugin" in entry_points
+
+
+@pytest.fixture(scope="module")
+def fresh_python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    env_dir = tmp_path_factory.mktemp("venv")
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
-    fresh_site = Path(subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True).stdout.strip())
-    # dependencies from the test venv, as a plain path (its .pth files, incl. the editable hook, stay inactive)
+    fresh_site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+                      .stdout.strip())
+    # third-party packages from the test venv, as a plain path (its .pth files, incl. the editable hook, stay off)
     (fresh_site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(fresh_site),
-                    str(wheel)], check=True, capture_output=True, text=True)
+    # the extras' packages are not there in a base install: block them
+    (fresh_site / "sitecustomize.py").write_text(
+        "import sys\n" + "".join(f"sys.modules[{name!r}] = None\n" for name in EXTRAS_ONLY))
+    _run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(fresh_site), str(wheel)])
+    return python
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SPOKI_BASE_URL")}
+
+
+def test_wheel_imports_from_the_fresh_venv(fresh_python: Path, tmp_path: Path) -> None:
     probe = (
-        "import json, importlib.util, spoki_actions, spoki_actions.generated;"
+        "import json, importlib.util, spoki_actions, spoki_actions.generated.actions;"
         "print(json.dumps({'file': spoki_actions.__file__,"
         " 'runtime': importlib.util.find_spec('runtime') is not None,"
         " 'generator': importlib.util.find_spec('generator') is not None}))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run([str(python), "-c", probe], check=True, capture_output=True, text=True,
-                            cwd=tmp_path, env=env)
-    info = json.loads(result.stdout)
-    assert info["file"].startswith(str(fresh_site))
+    info = json.loads(_run([str(fresh_python), "-c", probe], cwd=tmp_path, env=_env()).stdout)
+    assert "site-packages" in info["file"] and not info["file"].startswith(str(ROOT))
     assert info["runtime"] is False and info["generator"] is False
-    listing = subprocess.run([str(python), "-m", "spoki_actions.cli", "list"], capture_output=True, text=True,
-                             cwd=tmp_path, env=env)
-    assert listing.returncode == 0, listing.stderr
-    assert "SPOKI_LIST_TICKETS" in listing.stdout
+
+
+def test_base_install_runs_the_runtime_commands(fresh_python: Path, tmp_path: Path) -> None:
+    cli = [str(fresh_python), "-m", "spoki_actions.cli"]
+    assert "SPOKI_LIST_TICKETS" in _run([*cli, "list"], cwd=tmp_path, env=_env()).stdout
+    assert "tickets/" in _run([*cli, "describe", "SPOKI_LIST_TICKETS"], cwd=tmp_path, env=_env()).stdout
+    assert "22 actions, no problems" in _run([*cli, "lint", str(ROOT / "specs")], cwd=tmp_path, env=_env()).stdout
+    bad = subprocess.run([*cli, "run", "SPOKI_LIST_TAGS", "--params", '{"nope": 1}'], capture_output=True,
+                         text=True, cwd=tmp_path, env=_env())
+    assert bad.returncode == 1 and json.loads(bad.stdout)["successful"] is False
+
+
+@pytest.mark.parametrize("extra", ["generator", "simulator"])
+def test_base_install_names_the_missing_extra(fresh_python: Path, tmp_path: Path, extra: str) -> None:
+    command = (["generate", "--specs", str(ROOT / "specs"), "--out", str(tmp_path / "out")] if extra == "generator"
+               else ["fake-server", "--port", "0"])
+    result = subprocess.run([str(fresh_python), "-m", "spoki_actions.cli", *command], capture_output=True,
+                            text=True, cwd=tmp_path, env=_env(), timeout=60)
+    assert result.returncode == 1
+    assert f"pip install 'spoki-actions[{extra}]'" in result.stderr
+    assert "Traceback" not in result.stderr
