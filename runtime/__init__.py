@@ -6,7 +6,7 @@
 
     with Client() as client:                       # SPOKI_API_KEY / SPOKI_BASE_URL from the environment
         outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1234})
-        outcome.status, outcome.kind, outcome.retryable, outcome.attempts, outcome.duration
+        outcome.status, outcome.kind, outcome.retryable, outcome.attempts, outcome.requests, outcome.duration
 
 Importing this package is cheap: httpx, the catalogue, jsonschema and jmespath load on first use.
 """

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _config, _registry
 from ._cache import AnswerCache
-from ._execute import Context, Plan, failed, prepare, unknown_action
+from ._execute import Context, Plan, failed, prepare, unknown_action, unusable_client
 from ._outcome import ErrorKind, Outcome
 from ._pacing import Pacer
 from ._request import Request
@@ -70,10 +70,12 @@ class _Base:
 
     def _setup(self, api_key: str | None, base_url: str | None, timeout: float | None, max_retries: int | None,
                catalogue: Catalogue | str | Path | None, strict: bool, pace: bool, cache: bool,
-               max_response_bytes: int | None, clock: Callable[[], float] | None) -> _config.Settings:
+               max_response_bytes: int | None, proxy: str | None, trust_env: bool,
+               clock: Callable[[], float] | None) -> _config.Settings:
         registry = _registry.load(catalogue)
         settings = _config.resolve(registry.catalogue.connector, api_key, base_url, timeout=timeout,
-                                   max_retries=max_retries, max_response_bytes=max_response_bytes)
+                                   max_retries=max_retries, max_response_bytes=max_response_bytes,
+                                   proxy=proxy, trust_env=trust_env)
         self._ctx = Context(settings, registry, Pacer() if pace else None, AnswerCache() if cache else None,
                             clock or time.monotonic, strict=bool(strict))
         self._closed = False
@@ -124,6 +126,12 @@ class Client(_Base):
     turns client-side rate limiting off, `cache=False` the answer cache; `strict=True` validates
     `data` against each action's output schema. `clock` (monotonic seconds) and `sleep` are
     injectable so tests never wait for real. Raises `ConfigurationError` for refused settings.
+
+    Proxies and certificates, as httpx's `trust_env=True`: unless `trust_env=False`, the proxy for
+    the base URL comes from HTTPS_PROXY (HTTP_PROXY for an http base URL), else ALL_PROXY (lower-case
+    names too), unless NO_PROXY names the host; loopback hosts are always reached directly. CA
+    certificates come from SSL_CERT_FILE / SSL_CERT_DIR when set, else from certifi. `proxy=...`
+    beats the environment. None of this applies to an injected `transport`, which is used as is.
     """
 
     def __init__(
@@ -140,14 +148,15 @@ class Client(_Base):
         cache: bool = True,
         max_response_bytes: int | None = None,
         proxy: str | None = None,
+        trust_env: bool = True,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         settings = self._setup(api_key, base_url, timeout, max_retries, catalogue, strict, pace, cache,
-                               max_response_bytes, clock)
+                               max_response_bytes, proxy, trust_env, clock)
         from ._transport import SyncTransport
 
-        self._transport: SyncTransport = SyncTransport(settings, transport, proxy)
+        self._transport: SyncTransport = SyncTransport(settings, transport)
         self._sleep = sleep or time.sleep
 
     def run(self, name: str, params: Params = None, *, strict: bool | None = None,
@@ -212,14 +221,15 @@ class AsyncClient(_Base):
         cache: bool = True,
         max_response_bytes: int | None = None,
         proxy: str | None = None,
+        trust_env: bool = True,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         settings = self._setup(api_key, base_url, timeout, max_retries, catalogue, strict, pace, cache,
-                               max_response_bytes, clock)
+                               max_response_bytes, proxy, trust_env, clock)
         from ._transport import AsyncTransport
 
-        self._transport: AsyncTransport = AsyncTransport(settings, transport, proxy)
+        self._transport: AsyncTransport = AsyncTransport(settings, transport)
         self._sleep = sleep
 
     async def run(self, name: str, params: Params = None, *, strict: bool | None = None,
@@ -331,45 +341,67 @@ async def aclose_default_async_clients() -> None:
         await client.aclose()
 
 
-def _config_failure(name: object, exc: Exception) -> Outcome:
-    shown = name if isinstance(name, str) else repr(name)
+def _config_failure(name: object, params: object, exc: ConfigurationError) -> Outcome:
+    """No default client could be built: the input is still checked (that needs no key), so that
+    one answer names every problem, input first."""
     try:
-        action = _registry.load().get(name)
-        empty: Any = action.reader.empty() if action is not None else {}
+        registry = _registry.load()
     except ConfigurationError:
-        empty = {}
-    return failed(shown, empty, ErrorKind.CONFIGURATION, str(exc))
+        return failed(name if isinstance(name, str) else repr(name), {}, ErrorKind.CONFIGURATION, str(exc))
+    return unusable_client(registry, name, params, str(exc))
+
+
+def _wrong_client(function: str, expected: type, client: object) -> TypeError:
+    """A wrong `client=` is a programming error, not an input or API problem: it raises."""
+    twin, article, function_twin = ((AsyncClient, "an", f"await a{function}") if expected is Client
+                                    else (Client, "a", function[1:]))
+    hint = f"; for {article} {twin.__name__} use {function_twin}(...)" if isinstance(client, twin) else ""
+    return TypeError(f"{function}(client=...) needs a spoki_actions.{expected.__name__} or None, "
+                     f"got {type(client).__name__}{hint}")
 
 
 def run_action(name: str, params: Params = None, *, client: Client | None = None) -> dict[str, Any]:
     """Run one action; return the envelope `{"data", "error", "successful"}`. Never raises for input,
-    API or network problems. Without `client`, a shared default built from the environment is used."""
+    API or network problems, nor for missing settings (an envelope says what is missing, after any
+    input problems). Without `client`, a shared default built from the environment is used.
+    Raises TypeError when `client` is not a `Client` (e.g. an `AsyncClient`: use `arun_action`)."""
     if client is None:
         try:
             client = default_client()
         except ConfigurationError as exc:
-            return _config_failure(name, exc).envelope
+            return _config_failure(name, params, exc).envelope
+    elif not isinstance(client, Client):
+        raise _wrong_client("run_action", Client, client)
     return client._execute(name, params, None, True).envelope
 
 
 async def arun_action(name: str, params: Params = None, *,
                       client: AsyncClient | None = None) -> dict[str, Any]:
-    """The asyncio twin of `run_action`."""
+    """The asyncio twin of `run_action` (TypeError when `client` is not an `AsyncClient`)."""
     if client is None:
         try:
             client = default_async_client()
         except ConfigurationError as exc:
-            return _config_failure(name, exc).envelope
+            return _config_failure(name, params, exc).envelope
+    elif not isinstance(client, AsyncClient):
+        raise _wrong_client("arun_action", AsyncClient, client)
     return (await client._execute(name, params, None, True)).envelope
 
 
 def run_action_or_raise(name: str, params: Params = None, *, client: Client | None = None) -> Any:
-    """`data` of a successful call; raises `ActionFailed` (or `ConfigurationError`) otherwise."""
-    client = client if client is not None else default_client()
+    """`data` of a successful call; raises `ActionFailed` (or `ConfigurationError`) otherwise, and
+    TypeError when `client` is not a `Client`."""
+    if client is None:
+        client = default_client()
+    elif not isinstance(client, Client):
+        raise _wrong_client("run_action_or_raise", Client, client)
     return client._raise_for(client._execute(name, params, None, True))
 
 
 async def arun_action_or_raise(name: str, params: Params = None, *, client: AsyncClient | None = None) -> Any:
-    """The asyncio twin of `run_action_or_raise`."""
-    client = client if client is not None else default_async_client()
+    """The asyncio twin of `run_action_or_raise` (TypeError when `client` is not an `AsyncClient`)."""
+    if client is None:
+        client = default_async_client()
+    elif not isinstance(client, AsyncClient):
+        raise _wrong_client("arun_action_or_raise", AsyncClient, client)
     return client._raise_for(await client._execute(name, params, None, True))

@@ -3,8 +3,9 @@
 Stage: command line (the only runtime module that prints). Input: parsed argv; `run` reads
 the API key and base URL from the environment like any default client. Output: `list` a table
 (or JSON), `describe` one action's inputs, output and behaviour (or its spec as JSON), `run` the
-envelope as JSON on stdout. Exit codes: 0 ok, 1 the action or lookup failed (`successful` is
-false, or an unknown name), 2 bad usage (malformed `--params` or `key=value`).
+envelope as JSON on stdout, warnings (a deprecated action) as `warning: ...` lines on stderr.
+Exit codes: 0 ok, 1 the action or lookup failed (`successful` is false, or an unknown name),
+2 bad usage (malformed `--params` or `key=value`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import dataclasses
 import json
 import sys
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from . import _registry
@@ -145,7 +147,7 @@ def _param_type(p: Param) -> str:
 
 def configure_run(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", help="action name, e.g. SPOKI_LIST_TICKETS")
-    parser.add_argument("pairs", nargs="*", metavar="KEY=VALUE",
+    parser.add_argument("pairs", nargs="*", default=[], metavar="KEY=VALUE",  # a default: optional in usage
                         help="an input; the value is read as JSON unless the input is a string (per the spec)")
     parser.add_argument("--params", metavar="JSON", default=None, help='inputs as a JSON object, e.g. \'{"id": 1}\'')
     parser.add_argument("--strict", action="store_true", help="validate data against the output schema")
@@ -156,8 +158,7 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
 
 def run_run(args: argparse.Namespace) -> int:
     from ._client import Client
-    from ._execute import failed, unknown_action
-    from ._outcome import ErrorKind
+    from ._execute import unusable_client
 
     registry = _registry_or_exit(args)
     if isinstance(registry, int):
@@ -166,17 +167,27 @@ def run_run(args: argparse.Namespace) -> int:
     if isinstance(params, str):
         print(f"spoki-actions run: {params}", file=sys.stderr)
         return 2
-    try:
-        with Client(catalogue=registry.catalogue) as client:
-            outcome = client.execute(args.name, params, strict=True if args.strict else None,
-                                     cache=not args.no_cache)
-    except ConfigurationError as exc:
-        action = registry.get(args.name)
-        outcome = (failed(args.name, action.reader.empty(), ErrorKind.CONFIGURATION, str(exc))
-                   if action is not None else unknown_action(registry, args.name))
+    with warnings.catch_warnings(record=True) as caught:  # shown below as lines, not as Python warnings
+        warnings.simplefilter("always")
+        try:
+            with Client(catalogue=registry.catalogue) as client:
+                outcome = client.execute(args.name, params, strict=True if args.strict else None,
+                                         cache=not args.no_cache)
+        except ConfigurationError as exc:
+            outcome = unusable_client(registry, args.name, params, str(exc))
+    for warning in caught:
+        print(f"warning: {warning_line(args.name, str(warning.message))}", file=sys.stderr)
     indent = None if args.compact else 2
     print(json.dumps(outcome.envelope, indent=indent, ensure_ascii=False))
     return 0 if outcome.successful else 1
+
+
+def warning_line(name: str, message: str) -> str:
+    """A deprecation warning as "NAME is deprecated: why" (the Python warning may say "Deprecated: ...")."""
+    text = " ".join(message.split())
+    if text.startswith("Deprecated: "):
+        return f"{name} is deprecated: {text[len('Deprecated: '):]}"
+    return text
 
 
 def parse_params(text: str | None, pairs: list[str], action: Any) -> dict[str, Any] | str:
@@ -185,6 +196,8 @@ def parse_params(text: str | None, pairs: list[str], action: Any) -> dict[str, A
     if text is not None:
         try:
             loaded = json.loads(text)
+        except RecursionError:
+            return "--params nests too deeply to read; flatten it"
         except ValueError as exc:
             return f"--params is not valid JSON: {exc}"
         if not isinstance(loaded, dict):
@@ -200,6 +213,8 @@ def parse_params(text: str | None, pairs: list[str], action: Any) -> dict[str, A
         else:
             try:
                 params[key] = json.loads(raw)
+            except RecursionError:
+                return f"the value of {key} nests too deeply to read; flatten it"
             except ValueError:
                 params[key] = raw  # validation will say what is wrong with it, by name
     return params

@@ -52,8 +52,13 @@ class Outcome:
     `envelope` is the published `{"data": ..., "error": str | None, "successful": bool}`.
     `status` is the last HTTP status seen (None when no answer came). `retryable` is true when a
     later identical call may succeed and is safe to make (never for an `unsafe` action whose
-    request may have reached the server). `attempts` counts HTTP requests sent (0 when the
-    answer came from the cache or nothing was sent); `duration` is in seconds.
+    request may have reached the server). `duration` is in seconds (retries' waits included).
+
+    `attempts` is the largest number of times any one request of the call was sent: 1 when
+    nothing was retried, 3 when a request succeeded (or gave up) on its third try. Each page of
+    a paginated list and each redirect target is a request of its own, with its own tries.
+    `requests` is the total number of HTTP requests sent: every try of every page and redirect.
+    Both are 0 when nothing was sent (invalid input, an answer from the cache).
     """
 
     action: str
@@ -65,6 +70,7 @@ class Outcome:
     duration: float = 0.0
     from_cache: bool = False
     problems: tuple[InputProblem, ...] = ()  # every input problem, for kind VALIDATION
+    requests: int = 0
 
     @property
     def successful(self) -> bool:

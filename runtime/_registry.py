@@ -84,6 +84,21 @@ class Registry:
             raise UnknownActionError(shown, self.suggest(name))
         return compiled
 
+    def check_hint(self, spec: ActionSpec) -> str:
+        """How to see whether a request of `spec` took effect: a read action of the same
+        collection or resource (e.g. "e.g. list custom fields: SPOKI_SPOKI_LIST_CUSTOM_FIELDS")."""
+        paths = [spec.path]
+        if spec.path.rstrip("/").endswith("}"):  # custom-fields/{id}/ -> also custom-fields/
+            paths.append(spec.path.rstrip("/").rsplit("/", 1)[0] + "/")
+        for path in paths:
+            readers = [a for a in self.catalogue.actions.values()
+                       if a.path == path and a.method == "GET" and a.behaviour.safety == "read"]
+            readers.sort(key=lambda a: a.behaviour.deprecated is not None)
+            if readers:
+                title = readers[0].title
+                return f"e.g. {title[:1].lower()}{title[1:]}: {readers[0].name}"
+        return "whether it took effect"
+
     def suggest(self, name: object) -> list[str]:
         """Up to three known names close to `name`, best first (case and the SPOKI_ prefix forgiven)."""
         if not isinstance(name, str):

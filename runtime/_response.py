@@ -11,6 +11,7 @@ its field messages named by input, or what is wrong with the body. Also the stri
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from ._outcome import ErrorKind
 if TYPE_CHECKING:
     from .spec import ActionSpec
 
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch
 MAX_DETAIL = 600  # characters of API detail kept in an error message
 EMPTY = object()  # an empty success body
 
@@ -52,7 +53,7 @@ Expr = Callable[[Any], Any]
 
 def compile_expression(text: str) -> Expr:
     """A JMESPath expression as a function; a bare field name needs no JMESPath at all."""
-    if IDENTIFIER.match(text) and text not in ("null", "true", "false"):
+    if IDENTIFIER.fullmatch(text) and text not in ("null", "true", "false"):
         def field(data: Any) -> Any:
             return data.get(text) if isinstance(data, dict) else None
         return field
@@ -61,23 +62,57 @@ def compile_expression(text: str) -> Expr:
     return jmespath.compile(text).search
 
 
+class BodyError(ValueError):
+    """A body that is not JSON we accept. `why` completes "the body is not what it should be: ...",
+    or is None when the body is simply not JSON (the caller names its type and size)."""
+
+    def __init__(self, why: str | None = None) -> None:
+        super().__init__(why or "not JSON")
+        self.why = why
+
+
+def _refuse_constant(name: str) -> Any:
+    raise BodyError(f"it holds {name}, which is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BodyError(f"it holds the number {text[:40]}, too large for a finite number")
+    return value
+
+
+# one decoder, built once (json.loads with options would build one per call)
+_DECODER = json.JSONDecoder(parse_float=_finite_float, parse_constant=_refuse_constant)
+
+
 def parse_body(body: bytes) -> Any:
-    """The JSON value of a body, or EMPTY for an empty one. Raises ValueError when it is not JSON."""
+    """The JSON value of a body, or EMPTY for an empty one. Raises `BodyError` (a ValueError)
+    when it is not JSON, nests deeper than the JSON reader can follow, or holds a number that is
+    not finite (NaN, Infinity, 1e999), so that `data` is always valid JSON."""
     if not body or body.isspace():
         return EMPTY
-    return json.loads(body)
+    try:
+        return _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
+    except BodyError:
+        raise
+    except RecursionError:
+        raise BodyError("it nests too deeply to read") from None
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError, an integer of too many digits
+        raise BodyError() from None
 
 
 class Reader:
     """An action's response rules, compiled once."""
 
     __slots__ = ("_strict", "action", "by_id", "empty_is_array", "filters", "items_of", "max_pages", "next_of",
-                 "output_type", "select", "success", "wire_names")
+                 "output_type", "select", "success", "unsafe", "wire_names")
 
     def __init__(self, action: ActionSpec) -> None:
         r = action.response
         self.action = action.name
         self.by_id = any(p.location == "path" for p in action.params)
+        self.unsafe = action.behaviour.safety == "unsafe"
         self.success = frozenset(r.success)
         out_type = r.top_type
         self.empty_is_array = out_type == "array"
@@ -141,7 +176,7 @@ class Reader:
         kind = status_kind(reply.status)
         head = f"HTTP {reply.status} {reply.reason} from {method} {target.split('?')[0]}".rstrip()
         detail = self._detail(reply, detail_keys)
-        hint = _hint(kind, reply.status, auth_hint, retry_after, self.by_id)
+        hint = _hint(kind, reply.status, auth_hint, retry_after, self.by_id, self.unsafe)
         message = head + (f": {detail}" if detail else "")
         if hint:
             message += ("" if message.endswith((".", "!", "?")) else ".") + f" {hint}"
@@ -206,7 +241,8 @@ def status_kind(status: int) -> ErrorKind:
     return ErrorKind.API_ERROR
 
 
-def _hint(kind: ErrorKind, status: int, auth_hint: str, retry_after: float | None, by_id: bool) -> str:
+def _hint(kind: ErrorKind, status: int, auth_hint: str, retry_after: float | None, by_id: bool,
+          unsafe: bool) -> str:
     if status == 401:
         return f"Check the API key ({auth_hint})."
     if status == 403:
@@ -216,8 +252,8 @@ def _hint(kind: ErrorKind, status: int, auth_hint: str, retry_after: float | Non
     if kind is ErrorKind.RATE_LIMITED:
         after = f" (the API asked to wait {retry_after:g} s)" if retry_after is not None else ""
         return f"Rate limited{after}; slow down or try again later."
-    if kind is ErrorKind.UPSTREAM:
-        return "The Spoki API failed; try again later."
+    if kind is ErrorKind.UPSTREAM:  # for an unsafe action the caller adds what to check before retrying
+        return "The Spoki API failed." if unsafe else "The Spoki API failed; try again later."
     return ""
 
 
@@ -268,7 +304,7 @@ def compile_strict(schema: dict[str, Any]) -> Callable[[Any], list[str]]:
 
     @checker.checks("e164")
     def _e164(value: object) -> bool:
-        return not isinstance(value, str) or re.match(r"^\+[1-9][0-9]{6,14}$", value) is not None
+        return not isinstance(value, str) or re.fullmatch(r"\+[1-9][0-9]{6,14}", value) is not None
 
     validator = jsonschema.Draft202012Validator(schema, format_checker=checker)
 

@@ -5,8 +5,9 @@ the request may have reached the server), the action's safety, the connector's `
 and the `Retry-After` header. Output: whether to retry and the delay in seconds.
 Rules: `read`/`idempotent` actions are retried on 429, the policy's 5xx statuses, timeouts and
 connection errors; `unsafe` ones only on 429 or when the request provably never left (refused,
-connect or pool timeout). Exponential backoff with jitter; `Retry-After` (seconds or HTTP date)
-replaces it, capped by the policy.
+connect or pool timeout). Exponential backoff with jitter (bounded, whatever the retry number);
+a `Retry-After` (seconds or HTTP date) waits longer when it asks to, up to `retry_after_cap`,
+and never shorter: 0, negative or past values fall back to the backoff.
 """
 
 from __future__ import annotations
@@ -39,9 +40,17 @@ def jitter_source() -> float:
     return random.random()
 
 
+MAX_EXPONENT = 1024  # past this the backoff is long capped (or would overflow a float)
+
+
 def backoff(policy: RetryPolicy, retry: int, rand: Callable[[], float] = jitter_source) -> float:
     """Delay before retry number `retry` (1 = the first retry): exponential, capped, plus jitter."""
-    base = min(policy.backoff_max, policy.backoff_initial * policy.backoff_multiplier ** (retry - 1))
+    exponent = min(max(retry - 1, 0), MAX_EXPONENT)
+    try:
+        grown = policy.backoff_initial * float(policy.backoff_multiplier) ** exponent
+    except OverflowError:  # a huge multiplier: the cap applies anyway
+        grown = policy.backoff_max
+    base = min(policy.backoff_max, grown)
     return base * (1.0 + policy.jitter * rand())
 
 
@@ -67,7 +76,10 @@ def retry_after(headers: Mapping[str, str], now: Callable[[], float] = time.time
 
 
 def delay(policy: RetryPolicy, retry: int, asked: float | None, rand: Callable[[], float] = jitter_source) -> float:
-    """The wait before the next attempt: the server's `Retry-After` (capped) if any, else the backoff."""
+    """The wait before the next attempt: the backoff, or the server's `Retry-After` (capped at
+    `retry_after_cap`) when that is longer. A `Retry-After` of 0, a negative one or a date in the
+    past never makes the retry come sooner than the backoff would."""
+    wait = backoff(policy, retry, rand)
     if asked is not None:
-        return min(asked, policy.retry_after_cap)
-    return backoff(policy, retry, rand)
+        wait = max(wait, min(asked, policy.retry_after_cap))
+    return wait

@@ -3,14 +3,15 @@
 Stage: one HTTP exchange. Input: a `Request` (plain data) and the client's settings. Output: a
 `Reply` (status, headers, body bytes read up to the size cap) or a `Failure` (kind, message, and
 whether the request may have reached the server). Requests go straight to an httpx transport
-(`httpx.HTTPTransport` by default, pooled and reused; any `httpx.BaseTransport` such as
-`httpx.MockTransport` can be injected): no cookies, no redirects followed here, and the API key
-header is attached only to URLs on the base URL's origin.
+(`httpx.HTTPTransport` by default, pooled and reused, through the settings' proxy and CA
+certificates; any `httpx.BaseTransport` such as `httpx.MockTransport` can be injected): no
+cookies, no redirects followed here, and the API key header goes only to the base URL's origin.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ssl
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -56,6 +57,38 @@ def _parsable(url: str) -> bool:
     return True
 
 
+def transport_options(settings: Settings) -> dict[str, Any]:
+    """The keyword arguments of the default httpx transport: the proxy and the CA certificates the
+    settings resolved (the environment was read there, so httpx must not read it again)."""
+    verify: ssl.SSLContext | bool = True
+    if settings.ca_file or settings.ca_dir:
+        try:
+            verify = ssl.create_default_context(cafile=settings.ca_file, capath=settings.ca_dir)
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            names = " and ".join(n for n, v in (("SSL_CERT_FILE", settings.ca_file), ("SSL_CERT_DIR", settings.ca_dir))
+                                 if v)
+            raise ConfigurationError(f"the CA certificates named by {names} cannot be loaded "
+                                     f"({type(exc).__name__}: {exc}); fix the variable, or pass "
+                                     f"trust_env=False to use the bundled certificates") from None
+    options: dict[str, Any] = {"verify": verify, "trust_env": False}
+    if settings.proxy is not None:
+        try:
+            options["proxy"] = httpx.Proxy(settings.proxy)
+        except (ValueError, TypeError, httpx.InvalidURL) as exc:  # never the URL: it may carry credentials
+            raise ConfigurationError(f"the proxy from {settings.proxy_source} is not a usable proxy URL "
+                                     f"({type(exc).__name__}); give one such as http://proxy.example:3128") from None
+    return options
+
+
+def _build(factory: Any, settings: Settings) -> Any:
+    options = transport_options(settings)
+    try:
+        return factory(**options)
+    except ImportError as exc:  # e.g. a socks5:// proxy without httpx[socks]
+        raise ConfigurationError(f"the proxy from {settings.proxy_source} needs a package that is not installed "
+                                 f"({exc.name or exc}); install httpx[socks] for SOCKS proxies") from None
+
+
 class _Base:
     """Headers, timeouts and the size cap shared by both transports."""
 
@@ -96,13 +129,13 @@ class _Base:
 
 
 class SyncTransport(_Base):
-    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None,
-                 proxy: str | None = None) -> None:
+    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
         super().__init__(settings)
         if transport is not None and not isinstance(transport, httpx.BaseTransport):
             raise ConfigurationError(f"Client(transport=...) needs an httpx.BaseTransport (e.g. httpx.MockTransport or "
                                      f"httpx.HTTPTransport), got {type(transport).__name__}")
-        self._transport = transport if transport is not None else httpx.HTTPTransport(proxy=proxy)
+        self._transport: httpx.BaseTransport = (transport if transport is not None
+                                                else _build(httpx.HTTPTransport, settings))
 
     def send(self, request: Request) -> Reply | Failure:
         try:
@@ -133,13 +166,13 @@ class SyncTransport(_Base):
 
 
 class AsyncTransport(_Base):
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None,
-                 proxy: str | None = None) -> None:
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
         super().__init__(settings)
         if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
             raise ConfigurationError(f"AsyncClient(transport=...) needs an httpx.AsyncBaseTransport (e.g. "
                                      f"httpx.MockTransport or httpx.ASGITransport), got {type(transport).__name__}")
-        self._transport = transport if transport is not None else httpx.AsyncHTTPTransport(proxy=proxy)
+        self._transport: httpx.AsyncBaseTransport = (transport if transport is not None
+                                                     else _build(httpx.AsyncHTTPTransport, settings))
 
     async def send(self, request: Request) -> Reply | Failure:
         try:

@@ -5,7 +5,8 @@ normalized values of the inputs given (`None` means "not given" and is dropped; 
 float subclasses such as enum members become plain values) and every problem found, each
 naming its field: missing required inputs, unknown keys (with the closest name), wrong types
 (`True` is not an integer), enum membership, formats, bounds, lengths, patterns, array items
-and object values. Nested schemas (`items`, `values`) use the same compiled checks.
+and object values. Nested schemas (`items`, `values`) use the same compiled checks. Formats match
+the whole string; a spec `pattern` is searched as JSON Schema does, `$` meaning the very end.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ Check = Callable[[Any, str, Problems], Any]  # (value, where, problems) -> norma
 Validator = Callable[[object], tuple[dict[str, Any], Problems]]
 Constraint = Callable[[Any], "str | None"]  # a normalized value -> None, or what is wrong
 
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-E164_PATTERNS = frozenset({E164.pattern, r"^\+[1-9]\d{6,14}$"})
-EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$")
-UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# Formats: always used with fullmatch (with `^...$` and .match, "$" would also accept a trailing "\n").
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+E164_PATTERNS = frozenset({r"^\+[1-9][0-9]{6,14}$", r"^\+[1-9]\d{6,14}$"})
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 _BAD = object()  # a value that does not have the expected type
 
@@ -126,14 +128,14 @@ def _short(value: Any) -> str:
 
 def _format_check(fmt: str) -> Constraint | None:
     def email(v: Any) -> str | None:
-        if not isinstance(v, str) or EMAIL.match(v):
+        if not isinstance(v, str) or EMAIL.fullmatch(v):
             return None
         return f"must be an email address such as name@example.com; got {_short(v)}"
 
     def a_date(v: Any) -> str | None:
         if not isinstance(v, str):
             return None
-        if DATE.match(v):
+        if DATE.fullmatch(v):
             try:
                 date.fromisoformat(v)
                 return None
@@ -144,7 +146,7 @@ def _format_check(fmt: str) -> Constraint | None:
     def a_date_time(v: Any) -> str | None:
         if not isinstance(v, str):
             return None
-        if DATE_TIME.match(v):
+        if DATE_TIME.fullmatch(v):
             try:
                 datetime.fromisoformat(v[:-1] + "+00:00" if v[-1] in "Zz" else v)
                 return None
@@ -153,7 +155,7 @@ def _format_check(fmt: str) -> Constraint | None:
         return f"must be an ISO-8601 date-time, e.g. 2024-05-31T23:59:59Z; got {_short(v)}"
 
     def e164(v: Any) -> str | None:
-        if not isinstance(v, str) or E164.match(v):
+        if not isinstance(v, str) or E164.fullmatch(v):
             return None
         return f"must be a phone number in E.164 form: + then 7 to 15 digits, e.g. +393331234567; got {_short(v)}"
 
@@ -169,7 +171,7 @@ def _format_check(fmt: str) -> Constraint | None:
         return f"must be an absolute URI such as https://example.com/page; got {_short(v)}"
 
     def a_uuid(v: Any) -> str | None:
-        if not isinstance(v, str) or UUID.match(v):
+        if not isinstance(v, str) or UUID.fullmatch(v):
             return None
         return f"must be a UUID such as 123e4567-e89b-12d3-a456-426614174000; got {_short(v)}"
 
@@ -250,8 +252,35 @@ def _lengths(min_length: int | None, max_length: int | None) -> list[Constraint]
     return out
 
 
+def ecma_end(pattern: str) -> str:
+    """`pattern` with each `$` outside a character class as `\\Z`: in JSON Schema (ECMA-262) `$`
+    is the very end of the string, while Python's `$` also matches before a final newline."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            j = i + 1 + (pattern[i + 1:i + 2] == "^")
+            if pattern[j:j + 1] == "]":  # "[]...]" and "[^]...]": a leading "]" is literal in Python
+                out.append(pattern[i:j + 1])
+                i = j + 1
+                continue
+        elif ch == "$":
+            ch = "\\Z"
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def _pattern_check(pattern: str) -> Constraint:
-    regex = re.compile(pattern)
+    regex = re.compile(ecma_end(pattern))
 
     def check(v: Any) -> str | None:
         if not isinstance(v, str) or regex.search(v):

@@ -17,9 +17,11 @@
         ├── TransportError        no usable answer: connection refused or dropped, timeout
         └── InvalidResponseError  a success status whose body breaks the action's rules
 
-`run_action` itself never raises for bad input, API errors, transport failures or bodies that are
-not what they should be: it returns the envelope with `successful: false`. httpx exceptions are
-translated in `_transport` only; jsonschema and yaml errors in the modules that use them.
+`run_action` itself never raises for bad input, API errors, transport failures, missing settings
+or bodies that are not what they should be: it returns the envelope with `successful: false`.
+Programming errors do raise: a `client=` that is not a `Client` (an `AsyncClient` for `arun_action`)
+is a TypeError. httpx exceptions are translated in `_transport` only; jsonschema and yaml errors in
+the modules that use them.
 """
 
 from __future__ import annotations

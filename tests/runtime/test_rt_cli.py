@@ -94,3 +94,37 @@ def test_describe_unknown_suggests(capsys: pytest.CaptureFixture[str], canary: s
     code, out, err = run_cli(capsys, canary, "describe", "list_tickets")
     assert code == 1 and out == ""
     assert "unknown action 'list_tickets'; did you mean SPOKI_LIST_TICKETS" in err
+
+
+def test_deeply_nested_params_are_a_usage_error(capsys: pytest.CaptureFixture[str], canary: str) -> None:
+    deep = "[" * 20000 + "]" * 20000
+    code, out, err = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", "--params", deep)
+    assert (code, out) == (2, "") and err == "spoki-actions run: --params nests too deeply to read; flatten it\n"
+    code, out, err = run_cli(capsys, canary, "run", "SPOKI_CREATE_OR_UPDATE_CONTACT", "custom_fields=" + deep)
+    assert (code, out) == (2, "") and "the value of custom_fields nests too deeply to read" in err
+
+
+def test_the_usage_line_requires_only_the_name(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["run"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert "the following arguments are required: NAME\n" in err and "NAME [KEY=VALUE ...]" in err
+
+
+def test_a_deprecated_action_warns_in_one_clean_line(server: LocalServer, capsys: pytest.CaptureFixture[str],
+                                                     canary: str) -> None:
+    server.behaviour["/api/1/partners/"] = lambda h: send_json(h, 200, {"count": 0, "next": None, "results": []})
+    code, out, err = run_cli(capsys, canary, "run", "SPOKI_SPOKI_LIST_PARTNERS", "--compact")
+    assert code == 0 and json.loads(out)["successful"]
+    assert err == ("warning: SPOKI_SPOKI_LIST_PARTNERS is deprecated: SPOKI_SPOKI_LIST_PARTNERS is a placeholder in "
+                   "the Spoki catalogue; it needs a partner-level API key and its output is not documented.\n")
+
+
+def test_without_a_key_input_problems_come_first(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                                 canary: str) -> None:
+    monkeypatch.delenv("SPOKI_API_KEY")
+    code, out, _ = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", "contact_id=abc")
+    assert code == 1 and json.loads(out)["error"] == (
+        "invalid input for SPOKI_RETRIEVE_CONTACT: contact_id: expected an integer, got a string ('abc') (besides, "
+        "the client cannot be configured: no API key: pass api_key=... or set SPOKI_API_KEY)")

@@ -51,6 +51,11 @@ def test_settings_resolve_once(monkeypatch: pytest.MonkeyPatch, canary: str) -> 
     ({"timeout": 0}, "timeout must be a positive number"),
     ({"timeout": "5"}, "timeout must be a positive number"),
     ({"max_retries": -1}, "max_retries must be an integer >= 0"),
+    ({"max_retries": True}, r"max_retries must be an integer >= 0, got True"),  # a bool is not a count
+    ({"timeout": True}, "timeout must be a positive number"),
+    ({"max_response_bytes": True}, "max_response_bytes must be a positive integer"),
+    ({"trust_env": "no"}, "trust_env must be True or False"),
+    ({"proxy": ""}, "proxy must be a proxy URL"),
     ({"max_response_bytes": 0}, "max_response_bytes must be a positive integer"),
     ({"catalogue": "/no/such/catalogue.json"}, "not found"),
     ({"catalogue": 42}, "catalogue must be a Catalogue"),

@@ -5,6 +5,8 @@ exception class. Nothing here raises out of `run` or `run_action`.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from collections.abc import Callable
 
 import httpx
@@ -15,6 +17,7 @@ import spoki_actions
 from spoki_actions import (
     ActionFailed,
     ApiError,
+    AsyncClient,
     AuthError,
     BadRequestError,
     Client,
@@ -24,9 +27,12 @@ from spoki_actions import (
     TransportError,
     UnknownActionError,
     UpstreamError,
+    arun_action,
+    arun_action_or_raise,
     run_action,
     run_action_or_raise,
 )
+from spoki_actions._registry import load
 
 CONTACT = {"phone": "+393331234567", "email": "maria@example.com"}
 
@@ -85,12 +91,12 @@ def test_not_found_names_the_resource(api: FakeApi, client: Client) -> None:
 
 
 def test_rate_limited_after_retries(api: FakeApi, client: Client) -> None:
-    api.json("GET", "tickets/", {"detail": "Request was throttled."}, status=429, **{"Retry-After": "2"})
+    api.json("GET", "tickets/", {"detail": "Request was throttled."}, status=429, **{"Retry-After": "5"})
     outcome = client.execute("SPOKI_LIST_TICKETS")
     assert outcome.kind is ErrorKind.RATE_LIMITED and outcome.status == 429 and outcome.retryable
-    assert outcome.attempts == 4
+    assert outcome.attempts == 4 and outcome.requests == 4
     assert outcome.error == ("HTTP 429 Too Many Requests from GET tickets/: Request was throttled. Rate limited (the "
-                             "API asked to wait 2 s); slow down or try again later. (after 4 attempts in 6.0 s)")
+                             "API asked to wait 5 s); slow down or try again later. (after 4 attempts in 15.0 s)")
     with pytest.raises(RateLimitedError):
         client.call("SPOKI_LIST_TICKETS")
 
@@ -113,17 +119,23 @@ def test_plain_text_error_bodies_are_quoted_briefly(api: FakeApi, make_client: C
     assert len(error) < 320
 
 
+MAYBE_DONE = ("; the request may have been processed; check (e.g. list custom fields: "
+              "SPOKI_SPOKI_LIST_CUSTOM_FIELDS) before retrying")
+
+
 @pytest.mark.parametrize("exc, kind, error, sent", [
     (httpx.ConnectError("[Errno 111] Connection refused"), ErrorKind.TRANSPORT,
      "could not connect to api.spoki.com ([Errno 111] Connection refused); the request was not sent", False),
     (httpx.ConnectTimeout("timed out"), ErrorKind.TIMEOUT,
      "timed out after 30 s connecting to api.spoki.com; the request was not sent", False),
-    (httpx.ReadTimeout("timed out"), ErrorKind.TIMEOUT, "timed out after 30 s waiting for an answer from api.spoki.com",
-     True),
+    (httpx.ReadTimeout("timed out"), ErrorKind.TIMEOUT,
+     "timed out after 30 s waiting for an answer from api.spoki.com" + MAYBE_DONE, True),
     (httpx.RemoteProtocolError("Server disconnected without sending a response."), ErrorKind.TRANSPORT,
-     "connection to api.spoki.com failed: RemoteProtocolError (Server disconnected without sending a response.)",
-     True),
-    (RuntimeError("boom"), ErrorKind.TRANSPORT, "the transport failed: RuntimeError (boom)", True),
+     "connection to api.spoki.com failed: RemoteProtocolError (Server disconnected without sending a response.)"
+     + MAYBE_DONE, True),
+    (httpx.ReadError("[Errno 104] Connection reset by peer"), ErrorKind.TRANSPORT,
+     "connection to api.spoki.com failed: ReadError ([Errno 104] Connection reset by peer)" + MAYBE_DONE, True),
+    (RuntimeError("boom"), ErrorKind.TRANSPORT, "the transport failed: RuntimeError (boom)" + MAYBE_DONE, True),
 ])
 def test_transport_failures(api: FakeApi, make_client: Callable[..., Client], exc: Exception, kind: ErrorKind,
                             error: str, sent: bool) -> None:
@@ -181,3 +193,86 @@ def test_a_field_named_like_a_detail_key_keeps_its_messages(api: FakeApi, client
     error = client.run("SPOKI_CREATE_CUSTOM_FIELD", {"code": "A", "label": "a", "example": "x", "field_type": 1})
     assert error["error"] == "HTTP 400 Bad Request from POST custom-fields/: code: custom field with this code " \
                              "already exists."
+
+
+# --- an unsafe request that may have reached the server ----------------------------------------
+
+@pytest.mark.parametrize("status, reason", [(500, "Internal Server Error"), (502, "Bad Gateway"),
+                                            (504, "Gateway Timeout")])
+def test_an_unsafe_5xx_says_the_request_may_have_been_processed(api: FakeApi, make_client: Callable[..., Client],
+                                                                status: int, reason: str) -> None:
+    api.json("POST", "custom-fields/", {"detail": "oops"}, status=status)
+    outcome = make_client(pace=False).execute("SPOKI_CREATE_CUSTOM_FIELD",
+                                              {"code": "A", "label": "a", "example": "x", "field_type": 1})
+    assert outcome.error == (f"HTTP {status} {reason} from POST custom-fields/: oops. The Spoki API failed. The "
+                             "request may have been processed; check (e.g. list custom fields: "
+                             "SPOKI_SPOKI_LIST_CUSTOM_FIELDS) before retrying.")
+    assert outcome.requests == 1 and not outcome.retryable
+
+
+def test_safe_failures_and_unsent_requests_carry_no_such_note(api: FakeApi, make_client: Callable[..., Client]
+                                                              ) -> None:
+    client = make_client(max_retries=0, pace=False)
+    api.on("POST", "custom-fields/", httpx.Response(429))
+    api.on("PATCH", "custom-fields/3/", httpx.ReadTimeout("slow"))
+    api.on("GET", "tags/", httpx.Response(500))
+    field = {"code": "A", "label": "a", "example": "x", "field_type": 1}
+    for action, params in [("SPOKI_CREATE_CUSTOM_FIELD", field),  # 429: refused, not processed
+                           ("SPOKI_UPDATE_CUSTOM_FIELD", {"custom_field_id": 3, "label": "b"}),  # idempotent
+                           ("SPOKI_LIST_TAGS", {})]:
+        error = client.run(action, params)["error"]
+        assert "may have been processed" not in error, error
+    assert client.run("SPOKI_LIST_TAGS")["error"].endswith("The Spoki API failed; try again later.")
+
+
+def test_the_check_hint_falls_back_when_no_read_action_fits() -> None:
+    registry = load()
+    create = registry.catalogue.actions["SPOKI_CREATE_CUSTOM_FIELD"]
+    update = registry.catalogue.actions["SPOKI_UPDATE_CUSTOM_FIELD"]
+    assert registry.check_hint(update) == "e.g. retrieve custom field: SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD"
+    assert registry.check_hint(dataclasses.replace(create, path="widgets/")) == "whether it took effect"
+
+
+# --- programming errors raise; everything else is an envelope ----------------------------------
+
+@pytest.mark.parametrize("wrong, message", [
+    ("x", "run_action(client=...) needs a spoki_actions.Client or None, got str"),
+    (42, "run_action(client=...) needs a spoki_actions.Client or None, got int"),
+])
+def test_a_wrong_client_is_a_type_error(wrong: object, message: str) -> None:
+    with pytest.raises(TypeError) as raised:
+        run_action("SPOKI_LIST_TAGS", client=wrong)  # type: ignore[arg-type]
+    assert str(raised.value) == message
+    with pytest.raises(TypeError, match=r"run_action_or_raise\(client=\.\.\.\) needs a spoki_actions\.Client"):
+        run_action_or_raise("SPOKI_LIST_TAGS", client=wrong)  # type: ignore[arg-type]
+
+
+def test_the_sync_and_async_clients_are_not_interchangeable(api: FakeApi) -> None:
+    async_client = AsyncClient(transport=httpx.MockTransport(api))
+    with pytest.raises(TypeError) as raised:
+        run_action("SPOKI_LIST_TAGS", client=async_client)  # type: ignore[arg-type]
+    assert str(raised.value) == ("run_action(client=...) needs a spoki_actions.Client or None, got AsyncClient; "
+                                 "for an AsyncClient use await arun_action(...)")
+    asyncio.run(async_client.aclose())
+    with Client(transport=httpx.MockTransport(api)) as sync_client:
+        with pytest.raises(TypeError) as raised:
+            asyncio.run(arun_action("SPOKI_LIST_TAGS", client=sync_client))  # type: ignore[arg-type]
+        assert str(raised.value) == ("arun_action(client=...) needs a spoki_actions.AsyncClient or None, got Client; "
+                                     "for a Client use run_action(...)")
+        with pytest.raises(TypeError, match="arun_action_or_raise"):
+            asyncio.run(arun_action_or_raise("SPOKI_LIST_TAGS", client=sync_client))  # type: ignore[arg-type]
+
+
+def test_without_a_key_input_problems_are_reported_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPOKI_API_KEY")
+    envelope = run_action("SPOKI_RETRIEVE_CONTACT", {"contact_id": "abc", "extra": 1})
+    assert envelope == {"data": {}, "successful": False, "error": (
+        "2 problems with the input of SPOKI_RETRIEVE_CONTACT: contact_id: expected an integer, got a string ('abc'); "
+        "extra: unknown input; SPOKI_RETRIEVE_CONTACT takes: contact_id (besides, the client cannot be configured: "
+        "no API key: pass api_key=... or set SPOKI_API_KEY)")}
+    assert run_action("SPOKI_LIST_TICKET")["error"] == (
+        "unknown action 'SPOKI_LIST_TICKET'; did you mean SPOKI_LIST_TICKETS, SPOKI_LIST_TEMPLATES, SPOKI_LIST_TAGS? "
+        "(`spoki-actions list` shows every action) (besides, the client cannot be configured: no API key: pass "
+        "api_key=... or set SPOKI_API_KEY)")
+    assert run_action("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})["error"] == (
+        "no API key: pass api_key=... or set SPOKI_API_KEY")  # valid input: the configuration alone

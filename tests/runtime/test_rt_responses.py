@@ -12,7 +12,7 @@ import httpx
 import pytest
 from rt_support import BASE, FakeApi
 
-from spoki_actions import Client, ErrorKind, InvalidResponseError
+from spoki_actions import Client, ErrorKind, InvalidResponseError, run_action
 
 AGENCY_PAGES = [
     {"count": 5, "next": f"{BASE}/agencies/?page=2", "previous": None, "results": [{"id": 1, "account": 11},
@@ -50,7 +50,7 @@ def test_pages_are_followed_into_one_array(api: FakeApi, client: Client) -> None
     outcome = client.execute("SPOKI_LIST_AGENCIES")
     assert outcome.envelope == {"data": [{"id": i, "account": 10 + i} for i in range(1, 6)], "error": None,
                                 "successful": True}
-    assert outcome.attempts == 3
+    assert outcome.attempts == 1 and outcome.requests == 3  # three requests, none needed a second try
     assert [str(r.url) for r in api.requests] == [f"{BASE}/agencies/", f"{BASE}/agencies/?page=2",
                                                   f"{BASE}/agencies/?page=3"]
 
@@ -76,17 +76,35 @@ def test_next_links_off_the_api_are_refused(api: FakeApi, client: Client, link: 
     outcome = client.execute("SPOKI_LIST_AGENCIES")
     seen.extend(transport_calls)
     assert outcome.kind is ErrorKind.INVALID_RESPONSE and outcome.data == []
-    assert "refused to follow the next-page link" in (outcome.error or "")
+    assert "refused to follow the next-page link to 'https://" in (outcome.error or "")
+    assert "the API key is sent only to 'https://api.spoki.com:443'" in (outcome.error or "")
     assert len(seen) == 1  # nothing was sent to the other host, key or not
 
 
 def test_page_limit_stops_rather_than_return_a_partial_list(api: FakeApi, client: Client) -> None:
-    endless = {"count": 10**6, "next": f"{BASE}/custom-fields/?page=2", "results": FIELDS}
-    api.json("GET", "custom-fields/", endless)
+    def endless(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        return httpx.Response(200, json={"count": 10**6, "next": f"{BASE}/custom-fields/?page={page + 1}",
+                                         "results": FIELDS})
+    api.on("GET", "custom-fields/", endless)
     outcome = client.execute("SPOKI_SPOKI_LIST_CUSTOM_FIELDS")
     assert outcome.kind is ErrorKind.INVALID_RESPONSE
-    assert "more than 100 pages" in (outcome.error or "")
-    assert outcome.attempts == 100
+    assert outcome.error == ("SPOKI_SPOKI_LIST_CUSTOM_FIELDS: more than 100 pages; stopped rather than return a "
+                             "partial list")  # and no "after 100 attempts": pages are not attempts
+    assert outcome.attempts == 1 and outcome.requests == 100
+
+
+@pytest.mark.parametrize("second_next, repeated", [
+    (f"{BASE}/agencies/?page=2", "agencies/?page=2"),  # a page that points at itself
+    ("/api/1/agencies/", "agencies/"),  # back to the first page
+])
+def test_a_page_loop_stops_at_once(api: FakeApi, client: Client, second_next: str, repeated: str) -> None:
+    pages(api, "agencies/", [AGENCY_PAGES[0], {**AGENCY_PAGES[1], "next": second_next}])
+    outcome = client.execute("SPOKI_LIST_AGENCIES")
+    assert outcome.kind is ErrorKind.INVALID_RESPONSE and outcome.data == []
+    assert outcome.error == ("HTTP 200 from GET agencies/, but the body is not what it should be: the API "
+                             f"returned the same next page twice: {repeated} (a page loop; stopped)")
+    assert outcome.requests == 2 and outcome.attempts == 1 and len(api.requests) == 2
 
 
 def test_record_filters_contains_case_insensitively(api: FakeApi, client: Client) -> None:
@@ -212,9 +230,19 @@ def test_redirects_to_another_host_are_not_followed(api: FakeApi, client: Client
     api.on("GET", "contacts/1/", httpx.Response(302, headers={"location": "https://evil.example/steal"}))
     outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})
     assert outcome.kind is ErrorKind.API_ERROR and outcome.status == 302
-    assert outcome.error == ("HTTP 302 Found from GET contacts/1/: redirect to 'evil.example' not followed "
-                             "(the API key is sent only to 'api.spoki.com'); check the base URL")
+    assert outcome.error == ("HTTP 302 Found from GET contacts/1/: redirect to 'https://evil.example:443' not "
+                             "followed (the API key is sent only to 'https://api.spoki.com:443'); check the base URL")
     assert len(api.requests) == 1
+
+
+def test_a_refused_redirect_names_the_origin_not_only_the_host(api: FakeApi, client: Client) -> None:
+    api.on("GET", "contacts/1/", httpx.Response(302, headers={"location": "https://api.spoki.com:8443/api/1/x/"}))
+    assert client.run("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})["error"] == (
+        "HTTP 302 Found from GET contacts/1/: redirect to 'https://api.spoki.com:8443' not followed (the API key is "
+        "sent only to 'https://api.spoki.com:443'); check the base URL")
+    api.on("GET", "contacts/2/", httpx.Response(302, headers={"location": "/elsewhere/"}))
+    assert "redirect to 'https://api.spoki.com:443/elsewhere/' not followed" in client.run(
+        "SPOKI_RETRIEVE_CONTACT", {"contact_id": 2})["error"]
 
 
 def test_a_post_redirected_with_302_is_not_turned_into_a_get(api: FakeApi, client: Client) -> None:
@@ -227,3 +255,64 @@ def test_redirect_loops_stop(api: FakeApi, client: Client) -> None:
     api.on("GET", "contacts/1/", httpx.Response(307, headers={"location": f"{BASE}/contacts/1/"}))
     outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})
     assert "more than 5 redirects" in (outcome.error or "") and len(api.requests) == 6
+
+
+# --- bodies run_action must survive: deep nesting, numbers JSON cannot hold ---------------------
+
+DEEP = b'{"a":' * 5000 + b"1" + b"}" * 5000
+
+
+@pytest.mark.parametrize("body, why", [
+    (DEEP, "it nests too deeply to read"),
+    (b'{"id": NaN}', "it holds NaN, which is not a JSON number"),
+    (b'{"id": Infinity}', "it holds Infinity, which is not a JSON number"),
+    (b'{"id": -Infinity}', "it holds -Infinity, which is not a JSON number"),
+    (b'{"id": 1e999}', "it holds the number 1e999, too large for a finite number"),
+    (b'{"id": -1.5e400}', "it holds the number -1.5e400, too large for a finite number"),
+    (b'{"id": ' + b"9" * 5000 + b"}", "it is not JSON (application/json, 5008 bytes)"),  # past int digit limits
+])
+def test_bodies_that_would_break_the_reader_are_invalid_responses(api: FakeApi, client: Client, body: bytes,
+                                                                  why: str) -> None:
+    api.on("GET", "contacts/1/", httpx.Response(200, content=body, headers={"content-type": "application/json"}))
+    envelope = run_action("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1}, client=client)
+    assert envelope == {"data": {}, "successful": False,
+                        "error": f"HTTP 200 from GET contacts/1/, but the body is not what it should be: {why}"}
+    assert client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1}).kind is ErrorKind.INVALID_RESPONSE
+
+
+def test_finite_numbers_still_read(api: FakeApi, client: Client) -> None:
+    api.on("GET", "contacts/1/", httpx.Response(200, content=b'{"id": 1, "x": 1.5e300, "y": -0.0, "z": 1e-400}'))
+    data = client.run("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})["data"]
+    assert data == {"id": 1, "x": 1.5e300, "y": -0.0, "z": 0.0}
+    json.dumps(data, allow_nan=False)  # always valid JSON
+
+
+def test_deep_error_bodies_do_not_break_the_error_message(api: FakeApi, make_client: Callable[..., Client]) -> None:
+    api.on("GET", "contacts/1/", httpx.Response(500, content=DEEP, headers={"content-type": "application/json"}))
+    outcome = make_client(max_retries=0).execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1})
+    assert outcome.kind is ErrorKind.UPSTREAM and (outcome.error or "").startswith(
+        'HTTP 500 Internal Server Error from GET contacts/1/: {"a":{"a":')
+
+
+def test_a_body_just_readable_but_too_deep_to_cache_or_check(api: FakeApi, client: Client) -> None:
+    # deep enough that copying it into the cache, or checking it in strict mode, passes the recursion limit
+    body = b'{"id": 1, "total": ' + b'{"a":' * 700 + b"1" + b"}" * 700 + b"}"
+    api.on("GET", "accounts/1/current_report/", httpx.Response(200, content=body))
+    outcome = client.execute("SPOKI_GET_ACCOUNT_CURRENT_REPORT", {"account_id": 1})  # a cached action
+    assert outcome.kind is ErrorKind.INVALID_RESPONSE
+    assert outcome.error == ("HTTP 200 from GET accounts/1/current_report/, but the body is not what it should be: "
+                             "it nests too deeply to process")
+
+
+def test_a_body_that_breaks_select_is_an_invalid_response(api: FakeApi, client: Client,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = client._ctx.registry.require("SPOKI_SPOKI_LIST_CUSTOM_FIELDS").reader
+
+    def broken(data: object) -> object:
+        raise TypeError("unorderable records")
+    monkeypatch.setattr(reader, "select", broken)
+    api.json("GET", "custom-fields/", {"count": 1, "next": None, "results": FIELDS})
+    envelope = run_action("SPOKI_SPOKI_LIST_CUSTOM_FIELDS", client=client)
+    assert envelope == {"data": {}, "successful": False, "error": (
+        "HTTP 200 from GET custom-fields/, but the body is not what it should be: it could not be processed "
+        "(TypeError: unorderable records)")}

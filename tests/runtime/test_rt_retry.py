@@ -7,6 +7,7 @@ exponential backoff with jitter; Retry-After honoured (seconds or HTTP date) and
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import time
 from collections.abc import Callable
@@ -16,7 +17,8 @@ import pytest
 from rt_support import FakeApi, FakeClock, LocalServer, send_json
 
 from spoki_actions import Client, ErrorKind
-from spoki_actions._retry import retry_after
+from spoki_actions._registry import load
+from spoki_actions._retry import backoff, retry_after
 
 FIELD = {"code": "TIER", "label": "Tier", "example": "Gold", "field_type": 1}
 CREATED = httpx.Response(201, json={"id": 1, **FIELD})
@@ -125,7 +127,22 @@ def test_retries_restart_per_page_but_time_is_shared(api: FakeApi, client: Clien
         return httpx.Response(200, json={"next": nxt, "results": [{"id": n, "account": n}]})
     api.on("GET", "agencies/", httpx.Response(503), page, httpx.Response(503), page, page)
     outcome = client.execute("SPOKI_LIST_AGENCIES")
-    assert outcome.successful and len(outcome.data) == 3 and outcome.attempts == 5
+    assert outcome.successful and len(outcome.data) == 3
+    assert outcome.attempts == 2 and outcome.requests == 5  # pages 1 and 2 took two tries each
+
+
+def test_attempts_of_a_failing_page_are_its_own(api: FakeApi, make_client: Callable[..., Client]) -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page") == "3":
+            return httpx.Response(503)
+        n = int(request.url.params.get("page", "1"))
+        return httpx.Response(200, json={"next": f"https://api.spoki.com/api/1/agencies/?page={n + 1}",
+                                         "results": [{"id": n, "account": n}]})
+    api.on("GET", "agencies/", page)
+    outcome = make_client(max_retries=2).execute("SPOKI_LIST_AGENCIES")
+    assert outcome.kind is ErrorKind.UPSTREAM and outcome.attempts == 3 and outcome.requests == 5
+    assert (outcome.error or "").startswith("HTTP 503 Service Unavailable from GET agencies/")
+    assert "(after 3 attempts in " in (outcome.error or "")  # the tries of page 3, not the 5 requests
 
 
 def test_retry_after_over_real_loopback_with_generous_bounds(local_server: LocalServer) -> None:
@@ -142,3 +159,87 @@ def test_retry_after_over_real_loopback_with_generous_bounds(local_server: Local
         outcome = client.execute("SPOKI_LIST_TAGS")
     assert outcome.successful and outcome.attempts == 2
     assert 0.95 <= calls[1] - calls[0] < 5
+
+
+# --- Retry-After: never sooner than the backoff, capped, within the time budget ----------------
+
+def policy_client(api: FakeApi, clock: FakeClock, **retry: float) -> Client:
+    """A client whose connector retry policy differs from the shipped one by `retry`."""
+    catalogue = load().catalogue
+    connector = dataclasses.replace(catalogue.connector,
+                                    retry=dataclasses.replace(catalogue.connector.retry, **retry))
+    return Client(catalogue=dataclasses.replace(catalogue, connector=connector), transport=httpx.MockTransport(api),
+                  clock=clock, sleep=clock.sleep, pace=False)
+
+
+def slow(clock: FakeClock, seconds: float, answer: httpx.Response) -> Callable[[httpx.Request], httpx.Response]:
+    """An answer that takes `seconds` of the fake clock to arrive."""
+    def respond(request: httpx.Request) -> httpx.Response:
+        clock.now += seconds
+        return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
+    return respond
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "0.0",
+                                   email.utils.formatdate(time.time() - 30, usegmt=True)])
+def test_a_zero_negative_or_past_retry_after_still_waits_the_backoff(api: FakeApi, client: Client,
+                                                                    clock: FakeClock, value: str) -> None:
+    api.on("GET", "tags/", httpx.Response(429, headers={"Retry-After": value}),
+           httpx.Response(503, headers={"Retry-After": value}), httpx.Response(200, json={}))
+    assert client.run("SPOKI_LIST_TAGS")["successful"]
+    assert len(clock.sleeps) == 2
+    assert within(clock.sleeps[0], 0.5, 0.625) and within(clock.sleeps[1], 1.0, 1.25), clock.sleeps
+    assert api.times[1] - api.times[0] >= 0.5  # never back to back
+
+
+def test_a_retry_after_shorter_than_the_backoff_waits_the_backoff(api: FakeApi, make_client: Callable[..., Client],
+                                                                 clock: FakeClock) -> None:
+    api.on("GET", "tags/", httpx.Response(503, headers={"Retry-After": "1"}))
+    make_client(max_retries=5).execute("SPOKI_LIST_TAGS")
+    assert clock.sleeps[0] == 1.0 and all(s >= b for s, b in zip(clock.sleeps, [1, 1, 2, 4, 8], strict=True))
+
+
+def test_a_retry_after_above_the_cap_waits_the_cap_and_retries(api: FakeApi, clock: FakeClock) -> None:
+    api.on("GET", "tags/", slow(clock, 1.0, httpx.Response(429, headers={"Retry-After": "3600"})),
+           slow(clock, 1.0, httpx.Response(200, json={"count": 0})))
+    with policy_client(api, clock, retry_after_cap=30, max_elapsed=90) as client:
+        outcome = client.execute("SPOKI_LIST_TAGS")
+    assert outcome.successful and clock.sleeps == [30.0]
+    assert outcome.attempts == 2 and outcome.requests == 2
+
+
+def test_a_capped_wait_past_the_budget_is_not_made_and_says_why(api: FakeApi, clock: FakeClock) -> None:
+    api.on("GET", "tags/", slow(clock, 1.0, httpx.Response(429, headers={"Retry-After": "3600"})))
+    with policy_client(api, clock, retry_after_cap=60, max_elapsed=60) as client:  # cap == budget
+        outcome = client.execute("SPOKI_LIST_TAGS")
+    assert clock.sleeps == [] and outcome.requests == 1 and outcome.kind is ErrorKind.RATE_LIMITED
+    assert (outcome.error or "").endswith("(not retried: the API asked to wait 3600 s; even the capped 60 s would "
+                                          "pass the 60 s retry budget)")
+
+
+def test_a_cap_larger_than_the_budget_never_sleeps_past_it(api: FakeApi, clock: FakeClock) -> None:
+    api.on("GET", "tags/", httpx.Response(503, headers={"Retry-After": "50"}))
+    with policy_client(api, clock, retry_after_cap=300, max_elapsed=120, max_attempts=10) as client:
+        outcome = client.execute("SPOKI_LIST_TAGS")
+    assert clock.sleeps == [50.0, 50.0] and outcome.attempts == 3
+    assert clock.now - 1000.0 <= 120
+
+
+def test_the_backoff_exponent_is_bounded(api: FakeApi) -> None:
+    policy = load().catalogue.connector.retry
+    assert backoff(policy, 5000, lambda: 0.0) == policy.backoff_max
+    assert backoff(policy, 10**9, lambda: 1.0) == policy.backoff_max * (1 + policy.jitter)
+    huge = dataclasses.replace(policy, backoff_multiplier=1e300)
+    assert backoff(huge, 3, lambda: 0.0) == policy.backoff_max
+    calls = {"n": 0}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        return httpx.Response(503) if calls["n"] <= 1100 else httpx.Response(200, json={})
+    api.on("GET", "tags/", flaky)
+    sleeps: list[float] = []
+    with Client(transport=httpx.MockTransport(api), max_retries=5000, clock=lambda: 0.0, sleep=sleeps.append,
+                pace=False) as client:
+        outcome = client.execute("SPOKI_LIST_TAGS")
+    assert outcome.successful and outcome.attempts == 1101 and len(sleeps) == 1100
+    assert max(sleeps) <= policy.backoff_max * (1 + policy.jitter)

@@ -48,6 +48,24 @@ def test_errors_and_exceptions_never_show_the_key_even_when_the_api_echoes_it(
     assert canary not in text and canary not in repr(raised.value)
 
 
+@pytest.mark.parametrize("key", ["k", "ab1", "secret7", "a-long-key-0123456789"])
+def test_keys_of_any_length_are_redacted_without_mangling_the_message(key: str) -> None:
+    def echo(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"detail": f"Key {key} is not valid for api.spoki.com.", "key": [key],
+                                         "note": f"key={key}&x"})
+    with Client(api_key=key, transport=httpx.MockTransport(echo), max_retries=0) as client:
+        error = client.run("SPOKI_CREATE_OR_UPDATE_CONTACT", {"phone": "+393331234567"})["error"]
+    assert error == ("HTTP 400 Bad Request from POST contacts/sync/: Key *** is not valid for api.spoki.com.; "
+                     "key: ***; note: key=***&x")
+
+
+def test_a_long_key_is_redacted_even_inside_a_word() -> None:
+    from spoki_actions._execute import redact
+
+    assert redact("xsecret-key-123y", "secret-key-123") == "x***y"
+    assert redact("xky k", "k") == "xky ***"
+
+
 def test_debug_logs_never_show_the_key(api: FakeApi, client: Client, canary: str,
                                        caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
