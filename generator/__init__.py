@@ -7,8 +7,9 @@
       naming     identifiers, class names, stems
       schemas    input / output envelope JSON Schemas and index.json
       datamodels pydantic models via one datamodel-code-generator call
-    write      compare, stage beside the output folder, swap changed files in
-    cli        `spoki-actions generate [--specs DIR] [--out DIR] [--check]`
+    write      compare, stage beside the output folder, swap changed files in (all or nothing);
+               recognise the generator's own files (banner, the marker's manifest), touch no other
+    cli        `spoki-actions generate [--specs DIR] [--out DIR] [--check] [--force]`
 
 Only this package imports Jinja and datamodel-code-generator; the runtime never imports it.
 """

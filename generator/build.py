@@ -1,9 +1,10 @@
 """Build: specs folder → output folder, the whole generation in one call.
 
 Input: a specs folder and an output folder. Output: a `Result` saying what changed; `generated/`
-updated (or, with `check`, only compared). Steps: load and validate the specs (`SpecError` on any
-problem), render every file in memory (`render`), compare, swap the changed files in (`write`).
-Nothing touches the output folder before rendering has fully succeeded.
+updated (or, with `check`, only compared). Steps: refuse an output folder that overlaps the specs,
+is a file, or is a non-empty folder no earlier run wrote (unless `force`); load and validate the
+specs (`SpecError` on any problem), render every file in memory (`render`), compare, swap the
+changed files in (`write`). Nothing touches the output folder before rendering has fully succeeded.
 
 A no-op run is answered from a fingerprint: a hash of every spec file, of the generator's and
 the spec model's sources and of the tools' installs, kept with the hash of each file written in
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import write
+from .errors import GeneratorError
 
 CACHE_FILE = write.CACHE_FILE
 _GENERATOR_DIR = Path(__file__).parent
@@ -81,7 +83,7 @@ def _cached(out: Path, key: str) -> bool:
         return False
     if not isinstance(record, dict) or record.get("fingerprint") != key or not isinstance(record.get("files"), dict):
         return False
-    present = write.existing(out, frozenset({CACHE_FILE}))
+    present = write.existing(out, write.LOCAL_FILES)
     if set(present) != set(record["files"]):
         return False
     return all(_digest(path.read_bytes()) == record["files"][rel] for rel, path in present.items())
@@ -97,15 +99,45 @@ def _remember(out: Path, key: str, files: dict[str, bytes]) -> None:
     except OSError:
         pass
     tmp = out / f"{CACHE_FILE}.tmp"
-    tmp.write_bytes(content)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    except OSError:  # only a speed-up: the output is complete without it
+        tmp.unlink(missing_ok=True)
 
 
-def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False) -> Result:
+def check_output_folder(specs: Path, out: Path, *, writing: bool, force: bool = False) -> None:
+    """Refuse an output folder where writing could destroy files that are not ours (`GeneratorError`)."""
+    specs_real, out_real = specs.resolve(), out.resolve()
+    if out_real == specs_real:
+        raise GeneratorError([f"the output folder {out} is the specs folder: choose another --out"])
+    if out_real.is_relative_to(specs_real):
+        raise GeneratorError([f"the output folder {out} is inside the specs folder {specs}: "
+                              "choose an --out outside it"])
+    if specs_real.is_relative_to(out_real):
+        raise GeneratorError([f"the output folder {out} contains the specs folder {specs}: "
+                              "choose an --out that does not hold the specs"])
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if folder.is_dir():
+                break
+            if folder == out:
+                raise GeneratorError([f"the output folder {out} is a file, not a folder"])
+            raise GeneratorError([f"the output folder {out} cannot be created: {folder} is a file, not a folder"])
+    if writing and not force and out.is_dir() and not write.is_empty(out) and not write.is_output_folder(out):
+        raise GeneratorError([
+            f"{out} is not empty and holds no earlier output of `spoki-actions generate` (no {write.MARKER} "
+            "file): choose a new or empty folder, or pass --force to write into it anyway (files the "
+            "generator did not write are never removed or overwritten)"])
+
+
+def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False, force: bool = False) -> Result:
     """Regenerate `out_dir` from `specs_dir` (or, with `check`, only compare). Raises `SpecError`
-    or `GeneratorError` before anything is written."""
+    or `GeneratorError` before anything is written; `force` allows a non-empty folder that no
+    earlier run wrote (files the generator did not write are never removed or overwritten)."""
     specs, out = Path(specs_dir), Path(out_dir)
-    keep = frozenset({CACHE_FILE})
+    check_output_folder(specs, out, writing=not check, force=force)
+    keep = write.LOCAL_FILES
     key = None
     if not check:
         key = fingerprint(specs)

@@ -17,7 +17,7 @@ from typing import Any
 
 from spoki_actions.spec import ActionSpec, Catalogue
 
-from . import naming, view
+from . import naming, schemas, view
 from .errors import GeneratorError
 from .escape import py_str
 
@@ -169,6 +169,9 @@ def render(catalogue: Catalogue) -> str:
     header = f"# {view.banner()}\n{MODULE_DOC}"
     if not schema["$defs"]:  # no actions: dmcg refuses an input without models
         return f"{header}\n\nfrom __future__ import annotations\n"
+    where = schemas.non_finite(schema)
+    if where is not None:  # JSON (dmcg's input) has no NaN or infinity
+        raise GeneratorError([f"python/models.py: {where[0]} is {where[1]!r}, which JSON cannot hold; fix the spec"])
     try:
         text = _run_dmcg(schema, header)
     except DmcgError as exc:  # translated here, the one place the generator calls dmcg
@@ -191,7 +194,7 @@ def _run_dmcg(schema: dict[str, Any], header: str) -> Any:
     from datamodel_code_generator.enums import DataModelType, InputFileType
 
     return generate(
-        json.dumps(schema, ensure_ascii=False),
+        json.dumps(schema, ensure_ascii=False, allow_nan=False),
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,

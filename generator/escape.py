@@ -42,13 +42,17 @@ def py_str(text: str) -> str:
     return '"' + _escape_unprintable(body, keep_newlines=False) + '"'
 
 
-def py_docstring(text: str) -> str:
-    """A triple-quoted literal whose value is exactly `text` (newlines kept as real line breaks).
+def py_docstring(text: str, indent: str = "") -> str:
+    """A triple-quoted literal whose value is exactly `text` (newlines kept as real line breaks),
+    except that `indent` precedes every non-empty line after the first.
 
     Backslashes are doubled, a quote that would complete a run of three (or close the text) is
     escaped, and characters that are not printable (tabs, CR, NUL, line separators, bidi
     controls) become escape sequences, so the literal always ends where we end it.
     """
+    if indent:
+        first, *rest = text.split("\n")
+        text = "\n".join([first, *(indent + line if line else line for line in rest)])
     out: list[str] = []
     run = 0  # unescaped quotes just emitted
     last = len(text) - 1

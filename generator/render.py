@@ -1,7 +1,7 @@
 """Render: catalogue → every generated file, in memory.
 
 Input: a loaded `Catalogue`. Output: `{relative path: bytes}` for the whole `generated/` tree
-(schemas, docs, the Python package with its compiled catalogue), sorted. Pure: nothing is read
+(schemas, docs, the Python package with its compiled catalogue, the marker listing them), sorted. Pure: nothing is read
 but the templates and nothing is written, so a failure here leaves the output folder untouched.
 Every Python file is compiled before it is returned, as a last guard against spec text leaking
 into code.
@@ -10,15 +10,15 @@ into code.
 from __future__ import annotations
 
 import json
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spoki_actions.spec import Catalogue, to_dict
 
-from . import datamodels, schemas, view
+from . import datamodels, schemas, view, write
 from .errors import GeneratorError
-from .write import CACHE_FILE
 
 if TYPE_CHECKING:
     import jinja2
@@ -47,7 +47,21 @@ def _template(name: str, **values: Any) -> bytes:
 def catalogue_json(catalogue: Catalogue) -> bytes:
     """The compiled catalogue: exactly `spec.to_dict`, plus a `$comment` banner."""
     document = {"$comment": view.banner(), **to_dict(catalogue)}
-    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n").encode()
+
+
+def _json_file(path: str, dump: Callable[[], bytes], document: Any) -> bytes:
+    """`dump()`, or a `GeneratorError` naming the file and key when a value is NaN or infinite
+    (JSON has neither; the loader refuses them, so reaching this is a loader gap)."""
+    try:
+        return dump()
+    except ValueError as exc:
+        where = schemas.non_finite(document)
+        if where is None:
+            raise
+        key, value = where
+        raise GeneratorError([f"{path}: {key or '(top level)'} is {value!r}, which JSON cannot hold "
+                              "(NaN and infinities are not JSON numbers); fix the spec"]) from exc
 
 
 def render(catalogue: Catalogue) -> dict[str, bytes]:
@@ -55,8 +69,9 @@ def render(catalogue: Catalogue) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for action in catalogue.actions.values():
         s = view.stem(action)
-        files[f"schemas/{s}.input.json"] = schemas.dump(schemas.input_schema(action))
-        files[f"schemas/{s}.output.json"] = schemas.dump(schemas.output_schema(action))
+        for kind, schema in (("input", schemas.input_schema(action)), ("output", schemas.output_schema(action))):
+            path = f"schemas/{s}.{kind}.json"
+            files[path] = _json_file(path, partial(schemas.dump, schema), schema)
     files["schemas/index.json"] = schemas.dump(schemas.index(catalogue))
     classes = view.def_classes(catalogue)
     for action in catalogue.actions.values():
@@ -70,9 +85,11 @@ def render(catalogue: Catalogue) -> dict[str, bytes]:
     files["python/aio.py"] = _template("aio.py.jinja", module=module)
     files["python/models.py"] = datamodels.render(catalogue).encode("utf-8")
     files["python/py.typed"] = f"# {view.banner()}\n".encode()
-    files["python/catalogue.json"] = catalogue_json(catalogue)
+    files["python/catalogue.json"] = _json_file("python/catalogue.json", lambda: catalogue_json(catalogue),
+                                                to_dict(catalogue))
     files[".gitignore"] = (f"# {view.banner()}\n# the no-op fast path's record of the last run (local only)\n"
-                           f"/{CACHE_FILE}\n").encode()
+                           f"/{write.CACHE_FILE}\n").encode()
+    files[write.MARKER] = write.manifest(files)
     for path, content in files.items():
         if path.endswith(".py"):
             try:

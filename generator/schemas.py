@@ -9,6 +9,7 @@ every action with its schema files. Serialisation (`dump`) is canonical: sorted 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from spoki_actions.spec import ActionSpec, Catalogue
@@ -20,8 +21,26 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def dump(document: Any) -> bytes:
-    """Canonical JSON: sorted keys, two-space indent, non-ASCII kept, one final newline."""
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    """Canonical JSON: sorted keys, two-space indent, non-ASCII kept, one final newline. A NaN or
+    infinite number raises `ValueError` (never the invalid `NaN`/`Infinity` tokens)."""
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n").encode()
+
+
+def non_finite(document: Any, key: str = "") -> tuple[str, float] | None:
+    """The first NaN or infinite number in a JSON-like document, with its key path (`a.b[0]`)."""
+    if isinstance(document, float) and not math.isfinite(document):
+        return key, document
+    if isinstance(document, dict):
+        items: Any = ((f"{key}.{k}" if key else str(k), v) for k, v in document.items())
+    elif isinstance(document, (list, tuple)):
+        items = ((f"{key}[{i}]", v) for i, v in enumerate(document))
+    else:
+        return None
+    for sub_key, value in items:
+        found = non_finite(value, sub_key)
+        if found is not None:
+            return found
+    return None
 
 
 def _describe(action: ActionSpec) -> str:

@@ -8,6 +8,7 @@ no more than lay these out, so a decision changes here, once.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +28,8 @@ from .escape import (
     py_str,
     py_value,
 )
+from .write import BANNER_END, BANNER_START  # `generated from specs/<source> by …; do not edit`
 
-SPECS_PREFIX = "specs/"  # how banners name the specs folder, wherever it really is
 SCHEMA_ID_BASE = "https://spoki-actions.dev/schemas/"
 GENERATED_PACKAGE = "spoki_actions.generated"
 
@@ -51,9 +52,9 @@ RESULT_NOTE = (
 # --- banners ---------------------------------------------------------------------------------
 
 def banner(source: str | None = None) -> str:
-    """The do-not-edit line every generated file carries (no paths outside the repo, no dates)."""
-    where = SPECS_PREFIX + (source or "")
-    return f"generated from {where} by `spoki-actions generate`; do not edit"
+    """The do-not-edit line every generated file carries (no paths outside the repo, no dates);
+    `write` recognises the generator's own files by it."""
+    return f"{BANNER_START}{source or ''}{BANNER_END}"
 
 
 def stem(action: ActionSpec) -> str:
@@ -189,7 +190,7 @@ class PyParam:
 class PyAction:
     function: str
     name: str  # literal of the catalogue name
-    docstring: str  # a complete triple-quoted literal
+    docstring: str  # a complete triple-quoted literal, indented for the function body (`py_doc_literal`)
     params: tuple[PyParam, ...]
     output_class: str
 
@@ -238,6 +239,27 @@ def docstring_text(action: ActionSpec, classes: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+DOC_INDENT = "    "  # a function body's indentation
+
+
+def py_doc_literal(text: str) -> str:
+    """The docstring literal of a typed function, indented like the body it opens (PEP 257).
+
+    The guarantee is `inspect.getdoc(fn) == text`: Python 3.11/3.12 keep the indentation in
+    `__doc__` and `inspect.cleandoc` removes it; 3.13+ strip it when compiling. Our own lines
+    (`Args:`, `Returns:`) start at column 0, so the margin removed is exactly `DOC_INDENT` and a
+    spec's own leading spaces and blank lines survive. Text that no docstring can hand back through
+    `cleandoc` (a tab, which it expands; leading whitespace on the first line, which it strips)
+    stays flush left instead, closing quotes on its last line, where `__doc__` is the exact text
+    up to Python 3.12.
+    """
+    first, *rest = text.split("\n")
+    indented = "\n".join([first, *(DOC_INDENT + line if line else line for line in rest), DOC_INDENT])
+    if inspect.cleandoc(indented) == text:
+        return py_docstring(text, indent=DOC_INDENT)[:-3] + "\n" + DOC_INDENT + '"""'
+    return py_docstring(text)
+
+
 def py_action(action: ActionSpec, classes: dict[str, str]) -> PyAction:
     py_names = naming.param_names([p.name for p in action.params])
     params = tuple(
@@ -250,7 +272,7 @@ def py_action(action: ActionSpec, classes: dict[str, str]) -> PyAction:
     return PyAction(
         function=naming.function_name(action),
         name=py_str(action.name),
-        docstring=py_docstring(docstring_text(action, classes)),
+        docstring=py_doc_literal(docstring_text(action, classes)),
         params=params,
         output_class=naming.action_class(action, "Output"),
     )

@@ -78,26 +78,27 @@ def create_custom_field(
 ) -> CreateCustomFieldOutput:
     """Create custom field
 
-Creates a custom contact field and returns it. `code` is upper-case with underscores; `code` and `label` must be unique and not reserved (FIRST_NAME, LAST_NAME, EMAIL, PHONE, ACCOUNT_NAME and LANGUAGE are). Not idempotent: it is never re-sent after an uncertain failure, since a repeat could create the field twice or fail as a duplicate. The custom-fields endpoints allow about 5 calls per minute.
+    Creates a custom contact field and returns it. `code` is upper-case with underscores; `code` and `label` must be unique and not reserved (FIRST_NAME, LAST_NAME, EMAIL, PHONE, ACCOUNT_NAME and LANGUAGE are). Not idempotent: it is never re-sent after an uncertain failure, since a repeat could create the field twice or fail as a duplicate. The custom-fields endpoints allow about 5 calls per minute.
 
-Args:
-    code: Field code, upper-case with underscores; unique and not reserved.
-        Required.
-    label: Human-readable label; unique and not reserved.
-        Required.
-    example: Sample value of the field.
-        Required.
-    field_type: Value type (1 TEXT, 2 DATE, 3 DATETIME).
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        code: Field code, upper-case with underscores; unique and not reserved.
+            Required.
+        label: Human-readable label; unique and not reserved.
+            Required.
+        example: Sample value of the field.
+            Required.
+        field_type: Value type (1 TEXT, 2 DATE, 3 DATETIME).
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    CreateCustomFieldOutput: the envelope (data, error, successful). `data` is
-    CustomField when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        CreateCustomFieldOutput: the envelope (data, error, successful). `data` is
+        CustomField when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_CREATE_CUSTOM_FIELD (POST custom-fields/)."""
+    Runs SPOKI_CREATE_CUSTOM_FIELD (POST custom-fields/).
+    """
     _params: dict[str, Any] = {}
     _params["code"] = code
     _params["label"] = label
@@ -118,25 +119,26 @@ def create_or_update_contact(
 ) -> CreateOrUpdateContactOutput:
     """Create or update contact
 
-Creates a contact or updates the existing one with the same phone number (an upsert matched by phone). On an existing contact, fields left out stay as they are. `custom_fields` sets custom field values by field code. Returns the contact, without its custom field values, lists and tags.
+    Creates a contact or updates the existing one with the same phone number (an upsert matched by phone). On an existing contact, fields left out stay as they are. `custom_fields` sets custom field values by field code. Returns the contact, without its custom field values, lists and tags.
 
-Args:
-    phone: Phone number in E.164 form, with the leading + (the key the contact is matched by).
-        Required.
-    first_name: First name.
-    last_name: Last name.
-    email: Email address.
-    language: Language code.
-    custom_fields: Custom field values by field code (CODE → value, as a string).
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        phone: Phone number in E.164 form, with the leading + (the key the contact is matched by).
+            Required.
+        first_name: First name.
+        last_name: Last name.
+        email: Email address.
+        language: Language code.
+        custom_fields: Custom field values by field code (CODE → value, as a string).
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    CreateOrUpdateContactOutput: the envelope (data, error, successful). `data` is
-    ContactSummary when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        CreateOrUpdateContactOutput: the envelope (data, error, successful). `data` is
+        ContactSummary when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_CREATE_OR_UPDATE_CONTACT (POST contacts/sync/)."""
+    Runs SPOKI_CREATE_OR_UPDATE_CONTACT (POST contacts/sync/).
+    """
     _params: dict[str, Any] = {}
     _params["phone"] = phone
     if first_name is not None:
@@ -159,20 +161,21 @@ def delete_contact(
 ) -> DeleteContactOutput:
     """Delete contact
 
-Permanently deletes a contact by its id. The API answers 204 No Content, so `data` is empty. Deleting a contact that no longer exists fails with 404.
+    Permanently deletes a contact by its id. The API answers 204 No Content, so `data` is empty. Deleting a contact that no longer exists fails with 404.
 
-Args:
-    id: Id of the contact to delete.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        id: Id of the contact to delete.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    DeleteContactOutput: the envelope (data, error, successful). `data` is
-    Any when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        DeleteContactOutput: the envelope (data, error, successful). `data` is
+        Any when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_DELETE_CONTACT (DELETE contacts/{id}/)."""
+    Runs SPOKI_DELETE_CONTACT (DELETE contacts/{id}/).
+    """
     _params: dict[str, Any] = {}
     _params["id"] = id
     return _envelope(DeleteContactOutput, _run_action("SPOKI_DELETE_CONTACT", _params, client=client))
@@ -185,20 +188,21 @@ def get_account_current_report(
 ) -> GetAccountCurrentReportOutput:
     """Get account current report
 
-Retrieves the report of an account for the current period: contacts reached, conversations, and messages sent, delivered, read, received, free and template. The API refreshes the report every 30 minutes, so answers are cached for as long.
+    Retrieves the report of an account for the current period: contacts reached, conversations, and messages sent, delivered, read, received, free and template. The API refreshes the report every 30 minutes, so answers are cached for as long.
 
-Args:
-    account_id: Id of the account.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        account_id: Id of the account.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    GetAccountCurrentReportOutput: the envelope (data, error, successful). `data` is
-    AccountReport when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        GetAccountCurrentReportOutput: the envelope (data, error, successful). `data` is
+        AccountReport when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_GET_ACCOUNT_CURRENT_REPORT (GET accounts/{id}/current_report/)."""
+    Runs SPOKI_GET_ACCOUNT_CURRENT_REPORT (GET accounts/{id}/current_report/).
+    """
     _params: dict[str, Any] = {}
     _params["account_id"] = account_id
     return _envelope(GetAccountCurrentReportOutput, _run_action("SPOKI_GET_ACCOUNT_CURRENT_REPORT", _params, client=client))
@@ -210,18 +214,19 @@ def list_agencies(
 ) -> ListAgenciesOutput:
     """List agencies
 
-Lists every agency visible to the API key, each with its id and account id. Follows the API's pages and returns all agencies as one array.
+    Lists every agency visible to the API key, each with its id and account id. Follows the API's pages and returns all agencies as one array.
 
-Args:
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    ListAgenciesOutput: the envelope (data, error, successful). `data` is
-    list[Agency] when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        ListAgenciesOutput: the envelope (data, error, successful). `data` is
+        list[Agency] when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_LIST_AGENCIES (GET agencies/)."""
+    Runs SPOKI_LIST_AGENCIES (GET agencies/).
+    """
     _params: dict[str, Any] = {}
     return _envelope(ListAgenciesOutput, _run_action("SPOKI_LIST_AGENCIES", _params, client=client))
 
@@ -235,21 +240,22 @@ def list_automations(
 ) -> ListAutomationsOutput:
     """List automations
 
-Retrieves the automations of the account, optionally matching a search over name and webhook link, active state and the platform of their webhooks. Returns the first page with the total `count` and the `next` page URL; each automation carries its webhooks.
+    Retrieves the automations of the account, optionally matching a search over name and webhook link, active state and the platform of their webhooks. Returns the first page with the total `count` and the `next` page URL; each automation carries its webhooks.
 
-Args:
-    search: Text matched against the automation's name and webhook links.
-    is_active: true for active automations only, false for inactive ones only.
-    webhook_platform: Platform of the automation's webhook.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        search: Text matched against the automation's name and webhook links.
+        is_active: true for active automations only, false for inactive ones only.
+        webhook_platform: Platform of the automation's webhook.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    ListAutomationsOutput: the envelope (data, error, successful). `data` is
-    AutomationPage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        ListAutomationsOutput: the envelope (data, error, successful). `data` is
+        AutomationPage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_LIST_AUTOMATIONS (GET automations/)."""
+    Runs SPOKI_LIST_AUTOMATIONS (GET automations/).
+    """
     _params: dict[str, Any] = {}
     if search is not None:
         _params["search"] = search
@@ -268,20 +274,21 @@ def list_campaigns(
 ) -> ListCampaignsOutput:
     """List campaigns
 
-Retrieves the campaigns of the account, optionally only those scheduled within a time range. Returns the first page with the total `count` and the `next` page URL; each campaign carries its automation, contact lists, status and delivery and automation counters.
+    Retrieves the campaigns of the account, optionally only those scheduled within a time range. Returns the first page with the total `count` and the `next` page URL; each campaign carries its automation, contact lists, status and delivery and automation counters.
 
-Args:
-    scheduled_datetime_gte: Only campaigns scheduled at or after this ISO-8601 timestamp. (The API also accepts a plain date, YYYY-MM-DD; this action takes a full timestamp.)
-    scheduled_datetime_lte: Only campaigns scheduled at or before this ISO-8601 timestamp. (The API also accepts a plain date, YYYY-MM-DD; this action takes a full timestamp.)
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        scheduled_datetime_gte: Only campaigns scheduled at or after this ISO-8601 timestamp. (The API also accepts a plain date, YYYY-MM-DD; this action takes a full timestamp.)
+        scheduled_datetime_lte: Only campaigns scheduled at or before this ISO-8601 timestamp. (The API also accepts a plain date, YYYY-MM-DD; this action takes a full timestamp.)
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    ListCampaignsOutput: the envelope (data, error, successful). `data` is
-    CampaignPage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        ListCampaignsOutput: the envelope (data, error, successful). `data` is
+        CampaignPage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_LIST_CAMPAIGNS (GET campaigns/)."""
+    Runs SPOKI_LIST_CAMPAIGNS (GET campaigns/).
+    """
     _params: dict[str, Any] = {}
     if scheduled_datetime_gte is not None:
         _params["scheduled_datetime_gte"] = scheduled_datetime_gte
@@ -304,26 +311,27 @@ def list_contacts(
 ) -> ListContactsOutput:
     """List contacts
 
-Retrieves a page of contacts, optionally narrowed by a free-text search, a tag, exact email or phone, language, names and blocked state. Returns the first page with the total `count` and the `next` page URL; each contact carries its custom field values, lists and tags.
+    Retrieves a page of contacts, optionally narrowed by a free-text search, a tag, exact email or phone, language, names and blocked state. Returns the first page with the total `count` and the `next` page URL; each contact carries its custom field values, lists and tags.
 
-Args:
-    search: Free-text search over phone, email, first and last name, language and notes.
-    tag: Id of a tag; only contacts carrying it are returned.
-    email: Email address, matched exactly.
-    phone: Phone number, matched exactly. Give it in E.164 form with the leading +; a number without the + matches nothing.
-    language: Language code.
-    first_name: First name.
-    last_name: Last name.
-    is_blocked: true for blocked contacts only, false for contacts that are not blocked.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        search: Free-text search over phone, email, first and last name, language and notes.
+        tag: Id of a tag; only contacts carrying it are returned.
+        email: Email address, matched exactly.
+        phone: Phone number, matched exactly. Give it in E.164 form with the leading +; a number without the + matches nothing.
+        language: Language code.
+        first_name: First name.
+        last_name: Last name.
+        is_blocked: true for blocked contacts only, false for contacts that are not blocked.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    ListContactsOutput: the envelope (data, error, successful). `data` is
-    ContactPage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        ListContactsOutput: the envelope (data, error, successful). `data` is
+        ContactPage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_LIST_CONTACTS (GET contacts/)."""
+    Runs SPOKI_LIST_CONTACTS (GET contacts/).
+    """
     _params: dict[str, Any] = {}
     if search is not None:
         _params["search"] = search
@@ -350,18 +358,19 @@ def list_tags(
 ) -> ListTagsOutput:
     """List tags
 
-Retrieves the tags of the account (name, hex colour and sort index). Returns the first page with the total `count` and the `next` page URL.
+    Retrieves the tags of the account (name, hex colour and sort index). Returns the first page with the total `count` and the `next` page URL.
 
-Args:
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    ListTagsOutput: the envelope (data, error, successful). `data` is
-    TagPage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        ListTagsOutput: the envelope (data, error, successful). `data` is
+        TagPage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_LIST_TAGS (GET tags/)."""
+    Runs SPOKI_LIST_TAGS (GET tags/).
+    """
     _params: dict[str, Any] = {}
     return _envelope(ListTagsOutput, _run_action("SPOKI_LIST_TAGS", _params, client=client))
 
@@ -373,19 +382,20 @@ def list_templates(
 ) -> ListTemplatesOutput:
     """List templates
 
-Retrieves the WhatsApp message templates of the account, optionally matching a search over id, name and text. Returns the first page with the total `count` and the `next` page URL; each template carries its localizations (language, approval status, header, body, footer, buttons, and the URL of the header's default media).
+    Retrieves the WhatsApp message templates of the account, optionally matching a search over id, name and text. Returns the first page with the total `count` and the `next` page URL; each template carries its localizations (language, approval status, header, body, footer, buttons, and the URL of the header's default media).
 
-Args:
-    search: Text matched against the template's id, name and text.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        search: Text matched against the template's id, name and text.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    ListTemplatesOutput: the envelope (data, error, successful). `data` is
-    TemplatePage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        ListTemplatesOutput: the envelope (data, error, successful). `data` is
+        TemplatePage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_LIST_TEMPLATES (GET templates/)."""
+    Runs SPOKI_LIST_TEMPLATES (GET templates/).
+    """
     _params: dict[str, Any] = {}
     if search is not None:
         _params["search"] = search
@@ -403,23 +413,24 @@ def list_tickets(
 ) -> ListTicketsOutput:
     """List tickets
 
-Retrieves a paginated list of support tickets from Spoki, filterable by status and sortable by a field in ascending or descending order. Each ticket carries its contact (with the users' roles towards it) and its owner.
+    Retrieves a paginated list of support tickets from Spoki, filterable by status and sortable by a field in ascending or descending order. Each ticket carries its contact (with the users' roles towards it) and its owner.
 
-Args:
-    page: Page number, from 1.
-    per_page: Number of tickets per page.
-    order: Sort direction, asc or desc (applies to sort_by).
-    sort_by: Field to sort by, e.g. created_datetime.
-    status: Ticket status, passed through as given and matched case-insensitively by the API (e.g. OPEN, PENDING, CLOSED).
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        page: Page number, from 1.
+        per_page: Number of tickets per page.
+        order: Sort direction, asc or desc (applies to sort_by).
+        sort_by: Field to sort by, e.g. created_datetime.
+        status: Ticket status, passed through as given and matched case-insensitively by the API (e.g. OPEN, PENDING, CLOSED).
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    ListTicketsOutput: the envelope (data, error, successful). `data` is
-    TicketPage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        ListTicketsOutput: the envelope (data, error, successful). `data` is
+        TicketPage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_LIST_TICKETS (GET tickets/)."""
+    Runs SPOKI_LIST_TICKETS (GET tickets/).
+    """
     _params: dict[str, Any] = {}
     if page is not None:
         _params["page"] = page
@@ -441,20 +452,21 @@ def retrieve_account(
 ) -> RetrieveAccountOutput:
     """Retrieve account
 
-Retrieves one account by its id: name, type, status, phone and its status, defaults (country, language, prefix, timezone), credit (in thousandths of a euro) and low-credit alert, daily limit, recent contact counts and quality score.
+    Retrieves one account by its id: name, type, status, phone and its status, defaults (country, language, prefix, timezone), credit (in thousandths of a euro) and low-credit alert, daily limit, recent contact counts and quality score.
 
-Args:
-    account_id: Id of the account.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        account_id: Id of the account.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    RetrieveAccountOutput: the envelope (data, error, successful). `data` is
-    Account when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        RetrieveAccountOutput: the envelope (data, error, successful). `data` is
+        Account when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_RETRIEVE_ACCOUNT (GET accounts/{id}/)."""
+    Runs SPOKI_RETRIEVE_ACCOUNT (GET accounts/{id}/).
+    """
     _params: dict[str, Any] = {}
     _params["account_id"] = account_id
     return _envelope(RetrieveAccountOutput, _run_action("SPOKI_RETRIEVE_ACCOUNT", _params, client=client))
@@ -467,20 +479,21 @@ def retrieve_automation(
 ) -> RetrieveAutomationOutput:
     """Retrieve automation
 
-Retrieves one automation by its id: name, active state, first message text, timestamps and the webhooks that start it.
+    Retrieves one automation by its id: name, active state, first message text, timestamps and the webhooks that start it.
 
-Args:
-    id: Id of the automation.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        id: Id of the automation.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    RetrieveAutomationOutput: the envelope (data, error, successful). `data` is
-    Automation when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        RetrieveAutomationOutput: the envelope (data, error, successful). `data` is
+        Automation when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_RETRIEVE_AUTOMATION (GET automations/{id}/)."""
+    Runs SPOKI_RETRIEVE_AUTOMATION (GET automations/{id}/).
+    """
     _params: dict[str, Any] = {}
     _params["id"] = id
     return _envelope(RetrieveAutomationOutput, _run_action("SPOKI_RETRIEVE_AUTOMATION", _params, client=client))
@@ -493,20 +506,21 @@ def retrieve_contact(
 ) -> RetrieveContactOutput:
     """Retrieve contact
 
-Retrieves one contact by its id, with its custom field values, the lists it belongs to and its tags.
+    Retrieves one contact by its id, with its custom field values, the lists it belongs to and its tags.
 
-Args:
-    contact_id: Id of the contact.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        contact_id: Id of the contact.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    RetrieveContactOutput: the envelope (data, error, successful). `data` is
-    Contact when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        RetrieveContactOutput: the envelope (data, error, successful). `data` is
+        Contact when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_RETRIEVE_CONTACT (GET contacts/{id}/)."""
+    Runs SPOKI_RETRIEVE_CONTACT (GET contacts/{id}/).
+    """
     _params: dict[str, Any] = {}
     _params["contact_id"] = contact_id
     return _envelope(RetrieveContactOutput, _run_action("SPOKI_RETRIEVE_CONTACT", _params, client=client))
@@ -519,20 +533,21 @@ def retrieve_tag(
 ) -> RetrieveTagOutput:
     """Retrieve tag
 
-Retrieves one tag by its id: name, hex colour and sort index. The catalogue declares every field of the answer nullable.
+    Retrieves one tag by its id: name, hex colour and sort index. The catalogue declares every field of the answer nullable.
 
-Args:
-    id: Id of the tag.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        id: Id of the tag.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    RetrieveTagOutput: the envelope (data, error, successful). `data` is
-    RetrievedTag when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        RetrieveTagOutput: the envelope (data, error, successful). `data` is
+        RetrievedTag when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_RETRIEVE_TAG (GET tags/{id}/)."""
+    Runs SPOKI_RETRIEVE_TAG (GET tags/{id}/).
+    """
     _params: dict[str, Any] = {}
     _params["id"] = id
     return _envelope(RetrieveTagOutput, _run_action("SPOKI_RETRIEVE_TAG", _params, client=client))
@@ -545,20 +560,21 @@ def retrieve_template(
 ) -> RetrieveTemplateOutput:
     """Retrieve template
 
-Retrieves one WhatsApp message template by its id, with its category, approval and favourite flags, the placeholder codes it uses and its localizations (language, approval status, header, body, footer, buttons and default header media).
+    Retrieves one WhatsApp message template by its id, with its category, approval and favourite flags, the placeholder codes it uses and its localizations (language, approval status, header, body, footer, buttons and default header media).
 
-Args:
-    template_id: Id of the template.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        template_id: Id of the template.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    RetrieveTemplateOutput: the envelope (data, error, successful). `data` is
-    Template when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        RetrieveTemplateOutput: the envelope (data, error, successful). `data` is
+        Template when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_RETRIEVE_TEMPLATE (GET templates/{id}/)."""
+    Runs SPOKI_RETRIEVE_TEMPLATE (GET templates/{id}/).
+    """
     _params: dict[str, Any] = {}
     _params["template_id"] = template_id
     return _envelope(RetrieveTemplateOutput, _run_action("SPOKI_RETRIEVE_TEMPLATE", _params, client=client))
@@ -572,20 +588,21 @@ def spoki_list_custom_fields(
 ) -> SpokiListCustomFieldsOutput:
     """List custom fields
 
-Lists every custom contact field of the account (all pages, gathered), optionally keeping only those whose code and/or label contain the given text (case-insensitive). Returns `{custom_fields: [...]}` with each field's code, label, sample value and type, without ids. The custom-fields endpoints allow about 5 calls per minute, so pages of 100 are requested.
+    Lists every custom contact field of the account (all pages, gathered), optionally keeping only those whose code and/or label contain the given text (case-insensitive). Returns `{custom_fields: [...]}` with each field's code, label, sample value and type, without ids. The custom-fields endpoints allow about 5 calls per minute, so pages of 100 are requested.
 
-Args:
-    code: Keep fields whose code contains this text (case-insensitive).
-    label: Keep fields whose label contains this text (case-insensitive).
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        code: Keep fields whose code contains this text (case-insensitive).
+        label: Keep fields whose label contains this text (case-insensitive).
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    SpokiListCustomFieldsOutput: the envelope (data, error, successful). `data` is
-    SpokiListCustomFieldsData when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        SpokiListCustomFieldsOutput: the envelope (data, error, successful). `data` is
+        SpokiListCustomFieldsData when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_SPOKI_LIST_CUSTOM_FIELDS (GET custom-fields/)."""
+    Runs SPOKI_SPOKI_LIST_CUSTOM_FIELDS (GET custom-fields/).
+    """
     _params: dict[str, Any] = {}
     if code is not None:
         _params["code"] = code
@@ -600,20 +617,21 @@ def spoki_list_partners(
 ) -> SpokiListPartnersOutput:
     """List partners
 
-Retrieves the partners page (`GET partners/`). Deprecated: it is a placeholder in the Spoki catalogue, and the endpoint needs a partner-level API key, which an ordinary account key is not. The shape of a partner is not documented, so results are plain objects.
+    Retrieves the partners page (`GET partners/`). Deprecated: it is a placeholder in the Spoki catalogue, and the endpoint needs a partner-level API key, which an ordinary account key is not. The shape of a partner is not documented, so results are plain objects.
 
-Deprecated: SPOKI_SPOKI_LIST_PARTNERS is a placeholder in the Spoki catalogue; it needs a partner-level API key and its output is not documented.
+    Deprecated: SPOKI_SPOKI_LIST_PARTNERS is a placeholder in the Spoki catalogue; it needs a partner-level API key and its output is not documented.
 
-Args:
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    SpokiListPartnersOutput: the envelope (data, error, successful). `data` is
-    PartnerPage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        SpokiListPartnersOutput: the envelope (data, error, successful). `data` is
+        PartnerPage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_SPOKI_LIST_PARTNERS (GET partners/)."""
+    Runs SPOKI_SPOKI_LIST_PARTNERS (GET partners/).
+    """
     _params: dict[str, Any] = {}
     return _envelope(SpokiListPartnersOutput, _run_action("SPOKI_SPOKI_LIST_PARTNERS", _params, client=client))
 
@@ -624,20 +642,21 @@ def spoki_list_tags(
 ) -> SpokiListTagsOutput:
     """List tags (Spoki catalogue variant)
 
-Retrieves the tags of the account (name, hex colour and sort index), as a page with the total `count` and the `next` page URL. Same request and output as SPOKI_LIST_TAGS; kept under its own catalogue name.
+    Retrieves the tags of the account (name, hex colour and sort index), as a page with the total `count` and the `next` page URL. Same request and output as SPOKI_LIST_TAGS; kept under its own catalogue name.
 
-Variant of SPOKI_LIST_TAGS.
+    Variant of SPOKI_LIST_TAGS.
 
-Args:
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    SpokiListTagsOutput: the envelope (data, error, successful). `data` is
-    TagPage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        SpokiListTagsOutput: the envelope (data, error, successful). `data` is
+        TagPage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_SPOKI_LIST_TAGS (GET tags/)."""
+    Runs SPOKI_SPOKI_LIST_TAGS (GET tags/).
+    """
     _params: dict[str, Any] = {}
     return _envelope(SpokiListTagsOutput, _run_action("SPOKI_SPOKI_LIST_TAGS", _params, client=client))
 
@@ -649,21 +668,22 @@ def spoki_list_templates(
 ) -> SpokiListTemplatesOutput:
     """List templates (Spoki catalogue variant)
 
-Retrieves the WhatsApp message templates of the account, optionally matching a search over id, name and text, as a page with the total `count` and the `next` page URL. Same request as SPOKI_LIST_TEMPLATES; its published output differs slightly: buttons carry no `url`, and a localization's `default_header_media` is an object (title, media URL, content type) instead of a URL.
+    Retrieves the WhatsApp message templates of the account, optionally matching a search over id, name and text, as a page with the total `count` and the `next` page URL. Same request as SPOKI_LIST_TEMPLATES; its published output differs slightly: buttons carry no `url`, and a localization's `default_header_media` is an object (title, media URL, content type) instead of a URL.
 
-Variant of SPOKI_LIST_TEMPLATES.
+    Variant of SPOKI_LIST_TEMPLATES.
 
-Args:
-    search: Text matched against the template's id, name and text.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        search: Text matched against the template's id, name and text.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    SpokiListTemplatesOutput: the envelope (data, error, successful). `data` is
-    SpokiTemplatePage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        SpokiListTemplatesOutput: the envelope (data, error, successful). `data` is
+        SpokiTemplatePage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_SPOKI_LIST_TEMPLATES (GET templates/)."""
+    Runs SPOKI_SPOKI_LIST_TEMPLATES (GET templates/).
+    """
     _params: dict[str, Any] = {}
     if search is not None:
         _params["search"] = search
@@ -677,20 +697,21 @@ def spoki_retrieve_custom_field(
 ) -> SpokiRetrieveCustomFieldOutput:
     """Retrieve custom field
 
-Retrieves one custom contact field by its id: code, label, sample value and type. The custom-fields endpoints allow about 5 calls per minute.
+    Retrieves one custom contact field by its id: code, label, sample value and type. The custom-fields endpoints allow about 5 calls per minute.
 
-Args:
-    custom_field_id: Id of the custom field.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        custom_field_id: Id of the custom field.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    SpokiRetrieveCustomFieldOutput: the envelope (data, error, successful). `data` is
-    CustomField when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        SpokiRetrieveCustomFieldOutput: the envelope (data, error, successful). `data` is
+        CustomField when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD (GET custom-fields/{id}/)."""
+    Runs SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD (GET custom-fields/{id}/).
+    """
     _params: dict[str, Any] = {}
     _params["custom_field_id"] = custom_field_id
     return _envelope(SpokiRetrieveCustomFieldOutput, _run_action("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", _params, client=client))
@@ -704,22 +725,23 @@ def update_custom_field(
 ) -> UpdateCustomFieldOutput:
     """Update custom field
 
-Renames a custom contact field: only its label can change (code and type are fixed). The new label must be unique and not reserved. Returns the updated field. The custom-fields endpoints allow about 5 calls per minute.
+    Renames a custom contact field: only its label can change (code and type are fixed). The new label must be unique and not reserved. Returns the updated field. The custom-fields endpoints allow about 5 calls per minute.
 
-Args:
-    custom_field_id: Id of the custom field.
-        Required.
-    label: The new label; unique and not reserved.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        custom_field_id: Id of the custom field.
+            Required.
+        label: The new label; unique and not reserved.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    UpdateCustomFieldOutput: the envelope (data, error, successful). `data` is
-    UpdatedCustomField when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        UpdateCustomFieldOutput: the envelope (data, error, successful). `data` is
+        UpdatedCustomField when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_UPDATE_CUSTOM_FIELD (PATCH custom-fields/{id}/)."""
+    Runs SPOKI_UPDATE_CUSTOM_FIELD (PATCH custom-fields/{id}/).
+    """
     _params: dict[str, Any] = {}
     _params["custom_field_id"] = custom_field_id
     _params["label"] = label

@@ -6,6 +6,7 @@ action's envelope model read leniently, and never raise where `run_action` would
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import inspect
 import json
@@ -186,14 +187,46 @@ def test_signatures_are_keyword_only_and_typed_from_the_spec(small: Generated) -
     assert small.actions.__all__ == sorted(small.actions.__all__)
 
 
+def compiler_cleandoc(doc: str) -> str:
+    """What Python 3.13+ stores as `__doc__` (CPython's `_PyCompile_CleanDoc`, ported): tabs
+    expanded, the first line's leading spaces and the other lines' common margin of spaces
+    removed; blank lines kept."""
+    lines = doc.expandtabs().split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines[1:] if line.lstrip(" ")]
+    margin = min(indents, default=0)
+    rest = [line[min(margin, len(line) - len(line.lstrip(" "))):] for line in lines[1:]]
+    return "\n".join([lines[0].lstrip(" "), *rest])
+
+
+def getdoc_everywhere(function: Callable[..., Any]) -> tuple[str | None, str]:
+    """`inspect.getdoc` here, and as Python 3.13+ would give it (compiler clean-up, then getdoc)."""
+    return inspect.getdoc(function), inspect.cleandoc(compiler_cleandoc(function.__doc__ or ""))
+
+
 def test_docstrings_are_the_yaml_text(small: Generated) -> None:
     catalogue = load_catalogue(SMALL)
     classes = view.def_classes(catalogue)
     for action in catalogue.actions.values():
+        text = view.docstring_text(action, classes)
         function = getattr(small.actions, action.function_name)
-        assert function.__doc__ == view.docstring_text(action, classes)
-        assert getattr(small.aio, action.function_name).__doc__ == function.__doc__
-        assert function.__doc__.startswith(action.title + "\n\n" + action.description + "\n")
+        assert getdoc_everywhere(function) == (text, text)
+        assert getdoc_everywhere(getattr(small.aio, action.function_name)) == (text, text)
+        assert text.startswith(action.title + "\n\n" + action.description + "\n")
+
+
+def test_docstrings_are_indented_like_the_function_body(small_out: Path) -> None:
+    for module in ("actions.py", "aio.py"):
+        tree = ast.parse((small_out / "python" / module).read_text("utf-8"))
+        functions = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        assert functions
+        for node in functions:
+            doc = node.body[0]
+            assert isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant)
+            assert doc.value.col_offset == 4
+            raw = ast.get_source_segment((small_out / "python" / module).read_text("utf-8"), doc.value) or ""
+            body = raw.split("\n")[1:]
+            assert body and all(line.startswith("    ") for line in body if line), (module, node.name)
+            assert body[-2].startswith("    Runs SPOKI_") and body[-1] == '    """', (module, node.name)
 
 
 def test_integer_enums_are_named(small: Generated) -> None:

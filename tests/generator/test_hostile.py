@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
+import sys
 import typing
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from spoki_actions.generator.escape import md_prose
 
 from .conftest import Generated, import_generated, run_generate, small_specs_with
 from .test_escape import md_unescape, outside_code
+from .test_functional import getdoc_everywhere
 
 HOSTILE = (
     'He said "hi" and \'bye\'; """triple""" and \'\'\'single\'\'\' \\ back\\slash \\n not-a-newline '
@@ -44,10 +48,31 @@ def _spec() -> str:
     return yaml.safe_dump(spec, allow_unicode=True, sort_keys=False)
 
 
+# leading spaces, blank and whitespace-only lines, quotes and backslashes, but no tab: the
+# docstring can be indented and still hand back exactly this text
+INDENTED = ('  starts indented\n\n    a block:\n        x = "\\"\\"\\""\n   \n\u3000ideographic indent\n'
+            '"""quotes"""\n\n\n  end \\')
+
+
+def _indented_spec(name: str, title: str) -> str:
+    spec = {
+        "name": name, "title": title, "group": "things", "description": INDENTED,
+        "request": {"method": "GET", "path": "things/"},
+        "params": {"text": {"type": "string", "description": INDENTED}},
+        "response": {"output": {"type": "object"}},
+        "behaviour": {"safety": "read"},
+    }
+    return yaml.safe_dump(spec, allow_unicode=True, sort_keys=False)
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Generated]:
     tmp = tmp_path_factory.mktemp("hostile")
-    specs = small_specs_with(tmp, {"things/hostile_action.yaml": _spec()})
+    specs = small_specs_with(tmp, {
+        "things/hostile_action.yaml": _spec(),
+        "things/indented_text.yaml": _indented_spec("SPOKI_INDENTED_TEXT", "Indented text"),
+        "things/indented_title.yaml": _indented_spec("SPOKI_INDENTED_TITLE", "  Title with leading spaces"),
+    })
     out = tmp / "generated"
     run_generate(specs, out)
     return specs, import_generated(out)
@@ -56,13 +81,43 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Generated]:
 def test_docstrings_hold_the_yaml_text_exactly(hostile: tuple[Path, Generated]) -> None:
     specs, generated = hostile
     catalogue = load_catalogue(specs)
+    action = catalogue.actions["SPOKI_INDENTED_TEXT"]
+    assert action.description == INDENTED  # the YAML carried it intact
+    text = view.docstring_text(action, view.def_classes(catalogue))
+    assert text.startswith(f"Indented text\n\n{INDENTED}\n") and f"    text: {INDENTED}\n" in text
+    for function in (generated.actions.indented_text, generated.aio.indented_text):
+        assert getdoc_everywhere(function) == (text, text)  # today's Python and 3.13+
+    source = _source_of_docstring(generated, "indented_text")
+    assert source.startswith('"""Indented text\n\n      starts indented\n\n') and "\n    Args:\n" in source
+
+
+def test_text_no_indented_docstring_can_hand_back_stays_flush_left(hostile: tuple[Path, Generated]) -> None:
+    # a tab (inspect.cleandoc and the 3.13 compiler expand it) or a title starting with spaces
+    # (stripped from the first line): kept flush left, where `__doc__` is the text up to 3.12
+    specs, generated = hostile
+    catalogue = load_catalogue(specs)
+    classes = view.def_classes(catalogue)
+    for name, function in (("SPOKI_HOSTILE_ACTION", "hostile_action"), ("SPOKI_INDENTED_TITLE", "indented_title")):
+        action = catalogue.actions[name]
+        text = view.docstring_text(action, classes)
+        doc = getattr(generated.actions, function).__doc__
+        assert getattr(generated.aio, function).__doc__ == doc
+        if sys.version_info < (3, 13):
+            assert doc == text
+        assert inspect.getdoc(getattr(generated.actions, function)) == inspect.cleandoc(text)
+        assert getdoc_everywhere(getattr(generated.actions, function))[1] == inspect.cleandoc(text)
+        assert "\nArgs:\n" in _source_of_docstring(generated, function)  # flush left
     action = catalogue.actions["SPOKI_HOSTILE_ACTION"]
     assert action.description == HOSTILE and action.title == TITLE  # the YAML carried it intact
     doc = generated.actions.hostile_action.__doc__
-    assert doc == view.docstring_text(action, view.def_classes(catalogue))
     assert doc.startswith(f"{TITLE}\n\n{HOSTILE}\n\nDeprecated: {HOSTILE}\n")
     assert f"    text: {HOSTILE}\n" in doc and "49" not in doc
-    assert generated.aio.hostile_action.__doc__ == doc
+
+
+def _source_of_docstring(generated: Generated, function: str) -> str:
+    source = (generated.out / "python" / "actions.py").read_text("utf-8")
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == function)
+    return ast.get_source_segment(source, node.body[0]) or ""
 
 
 def test_enum_values_become_exact_literals(hostile: tuple[Path, Generated]) -> None:

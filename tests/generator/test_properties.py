@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import os
 import subprocess
@@ -14,7 +16,7 @@ import pytest
 from spoki_actions import spec
 from spoki_actions._loader import load_catalogue
 from spoki_actions.errors import SpecError
-from spoki_actions.generator import build, render, write
+from spoki_actions.generator import build, render, schemas, write
 from spoki_actions.generator.errors import GeneratorError
 
 from .conftest import GENERATED, ROOT, SMALL, SPECS, copy_specs, run_generate, snapshot
@@ -169,6 +171,7 @@ def test_check_lists_every_stale_file_and_exits_1(tmp_path: Path) -> None:
     assert _cli("--specs", str(specs), "--out", str(out), "--check").returncode == 0
     (out / "docs" / "things" / "create_thing.md").write_text("edited by hand\n")
     (out / "schemas" / "delete_thing.input.json").unlink()
+    (out / "docs" / "stale.md").write_bytes((out / "docs" / "README.md").read_bytes())  # ours: has the banner
     (out / "docs" / "stray.md").write_text("not ours\n")
     before = snapshot(out)
     done = _cli("--specs", str(specs), "--out", str(out), "--check")
@@ -176,12 +179,17 @@ def test_check_lists_every_stale_file_and_exits_1(tmp_path: Path) -> None:
     lines = done.stderr.splitlines()
     assert any(line.split() == ["changed", str(out / "docs/things/create_thing.md")] for line in lines)
     assert any(line.split() == ["missing", str(out / "schemas/delete_thing.input.json")] for line in lines)
-    assert any(line.split() == ["extra", str(out / "docs/stray.md")] for line in lines)
+    assert any(line.split() == ["extra", str(out / "docs/stale.md")] for line in lines)
+    assert any(line.split() == ["foreign", str(out / "docs/stray.md")] for line in lines)
     assert "3 files differ" in lines[0]
+    assert f"{out}/ holds 1 file the generator did not write (remove by hand; `generate` never removes them):" \
+        in lines
     assert snapshot(out) == before  # --check writes nothing
     # the fingerprint never vouches for a hand-edited folder
     result = run_generate(specs, out)
     assert not result.from_cache and (out / "docs" / "things" / "create_thing.md").read_text() != "edited by hand\n"
+    assert not (out / "docs" / "stale.md").exists() and (out / "docs" / "stray.md").read_text() == "not ours\n"
+    assert result.diff.foreign == ("docs/stray.md",)
 
 
 def test_check_reports_spec_errors_like_lint(tmp_path: Path) -> None:
@@ -317,3 +325,31 @@ def test_a_specs_folder_without_actions_still_generates(tmp_path: Path) -> None:
     run_generate(specs, out)  # render() compiles every Python file it returns
     assert json.loads((out / "schemas" / "index.json").read_bytes())["actions"] == []
     assert "__all__ = [\n]" in (out / "python" / "actions.py").read_text()
+
+
+def _with_action(catalogue: spec.Catalogue, action: spec.ActionSpec) -> spec.Catalogue:
+    return dataclasses.replace(catalogue, actions={**catalogue.actions, action.name: action})
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_number_fails_loudly_instead_of_writing_invalid_json(tmp_path: Path, value: float) -> None:
+    # the loader refuses NaN and infinities; if one ever slips through, no file holds `NaN`
+    catalogue = load_catalogue(SMALL)
+    action = catalogue.actions["SPOKI_LIST_THINGS"]
+    schema = copy.deepcopy(action.input_schema)
+    schema["properties"]["page"]["examples"] = [value]
+    with pytest.raises(GeneratorError) as caught:
+        render.render(_with_action(catalogue, dataclasses.replace(action, input_schema=schema)))
+    assert caught.value.problems == [
+        f"schemas/list_things.input.json: properties.page.examples[0] is {value!r}, which JSON cannot hold "
+        "(NaN and infinities are not JSON numbers); fix the spec"]
+    # a value only the compiled catalogue carries
+    params = tuple(dataclasses.replace(p, has_example=True, example=value) if p.name == "page" else p
+                   for p in action.params)
+    with pytest.raises(GeneratorError) as caught:
+        render.render(_with_action(catalogue, dataclasses.replace(action, params=params)))
+    assert caught.value.problems == [
+        f"python/catalogue.json: actions.SPOKI_LIST_THINGS.params[3].example is {value!r}, which JSON cannot "
+        "hold (NaN and infinities are not JSON numbers); fix the spec"]
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        schemas.dump({"x": value})

@@ -49,26 +49,27 @@ async def create_thing(
 ) -> CreateThingOutput:
     """Create thing
 
-Creates a thing and returns it. Not idempotent.
+    Creates a thing and returns it. Not idempotent.
 
-Args:
-    name: Display name.
-        Required.
-    kind: Kind of thing (1 SMALL, 2 MEDIUM, 3 LARGE).
-        Required.
-    grade: Grade, an inline integer enum.
-    tags: Tags to put on the thing.
-    attributes: Free attributes by name.
-    from_: A param whose name is a Python keyword.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        name: Display name.
+            Required.
+        kind: Kind of thing (1 SMALL, 2 MEDIUM, 3 LARGE).
+            Required.
+        grade: Grade, an inline integer enum.
+        tags: Tags to put on the thing.
+        attributes: Free attributes by name.
+        from_: A param whose name is a Python keyword.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    CreateThingOutput: the envelope (data, error, successful). `data` is
-    Thing when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        CreateThingOutput: the envelope (data, error, successful). `data` is
+        Thing when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_CREATE_THING (POST things/)."""
+    Runs SPOKI_CREATE_THING (POST things/).
+    """
     _params: dict[str, Any] = {}
     _params["name"] = name
     _params["kind"] = kind
@@ -90,20 +91,21 @@ async def delete_thing(
 ) -> DeleteThingOutput:
     """Delete thing
 
-Deletes a thing by id; the API answers 204 with no body.
+    Deletes a thing by id; the API answers 204 with no body.
 
-Args:
-    thing_id: Id of the thing.
-        Required.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        thing_id: Id of the thing.
+            Required.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    DeleteThingOutput: the envelope (data, error, successful). `data` is
-    Any when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        DeleteThingOutput: the envelope (data, error, successful). `data` is
+        Any when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_DELETE_THING (DELETE things/{id}/)."""
+    Runs SPOKI_DELETE_THING (DELETE things/{id}/).
+    """
     _params: dict[str, Any] = {}
     _params["thing_id"] = thing_id
     return _envelope(DeleteThingOutput, await _arun_action("SPOKI_DELETE_THING", _params, client=client))
@@ -116,19 +118,20 @@ async def list_people(
 ) -> ListPeopleOutput:
     """List people
 
-Lists people, all at once, as an array.
+    Lists people, all at once, as an array.
 
-Args:
-    name: Keep people whose name contains this text.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        name: Keep people whose name contains this text.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    ListPeopleOutput: the envelope (data, error, successful). `data` is
-    list[ListPeopleItem] when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        ListPeopleOutput: the envelope (data, error, successful). `data` is
+        list[ListPeopleItem] when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_LIST_PEOPLE (GET people/)."""
+    Runs SPOKI_LIST_PEOPLE (GET people/).
+    """
     _params: dict[str, Any] = {}
     if name is not None:
         _params["name"] = name
@@ -146,24 +149,25 @@ async def list_things(
 ) -> ListThingsOutput:
     """List things
 
-Lists things, a page at a time, optionally narrowed by `status` and sorted.
+    Lists things, a page at a time, optionally narrowed by `status` and sorted.
 
-Args:
-    status: Status to match, as given.
-    order: Sort direction.
-        Default (applied by the API when not given): "asc".
-    size: Size class.
-    page: Page number, from 1.
-    active: Only active things.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        status: Status to match, as given.
+        order: Sort direction.
+            Default (applied by the API when not given): "asc".
+        size: Size class.
+        page: Page number, from 1.
+        active: Only active things.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    ListThingsOutput: the envelope (data, error, successful). `data` is
-    ThingPage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        ListThingsOutput: the envelope (data, error, successful). `data` is
+        ThingPage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_LIST_THINGS (GET things/)."""
+    Runs SPOKI_LIST_THINGS (GET things/).
+    """
     _params: dict[str, Any] = {}
     if status is not None:
         _params["status"] = status
@@ -184,21 +188,22 @@ async def old_list_things(
 ) -> OldListThingsOutput:
     """List things (old)
 
-The old listing of things.
+    The old listing of things.
 
-Deprecated: Use SPOKI_LIST_THINGS, which pages.
-Use SPOKI_LIST_THINGS instead.
+    Deprecated: Use SPOKI_LIST_THINGS, which pages.
+    Use SPOKI_LIST_THINGS instead.
 
-Args:
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    OldListThingsOutput: the envelope (data, error, successful). `data` is
-    list[Thing] when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        OldListThingsOutput: the envelope (data, error, successful). `data` is
+        list[Thing] when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_OLD_LIST_THINGS (GET old/things/)."""
+    Runs SPOKI_OLD_LIST_THINGS (GET old/things/).
+    """
     _params: dict[str, Any] = {}
     return _envelope(OldListThingsOutput, await _arun_action("SPOKI_OLD_LIST_THINGS", _params, client=client))
 
@@ -214,26 +219,27 @@ async def spoki_list_things(
 ) -> SpokiListThingsOutput:
     """List things (variant)
 
-The same request as SPOKI_LIST_THINGS, under its own catalogue name.
+    The same request as SPOKI_LIST_THINGS, under its own catalogue name.
 
-Variant of SPOKI_LIST_THINGS.
+    Variant of SPOKI_LIST_THINGS.
 
-Args:
-    status: Status to match, as given.
-    order: Sort direction.
-        Default (applied by the API when not given): "asc".
-    size: Size class.
-    page: Page number, from 1.
-    active: Only active things.
-    client: The client to call through; default: the shared client configured from the
-        environment (SPOKI_API_KEY, SPOKI_BASE_URL).
+    Args:
+        status: Status to match, as given.
+        order: Sort direction.
+            Default (applied by the API when not given): "asc".
+        size: Size class.
+        page: Page number, from 1.
+        active: Only active things.
+        client: The client to call through; default: the shared client configured from the
+            environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
-Returns:
-    SpokiListThingsOutput: the envelope (data, error, successful). `data` is
-    ThingPage when the call succeeded and the answer matches the documented shape, else
-    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
+    Returns:
+        SpokiListThingsOutput: the envelope (data, error, successful). `data` is
+        ThingPage when the call succeeded and the answer matches the documented shape, else
+        the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.
 
-Runs SPOKI_SPOKI_LIST_THINGS (GET things/)."""
+    Runs SPOKI_SPOKI_LIST_THINGS (GET things/).
+    """
     _params: dict[str, Any] = {}
     if status is not None:
         _params["status"] = status
