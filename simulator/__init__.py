@@ -3,7 +3,8 @@
 Stage: test double for the whole HTTP side. Input: a `SimulatorConfig`. Output: an ASGI app
 (`create_app`), a loopback server (`SimulatorServer`), the `fake-server` command (`cli`) and pytest
 fixtures (`pytest_plugin`). Names are imported lazily, so importing this package (as the pytest
-plugin does in every test run) costs nothing until something is used.
+plugin does in every test run) costs nothing until something is used; without the `[simulator]`
+extra (Starlette, uvicorn), using them raises ModuleNotFoundError with the install hint.
 """
 
 from __future__ import annotations
@@ -39,5 +40,13 @@ _HOMES = {
 
 def __getattr__(name: str) -> Any:
     if name in _HOMES:
-        return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+        try:
+            module = import_module(f"{__name__}.{_HOMES[name]}")
+        except ModuleNotFoundError as exc:
+            from .extra import SERVER_MODULES, needs_extra
+
+            if exc.name not in SERVER_MODULES:
+                raise
+            raise ModuleNotFoundError(needs_extra(f"{__name__}.{name}"), name=exc.name) from exc
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import cast
 
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -30,6 +31,26 @@ KEY_HEADER = "x-spoki-api-key"
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Handler = Callable[[Request, SimulatorState], Awaitable[Response]]
+
+
+class IdConvertor(Convertor[int]):
+    """Django's `<int:pk>`: ASCII digits, leading zeros allowed. Starlette's `int` converter calls `int()`
+    while routing, which raises for more than 4300 digits (a 500 from the router, even in the fault
+    layer); here a number too long to be a stored id becomes 0, which no document has: a 404 after the
+    key check, as Django answers for a pk out of the column's range."""
+
+    regex = "[0-9]+"
+    max_digits = 19  # bigint
+
+    def convert(self, value: str) -> int:
+        digits = value.lstrip("0")
+        return int(digits) if 0 < len(digits) <= self.max_digits else 0
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("spoki_id", IdConvertor())
 
 
 def sim_state(app: Starlette) -> SimulatorState:
@@ -68,23 +89,23 @@ def _api(path: str, name: str, methods: dict[str, Handler], *, partner: bool = F
 
 def api_routes() -> list[BaseRoute]:
     return [
-        _api("/accounts/{id:int}/", "accounts-detail", {"GET": ep.retrieve_account}),
-        _api("/accounts/{id:int}/current_report/", "accounts-report", {"GET": ep.account_report}),
+        _api("/accounts/{id:spoki_id}/", "accounts-detail", {"GET": ep.retrieve_account}),
+        _api("/accounts/{id:spoki_id}/current_report/", "accounts-report", {"GET": ep.account_report}),
         _api("/agencies/", "agencies-list", {"GET": ep.list_agencies}),
         _api("/automations/", "automations-list", {"GET": ep.list_automations}),
-        _api("/automations/{id:int}/", "automations-detail", {"GET": ep.retrieve_automation}),
+        _api("/automations/{id:spoki_id}/", "automations-detail", {"GET": ep.retrieve_automation}),
         _api("/campaigns/", "campaigns-list", {"GET": ep.list_campaigns}),
         _api("/contacts/", "contacts-list", {"GET": ep.list_contacts}),
         _api("/contacts/sync/", "contacts-sync", {"POST": ep.sync_contact}),
-        _api("/contacts/{id:int}/", "contacts-detail", {"GET": ep.retrieve_contact, "DELETE": ep.delete_contact}),
+        _api("/contacts/{id:spoki_id}/", "contacts-detail", {"GET": ep.retrieve_contact, "DELETE": ep.delete_contact}),
         _api("/custom-fields/", "custom-fields-list", {"GET": ep.list_custom_fields, "POST": ep.create_custom_field}),
-        _api("/custom-fields/{id:int}/", "custom-fields-detail",
+        _api("/custom-fields/{id:spoki_id}/", "custom-fields-detail",
              {"GET": ep.retrieve_custom_field, "PATCH": ep.update_custom_field}),
         _api("/partners/", "partners-list", {"GET": ep.list_partners}, partner=True),
         _api("/tags/", "tags-list", {"GET": ep.list_tags}),
-        _api("/tags/{id:int}/", "tags-detail", {"GET": ep.retrieve_tag}),
+        _api("/tags/{id:spoki_id}/", "tags-detail", {"GET": ep.retrieve_tag}),
         _api("/templates/", "templates-list", {"GET": ep.list_templates}),
-        _api("/templates/{id:int}/", "templates-detail", {"GET": ep.retrieve_template}),
+        _api("/templates/{id:spoki_id}/", "templates-detail", {"GET": ep.retrieve_template}),
         _api("/tickets/", "tickets-list", {"GET": ep.list_tickets}),
     ]
 

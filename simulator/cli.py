@@ -3,17 +3,18 @@
 Stage: command-line entry. Input: argparse flags (`configure` adds them to the dispatcher's
 subparser; `python -m spoki_actions.simulator` uses the same). Output: `run` prints the base URL
 (ending `/api/1`), the keys and the control URL, then serves on loopback until Ctrl-C; exit code 0,
-or 2 for bad flags. `config_from_args` is the flags-to-`SimulatorConfig` step, importable by tests.
+2 for bad flags, 1 for a runtime failure (no `[simulator]` extra, port taken, unusable `--db` file), each
+with one `fake-server: ...` line on stderr. `config_from_args` is the flags-to-`SimulatorConfig` step.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from . import extra, jsontext
 from .config import (
     DEFAULT_API_KEY,
     DEFAULT_PARTNER_KEY,
@@ -23,6 +24,7 @@ from .config import (
     FaultSpec,
     RateLimitConfig,
     SimulatorConfig,
+    is_number,
 )
 
 _FAULT_FLAGS = ("latency", "latency_jitter", "error_rate", "error_statuses", "throttle_rate", "retry_after",
@@ -74,10 +76,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
     """The `SimulatorConfig` the flags describe; ValueError (every problem) if they make no sense."""
     errors: list[str] = []
-    if args.api_key == args.partner_key:
+    if not 0 <= args.port <= 65535:
+        errors.append(f"--port {args.port}: must be between 0 and 65535 (0 picks a free one)")
+    if args.db:
+        db = Path(args.db)
+        if db.is_dir():
+            errors.append(f"--db {args.db}: is a directory; give a file name in it")
+        elif not db.parent.is_dir():
+            errors.append(f"--db {args.db}: directory {db.parent} does not exist")
+    if not args.api_key or not args.partner_key:
+        errors.append("--api-key and --partner-key must not be empty")
+    elif args.api_key == args.partner_key:
         errors.append("--api-key and --partner-key must differ")
     rate_limits = RateLimitConfig(enabled=not args.no_rate_limits)
-    overrides: dict[str, Any] = {"window_seconds": args.rate_window, "limits": {}}
+    overrides: dict[str, Any] = {"limits": {}}
+    if is_number(args.rate_window) and args.rate_window > 0:
+        overrides["window_seconds"] = args.rate_window
+    else:
+        errors.append(f"--rate-window {args.rate_window}: must be a positive number of seconds")
     for item in args.rate_limit:
         name, sep, raw = item.partition("=")
         try:
@@ -108,9 +124,16 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
 def _faults_from_args(args: argparse.Namespace) -> FaultConfig:
     base: dict[str, Any] = {}
     if args.faults:
-        text = Path(args.faults[1:]).read_text() if args.faults.startswith("@") else args.faults
+        text = args.faults
+        if text.startswith("@"):
+            try:
+                text = jsontext.decode(Path(text[1:]).read_bytes())
+            except OSError as exc:
+                raise ValueError(f"--faults {args.faults}: cannot read it ({exc.strerror or exc})") from None
+            except ValueError as exc:
+                raise ValueError(f"--faults {args.faults}: {exc}") from None
         try:
-            base = json.loads(text)
+            base = jsontext.loads(text)
         except ValueError as exc:
             raise ValueError(f"--faults: not JSON ({exc})") from None
         if not isinstance(base, dict):
@@ -139,13 +162,24 @@ def _faults_from_args(args: argparse.Namespace) -> FaultConfig:
     return FaultConfig.from_dict(base)
 
 
+def _fail(message: str, code: int) -> int:
+    print(f"fake-server: {message}", file=sys.stderr)
+    return code
+
+
 def run(args: argparse.Namespace) -> int:
-    """Serves until interrupted. Prints where, and with which key; returns the exit code."""
+    """Serves until interrupted. Prints where, and with which key; returns the exit code: 2 for bad
+    flags, 1 when the extra is missing, the port is taken or the `--db` file cannot be used."""
+    if extra.missing() is not None:
+        print(extra.needs_extra("spoki-actions fake-server"), file=sys.stderr)
+        return 1
     try:
         config = config_from_args(args)
     except (ValueError, OSError) as exc:
-        print(f"fake-server: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2)
+
+    import socket
+    import sqlite3
 
     import uvicorn
 
@@ -154,10 +188,16 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         sock = bind_socket(args.host, args.port)
+    except socket.gaierror as exc:
+        return _fail(f"--host {args.host}: unknown host ({exc.strerror or exc})", 2)
     except OSError as exc:
-        print(f"fake-server: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 2
-    app = create_app(config)
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", 1)
+    try:
+        app = create_app(config)
+    except (sqlite3.Error, OSError, ValueError, TypeError, KeyError) as exc:
+        sock.close()
+        detail = str(exc).replace("\n", " ") or type(exc).__name__
+        return _fail(f"cannot use --db {config.db_path}: {detail}", 1)
     host = f"[{args.host}]" if ":" in args.host else args.host
     root = f"http://{host}:{sock.getsockname()[1]}"
     storage = f"SQLite file {config.db_path}" if config.db_path else "memory"

@@ -8,6 +8,7 @@ app is built. Nothing here does I/O; `from_dict` validators raise `ValueError` l
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -118,7 +119,7 @@ class RateLimitConfig:
                 new.enabled = data["enabled"]
         if "window_seconds" in data:
             window = data["window_seconds"]
-            if not _is_number(window) or window <= 0:
+            if not is_number(window) or window <= 0:
                 errors.append("window_seconds: must be a positive number")
             else:
                 new.window_seconds = float(window)
@@ -189,13 +190,13 @@ class FaultSpec:
         kwargs: dict[str, Any] = {}
         for key in ("latency", "latency_jitter"):
             if key in data:
-                if not _is_number(data[key]) or data[key] < 0:
+                if not is_number(data[key]) or data[key] < 0:
                     errors.append(f"{prefix}{key}: must be a number of seconds >= 0")
                 else:
                     kwargs[key] = float(data[key])
         for key in ("error_rate", "throttle_rate", "drop_rate", "truncate_rate", "nonjson_rate"):
             if key in data:
-                if not _is_number(data[key]) or not 0 <= data[key] <= 1:
+                if not is_number(data[key]) or not 0 <= data[key] <= 1:
                     errors.append(f"{prefix}{key}: must be a share between 0 and 1")
                 else:
                     kwargs[key] = float(data[key])
@@ -308,8 +309,14 @@ class SimulatorConfig:
         )
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def is_number(value: object) -> bool:
+    """A finite int or float that a float can hold (`10**400` cannot; NaN and infinities are refused)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _is_int(value: object) -> bool:

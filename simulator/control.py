@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .config import FaultConfig
+from .config import FaultConfig, is_number
 from .errors import BAD_CREDENTIALS, NO_CREDENTIALS, detail
 from .timestamps import iso
 
@@ -90,12 +90,16 @@ async def clock(request: Request) -> Response:
         body = await _body(request)
         advance, offset = body.get("advance"), body.get("offset")
         for name, value in (("advance", advance), ("offset", offset)):
-            if value is not None and (not isinstance(value, int | float) or isinstance(value, bool)):
+            if value is not None and not is_number(value):
                 raise detail(400, f"{name}: must be a number of seconds")
-        if offset is not None:
-            state.clock_offset = float(offset)
+        new_offset = float(offset) if offset is not None else state.clock_offset
         if advance is not None:
-            state.clock_offset += float(advance)
+            new_offset += float(advance)
+        try:  # every answer that carries a time must still be able to render it
+            iso(state.config.clock() + new_offset)
+        except (OverflowError, ValueError, OSError):
+            raise detail(400, "advance/offset: the clock would leave the years 1 to 9999") from None
+        state.clock_offset = new_offset
     return JSONResponse({"now": iso(state.now()), "offset": state.clock_offset})
 
 

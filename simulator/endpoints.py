@@ -9,7 +9,6 @@ internal documents; only the requested page is rendered.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -18,6 +17,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from . import jsontext
 from . import resources as render
 from .errors import detail, field_errors, not_found
 from .filters import Errors, Query, normalise_status, search_matches, search_terms
@@ -28,9 +28,10 @@ from .timestamps import day, iso, iso_dt, parse_datetime
 
 Handler = Callable[[Request, SimulatorState], Any]
 
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+# Used with fullmatch only: `$` also matches before a final newline, and `\d` takes any script's digits.
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
 RESERVED_CODES = ("FIRST_NAME", "LAST_NAME", "EMAIL", "PHONE", "ACCOUNT_NAME", "LANGUAGE")
 FIELD_TYPES = (1, 2, 3)
 TICKET_SORT_FIELDS = ("id", "title", "status", "priority", "reference", "description", "created_datetime",
@@ -57,7 +58,7 @@ def _check(query: Query) -> None:
 
 
 def _get(state: SimulatorState, kind: str, request: Request) -> Document:
-    doc = state.store.get(kind, int(request.path_params["id"]))
+    doc = state.store.get(kind, request.path_params["id"])
     if doc is None:
         raise not_found()
     return doc
@@ -68,17 +69,28 @@ async def json_object(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
         return {}
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media_type, *params = request.headers.get("content-type", "").split(";")
+    content_type = media_type.strip().lower()
     if content_type != "application/json" and not content_type.endswith("+json"):
         raise detail(415, f'Unsupported media type "{content_type}" in request.')
+    charset = next((value for name, _, value in (p.partition("=") for p in params)
+                    if name.strip().lower() == "charset"), None)
     try:
-        body = json.loads(raw)
+        body = jsontext.loads(jsontext.decode(raw, charset))
     except ValueError as exc:
         raise detail(400, f"JSON parse error - {exc}") from None
     if not isinstance(body, dict):
         kind = type(body).__name__
         raise field_errors({"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]})
     return body
+
+
+def _shown(value: object) -> str:
+    """`str(value)` for a message; a value nested as deep as the parser allows may be too deep to print."""
+    try:
+        return str(value)
+    except RecursionError:
+        return f"<deeply nested {type(value).__name__}>"
 
 
 def _lists_by_id(state: SimulatorState) -> dict[int, Document]:
@@ -234,11 +246,11 @@ async def sync_contact(request: Request, state: SimulatorState) -> Response:
         errors["phone"] = [REQUIRED if "phone" not in body else NULL]
     elif not isinstance(phone, str):
         errors["phone"] = [NOT_STRING]
-    elif not E164.match(phone):
+    elif not E164.fullmatch(phone):
         errors["phone"] = ["Enter a valid phone number in E.164 format, with a leading + (e.g. +393331234567)."]
     names = {name: _optional_string(body, name, errors) for name in ("first_name", "last_name", "language")}
     email = _optional_string(body, "email", errors)
-    if email and not EMAIL.match(email):
+    if email and not EMAIL.fullmatch(email):
         errors["email"] = ["Enter a valid email address."]
     fields_by_code = {doc["code"]: doc for doc in state.store.all("custom_fields")}
     custom = body.get("custom_fields")
@@ -332,7 +344,7 @@ async def create_custom_field(request: Request, state: SimulatorState) -> Respon
             errors["code"] = [NULL if code is None else NOT_STRING]
         elif not code:
             errors["code"] = [BLANK]
-        elif not CODE.match(code):
+        elif not CODE.fullmatch(code):
             errors["code"] = ["Use upper-case letters, digits and underscores, starting with a letter (e.g. ORDER_ID)."]
         elif code in RESERVED_CODES:
             errors["code"] = [f'"{code}" is reserved.']
@@ -347,7 +359,7 @@ async def create_custom_field(request: Request, state: SimulatorState) -> Respon
     if "field_type" in body:
         choice = field_type if isinstance(field_type, int | str) and not isinstance(field_type, bool) else None
         if choice is None or str(choice) not in {str(t) for t in FIELD_TYPES}:
-            errors["field_type"] = [f'"{field_type}" is not a valid choice.']
+            errors["field_type"] = [f'"{_shown(field_type)}" is not a valid choice.']
         else:
             field_type = int(choice)
     if errors:

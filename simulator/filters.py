@@ -1,7 +1,7 @@
 """Query filters: reading DRF / django-filter style query parameters and matching documents.
 
 Stage: request parsing for collections. Input: the request's query params. Output: typed values
-(booleans as `true`/`false`/`1`/`0` in any case, integers, dates or ISO timestamps, choices), with
+(booleans as `true`/`false`/`1`/`0` in any case, ASCII integers, dates or ISO timestamps, choices), with
 every bad value collected as a DRF field error `{param: [message]}` instead of failing on the first,
 and `search_matches` implementing DRF's SearchFilter (terms split on spaces and commas, every term
 must be found, case-insensitively, in at least one of the searched fields).
@@ -9,6 +9,7 @@ must be found, case-insensitively, in at least one of the searched fields).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from .timestamps import parse_datetime
 Errors = dict[str, list[str]]
 
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # fullmatch: int() alone takes " 1\n", "1_0" and other scripts' digits
 
 
 class Query:
@@ -43,10 +45,12 @@ class Query:
         if raw is None or raw == "":
             return None
         try:
-            return int(raw)
-        except ValueError:
-            self.errors[name] = ["Enter a whole number."]
-            return None
+            if _INTEGER.fullmatch(raw):
+                return int(raw)
+        except ValueError:  # past the 4300-digit limit
+            pass
+        self.errors[name] = ["Enter a whole number."]
+        return None
 
     def moment(self, name: str) -> datetime | None:
         raw = self.params.get(name)

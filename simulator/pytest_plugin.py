@@ -4,7 +4,8 @@ Stage: test support. Input: the `spoki_simulator_config` fixture (override it in
 keys, seed, limits or faults). Output: a session-wide loopback server reset before each test
 (`spoki_simulator`), a configured runtime client (`spoki_client`), extra servers on demand
 (`spoki_simulator_factory`) and an in-process app and `httpx.ASGITransport` for async tests. This module
-loads in every pytest run of anyone who installs the package, so heavy imports happen inside fixtures.
+loads in every pytest run of anyone who installs the package, so heavy imports happen inside fixtures;
+without the `[simulator]` extra those fixtures fail the test with the install hint.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ if TYPE_CHECKING:
     from .config import SimulatorConfig
     from .server import SimulatorServer
 
+def _require_extra(fixture: str, modules: tuple[str, ...] = ("starlette", "uvicorn")) -> None:
+    """Fails the test with the install hint (not a ModuleNotFoundError) when the extra is missing."""
+    from .extra import missing, needs_extra
+
+    name = missing(modules)
+    if name is not None:
+        pytest.fail(f"{needs_extra(f'the {fixture} fixture')} (no module named {name!r})", pytrace=False)
+
+
 ASGI_BASE_URL = "https://spoki.test/api/1"
 """Base URL for clients over `spoki_asgi_transport` (any host works; https because the runtime
 refuses plain http to hosts other than loopback)."""
@@ -38,6 +48,7 @@ def spoki_simulator_config() -> SimulatorConfig:
 @pytest.fixture(scope="session")
 def spoki_simulator_server(spoki_simulator_config: SimulatorConfig) -> Iterator[SimulatorServer]:
     """One loopback server for the whole session (not reset; prefer `spoki_simulator`)."""
+    _require_extra("spoki_simulator_server")
     from .server import SimulatorServer
 
     with SimulatorServer(spoki_simulator_config) as server:
@@ -57,6 +68,7 @@ def spoki_simulator_factory(
 ) -> Iterator[Callable[..., SimulatorServer]]:
     """`make(config=None, **changes)`: starts another server (stopped after the test); `changes` are
     `SimulatorConfig` fields applied over `config` or the session config."""
+    _require_extra("spoki_simulator_factory")
     from .server import SimulatorServer
 
     servers: list[SimulatorServer] = []
@@ -88,6 +100,7 @@ def spoki_client(spoki_simulator: SimulatorServer) -> Iterator[Any]:
 @pytest.fixture
 def spoki_asgi_app(spoki_simulator_config: SimulatorConfig) -> Iterator[Starlette]:
     """A fresh in-process simulator app (own in-memory state, no socket)."""
+    _require_extra("spoki_asgi_app", ("starlette",))
     from .app import create_app, sim_state
 
     app = create_app(dataclasses.replace(spoki_simulator_config, db_path=None))

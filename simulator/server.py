@@ -53,6 +53,11 @@ class SimulatorServer:
         self, config: SimulatorConfig | None = None, *, host: str = "127.0.0.1", port: int = 0,
         log_level: str = "warning",
     ) -> None:
+        from .extra import missing, needs_extra
+
+        absent = missing()
+        if absent is not None:
+            raise ModuleNotFoundError(needs_extra("SimulatorServer"), name=absent)
         from .app import create_app
 
         self.config = config or SimulatorConfig()

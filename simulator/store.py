@@ -38,14 +38,18 @@ class Store:
         self._lock = threading.RLock()
         self._data: dict[str, dict[int, Document]] = {}
         self._db: sqlite3.Connection | None = None
-        if self.db_path is not None:
-            self._db = sqlite3.connect(self.db_path, check_same_thread=False)
-            self._db.executescript(SCHEMA)
-            seeded = self._db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
-            if seeded is not None:
-                self._load()
-                return
-        self.reseed()
+        try:
+            if self.db_path is not None:
+                self._db = sqlite3.connect(self.db_path, check_same_thread=False)
+                self._db.executescript(SCHEMA)
+                seeded = self._db.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()
+                if seeded is not None:
+                    self._load()
+                    return
+            self.reseed()
+        except BaseException:  # not a database, or not ours: leave no connection open
+            self.close()
+            raise
 
     def _load(self) -> None:
         assert self._db is not None

@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Used with fullmatch only: no surrounding whitespace, no trailing newline, ASCII digits.
+_DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+                        r"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?")
 
 
 def iso(ts: float) -> str:
@@ -29,11 +32,16 @@ def day(ts: float) -> str:
 
 
 def parse_datetime(text: str) -> datetime:
-    """A date (`YYYY-MM-DD`, midnight UTC) or an ISO-8601 timestamp (naive means UTC); ValueError else."""
-    text = text.strip()
-    if _DATE_ONLY.match(text):
+    """A date (`YYYY-MM-DD`, midnight UTC) or an ISO-8601 timestamp (naive means UTC), exactly: no
+    padding, ASCII digits; ValueError else, also for moments that UTC cannot hold (year 0 or 10000)."""
+    if _DATE_ONLY.fullmatch(text):
         return datetime.combine(date.fromisoformat(text), datetime.min.time(), tzinfo=UTC)
-    if not re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", text):
+    if not _TIMESTAMP.fullmatch(text):
         raise ValueError(text)
     parsed = datetime.fromisoformat(text.replace("z", "Z"))
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(text) from None
