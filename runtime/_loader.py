@@ -57,10 +57,11 @@ YPath = tuple[str | int, ...]
 class _Doc:
     """One parsed file: its data, marks and display name."""
 
-    rel: str  # path shown in messages
+    rel: str  # path shown in messages: under the specs folder as the user named it
     data: Any
     marks: _yaml.Marks
     path: Path
+    source: str = ""  # path relative to the specs folder (posix), recorded in the model
 
 
 @dataclass
@@ -182,7 +183,7 @@ def _read(path: Path, root: Path, report: _Report) -> _Doc | None:
     except _yaml.YamlProblem as exc:
         report.problems.append(SpecProblem(rel, exc.line, exc.column, _dotted(exc.path), exc.message))
         return None
-    doc = _Doc(rel, data, marks, path)
+    doc = _Doc(rel, data, marks, path, path.relative_to(root).as_posix() if path.is_relative_to(root) else rel)
     if not isinstance(data, dict):
         report.add(doc, (), f"expected a mapping at the top of the file, found {_yaml.describe(data)}")
         return None
@@ -190,9 +191,9 @@ def _read(path: Path, root: Path, report: _Report) -> _Doc | None:
 
 
 def _display(path: Path, root: Path) -> str:
+    """The path as the user can open it: under the specs folder exactly as they named it."""
     try:
-        base = root.parent if root.name else root
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return (root / path.relative_to(root)).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -638,7 +639,7 @@ def _check_values(params: list[Param], defs: dict[str, Any], doc: _Doc, report: 
 
 
 def _source(doc: _Doc) -> str:
-    return doc.rel.split("/", 1)[1] if "/" in doc.rel else doc.rel
+    return doc.source or doc.rel
 
 
 def _default_success(connector: Connector, method: str) -> tuple[int, ...]:

@@ -88,6 +88,9 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         errors.append("--api-key and --partner-key must not be empty")
     elif args.api_key == args.partner_key:
         errors.append("--api-key and --partner-key must differ")
+    for flag, key in (("--api-key", args.api_key), ("--partner-key", args.partner_key)):
+        if key and not all(0x21 <= ord(ch) <= 0x7E for ch in key):
+            errors.append(f"{flag}: use printable ASCII without spaces (an HTTP header value clients can send)")
     rate_limits = RateLimitConfig(enabled=not args.no_rate_limits)
     overrides: dict[str, Any] = {"limits": {}}
     if is_number(args.rate_window) and args.rate_window > 0:
@@ -198,7 +201,9 @@ def run(args: argparse.Namespace) -> int:
         sock.close()
         detail = str(exc).replace("\n", " ") or type(exc).__name__
         return _fail(f"cannot use --db {config.db_path}: {detail}", 1)
-    host = f"[{args.host}]" if ":" in args.host else args.host
+    # a wildcard bind serves every interface; clients reach it (and the runtime accepts plain http) on loopback
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(args.host, args.host)
+    host = f"[{shown}]" if ":" in shown else shown
     root = f"http://{host}:{sock.getsockname()[1]}"
     storage = f"SQLite file {config.db_path}" if config.db_path else "memory"
     print(f"Spoki simulator: {root}/api/1", flush=True)

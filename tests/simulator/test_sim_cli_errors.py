@@ -177,3 +177,20 @@ def test_the_fixtures_name_the_missing_extra(module: str, tmp_path: Path) -> Non
     assert f"{errors} error" in done.stdout, done.stdout
     assert done.stdout.count("needs the simulator extra: pip install 'spoki-actions[simulator]'") >= errors
     assert "ModuleNotFoundError" not in done.stdout
+
+
+def test_keys_must_be_sendable_as_a_header(capsys: pytest.CaptureFixture[str]) -> None:
+    assert dispatcher_main(["fake-server", "--port", "0", "--api-key", "a b"]) == 2
+    assert "--api-key: use printable ASCII without spaces" in capsys.readouterr().err
+
+
+def test_a_wildcard_bind_prints_a_loopback_url() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "spoki_actions.simulator", "--host", "0.0.0.0", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert first.startswith("Spoki simulator: http://127.0.0.1:") and first.rstrip().endswith("/api/1")

@@ -6,6 +6,7 @@ asserts the exact lines `spoki-actions lint` prints.
 
 from __future__ import annotations
 
+import os
 import textwrap
 import time
 import tracemalloc
@@ -101,7 +102,13 @@ def write_specs(root: Path, files: dict[str, str]) -> Path:
 
 
 def problems(specs: Path) -> list[str]:
-    return [str(p) for p in _loader.lint(specs)]
+    """Lint as a user would from the folder above: `spoki-actions lint specs`."""
+    here = os.getcwd()
+    os.chdir(specs.parent)
+    try:
+        return [str(p) for p in _loader.lint(Path(specs.name))]
+    finally:
+        os.chdir(here)
 
 
 def test_valid_fixture_loads(tmp_path: Path) -> None:
@@ -215,12 +222,27 @@ def test_broken_spec_reports_exact_location(tmp_path: Path, case: str) -> None:
     assert problems(specs) == sorted(expected)
 
 
-def test_every_problem_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    specs = write_specs(tmp_path, {
+def test_paths_are_shown_as_the_user_named_the_folder(tmp_path: Path) -> None:
+    specs = write_specs(tmp_path, {"things/get_thing.yaml": GET_THING.replace("title: Get a thing\n", "")})
+    expected = "things/get_thing.yaml:1:1 missing required key 'title'"
+    assert [str(p) for p in _loader.lint(specs)] == [f"{specs.as_posix()}/{expected}"]
+    assert problems(specs) == [f"specs/{expected}"]
+    here = os.getcwd()
+    os.chdir(specs)
+    try:
+        assert [str(p) for p in _loader.lint(Path("."))] == [expected]
+    finally:
+        os.chdir(here)
+
+
+def test_every_problem_in_one_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    write_specs(tmp_path, {
         "things/get_thing.yaml": GET_THING.replace("  safety: read\n", "  safety: sometimes\n"),
         "things/create_thing.yaml": CREATE_THING.replace("default: a", "default: z"),
     })
-    assert main(["lint", str(specs)]) == 1
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "specs"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [
         'specs/things/create_thing.yaml:15:14 params.label.default: default string \'z\' is not one of the enum '
