@@ -208,6 +208,8 @@ def parse_params(text: str | None, pairs: list[str], action: Any) -> dict[str, A
         key, sep, raw = pair.partition("=")
         if not sep or not key:
             return f"expected KEY=VALUE, got {pair!r}"
+        if key in params:
+            return f"{key} is given twice (in --params and as {key}=..., or as two pairs); give it once"
         if types.get(key, "string") == "string":
             params[key] = raw
         else:

@@ -63,6 +63,8 @@ def test_no_key_is_a_failure_not_a_crash(monkeypatch: pytest.MonkeyPatch, capsys
     (["--params", "{nope"], "--params is not valid JSON"),
     (["--params", "[1]"], "--params must be a JSON object"),
     (["contact_id"], "expected KEY=VALUE, got 'contact_id'"),
+    (["contact_id=1", "--params", '{"contact_id": 2}'], "contact_id is given twice"),
+    (["contact_id=1", "contact_id=2"], "contact_id is given twice"),
 ])
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], canary: str, argv: list[str], message: str) -> None:
     code, out, err = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", *argv)
