@@ -233,7 +233,9 @@ def plan(ctx: Context, action: CompiledAction, values: Mapping[str, Any], reques
     while True:
         if limit is not None:
             assert ctx.pacer is not None
-            wait = ctx.pacer.reserve(limit, clock())
+            now = clock()
+            slot = ctx.pacer.reserve_slot(limit, now)
+            wait = slot - now
             if wait > 0:
                 if debug:
                     log.debug("%s: pacing %s (%d per %g s): waiting %.3f s", spec.name, limit.bucket,
@@ -254,6 +256,8 @@ def plan(ctx: Context, action: CompiledAction, values: Mapping[str, Any], reques
             if reply is None:  # a driver bug; never raise from a plan
                 return fail(ErrorKind.TRANSPORT, "the transport gave no answer", None)
             kind, message, status, sent = reply.kind, reply.message, reply.status, reply.sent
+            if not sent and limit is not None and ctx.pacer is not None:
+                ctx.pacer.release(limit, slot)  # never reached the server: it spent none of the budget
         else:
             status = reply.status
             if status in reader.success:

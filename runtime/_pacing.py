@@ -30,6 +30,17 @@ class Pacer:
 
     def reserve(self, limit: RateLimit, now: float) -> float:
         """Take the next slot of `limit`'s bucket; returns the seconds to wait before sending (>= 0)."""
+        return self.reserve_slot(limit, now) - now
+
+    def release(self, limit: RateLimit, slot: float) -> None:
+        """Give back a slot whose request provably never reached the server (e.g. connection refused)."""
+        with self._lock:
+            slots = self._sent.get(limit.bucket)
+            if slots is not None and slot in slots:
+                slots.remove(slot)
+
+    def reserve_slot(self, limit: RateLimit, now: float) -> float:
+        """Take the next slot of `limit`'s bucket; returns the time of that slot (>= now)."""
         with self._lock:
             slots = self._sent.get(limit.bucket)
             if slots is None or slots.maxlen != limit.requests:
@@ -43,7 +54,7 @@ class Pacer:
             if hold is not None:
                 at = max(at, hold)
             slots.append(at)
-            return at - now
+            return at
 
     def hold(self, limit: RateLimit, until: float) -> None:
         """Send nothing more in this bucket before `until` (the server said `Retry-After`)."""

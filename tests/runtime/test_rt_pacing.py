@@ -137,3 +137,31 @@ def test_hold_only_moves_forward() -> None:
     pacer.hold(limit, 50.0)
     pacer.hold(limit, 20.0)
     assert pacer.reserve(limit, 10.0) == 40.0
+
+
+def test_a_released_slot_is_free_again() -> None:
+    pacer = Pacer()
+    limit = RateLimit("b", 2, 60.0)
+    first = pacer.reserve_slot(limit, 0.0)
+    pacer.reserve_slot(limit, 0.0)
+    assert pacer.reserve(limit, 1.0) > 50  # full: the third waits for the window
+    pacer.release(limit, first)
+    pacer.release(limit, 59.0 * 1000)  # not a slot: ignored
+    assert pacer.reserve(limit, 1.0) >= 0.0
+
+
+def test_requests_that_never_left_spend_no_budget(api: FakeApi, client: Client, clock: FakeClock) -> None:
+    refused = {"n": 0}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if refused["n"] < 12:
+            refused["n"] += 1
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(200, json={"id": 1, "code": "X", "label": "x", "field_type": 1})
+
+    api.on("GET", "custom-fields/1/", answer)
+    for _ in range(3):  # each call: 4 refused tries, none of which reached the server
+        assert not client.execute("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", {"custom_field_id": 1}).successful
+    before = list(clock.sleeps)
+    assert client.execute("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", {"custom_field_id": 1}).successful
+    assert clock.sleeps == before  # 12 refused tries spent none of the 5-per-minute bucket: no pacing wait
