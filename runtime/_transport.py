@@ -25,9 +25,12 @@ if TYPE_CHECKING:
     from ._request import Request
 
 
-def translate(exc: Exception, url: str, timeout: float) -> Failure:
-    """An httpx (or any transport) exception as a `Failure`: the one place they are translated."""
+def translate(exc: Exception, url: str, timeout: float, via: str | None = None) -> Failure:
+    """An httpx (or any transport) exception as a `Failure`: the one place they are translated.
+    `via` names the proxy in use, so a proxy failure is not blamed on the API's host."""
     host = httpx.URL(url).host if _parsable(url) else "the server"
+    if via:
+        host = f"{host} through {via}"
     text = str(exc).strip()
     detail = f" ({text})" if text else ""
     if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
@@ -47,6 +50,18 @@ def translate(exc: Exception, url: str, timeout: float) -> Failure:
     if isinstance(exc, httpx.TransportError):
         return Failure(ErrorKind.TRANSPORT, f"connection to {host} failed: {type(exc).__name__}{detail}")
     return Failure(ErrorKind.TRANSPORT, f"the transport failed: {type(exc).__name__}{detail}")
+
+
+def _proxy_label(settings: Settings) -> str | None:
+    """'the proxy HOST:PORT (from SOURCE)', without credentials; None when no proxy is used."""
+    if not settings.proxy:
+        return None
+    try:
+        url = httpx.URL(settings.proxy)
+        where = f"{url.host}:{url.port}" if url.port else url.host
+    except Exception:
+        where = "configured"
+    return f"the proxy {where} (from {settings.proxy_source})"
 
 
 def _parsable(url: str) -> bool:
@@ -93,6 +108,7 @@ class _Base:
     """Headers, timeouts and the size cap shared by both transports."""
 
     def __init__(self, settings: Settings) -> None:
+        self._via: str | None = None  # the proxy in use, named in transport failures
         self._origin = settings.origin
         self._prefix = settings.base_url + "/"
         self._timeout = settings.timeout
@@ -136,12 +152,13 @@ class SyncTransport(_Base):
                                      f"httpx.HTTPTransport), got {type(transport).__name__}")
         self._transport: httpx.BaseTransport = (transport if transport is not None
                                                 else _build(httpx.HTTPTransport, settings))
+        self._via = _proxy_label(settings) if transport is None else None
 
     def send(self, request: Request) -> Reply | Failure:
         try:
             response = self._transport.handle_request(self._request(request))
         except Exception as exc:
-            return translate(exc, request.url, self._timeout)
+            return translate(exc, request.url, self._timeout, self._via)
         try:
             failure = self._too_large(response, request.url)
             if failure is not None:
@@ -154,7 +171,7 @@ class SyncTransport(_Base):
                     return self._cap_failure(response, request.url, None)
                 chunks.append(chunk)
         except Exception as exc:
-            return translate(exc, request.url, self._timeout)
+            return translate(exc, request.url, self._timeout, self._via)
         finally:
             with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
                 response.close()
@@ -173,12 +190,13 @@ class AsyncTransport(_Base):
                                      f"httpx.MockTransport or httpx.ASGITransport), got {type(transport).__name__}")
         self._transport: httpx.AsyncBaseTransport = (transport if transport is not None
                                                      else _build(httpx.AsyncHTTPTransport, settings))
+        self._via = _proxy_label(settings) if transport is None else None
 
     async def send(self, request: Request) -> Reply | Failure:
         try:
             response = await self._transport.handle_async_request(self._request(request))
         except Exception as exc:
-            return translate(exc, request.url, self._timeout)
+            return translate(exc, request.url, self._timeout, self._via)
         try:
             failure = self._too_large(response, request.url)
             if failure is not None:
@@ -191,7 +209,7 @@ class AsyncTransport(_Base):
                     return self._cap_failure(response, request.url, None)
                 chunks.append(chunk)
         except Exception as exc:
-            return translate(exc, request.url, self._timeout)
+            return translate(exc, request.url, self._timeout, self._via)
         finally:
             with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
                 await response.aclose()

@@ -172,3 +172,18 @@ def test_the_async_client_uses_the_environment_proxy_too(clean_env: pytest.Monke
             return (await client.execute("SPOKI_LIST_TAGS")).kind
     assert asyncio.run(main()) is ErrorKind.TRANSPORT
     assert proxy.connects == ["api.spoki.invalid:443"]
+
+
+def test_a_dead_proxy_is_named_not_the_api_host() -> None:
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    with Client(api_key="k" * 12, proxy=f"http://user:secret@127.0.0.1:{port}", max_retries=0) as client:
+        outcome = client.execute("SPOKI_LIST_TAGS")
+    assert outcome.kind is ErrorKind.TRANSPORT
+    assert f"could not connect to api.spoki.com through the proxy 127.0.0.1:{port} (from the proxy argument)" in (
+        outcome.error or "")
+    assert "secret" not in (outcome.error or "")
