@@ -53,8 +53,7 @@ def run(args: argparse.Namespace) -> int:
     except SpecError as exc:
         for spec_problem in exc.problems:
             print(spec_problem, file=sys.stderr)
-        count = len(exc.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; {untouched}", file=sys.stderr)
+        print(f"{exc.counted} found; {untouched}", file=sys.stderr)
         return 1
     except SwapError as exc:  # the roll-back itself failed: say so, never "left as it was"
         for problem in exc.problems:

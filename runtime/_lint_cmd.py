@@ -23,8 +23,7 @@ def run(args: argparse.Namespace) -> int:
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        count = len(exc.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        print(f"{exc.counted} found", file=sys.stderr)
         return 1
     count = len(catalogue.actions)
     print(f"{args.specs_dir}: {count} action{'s' if count != 1 else ''}, no problems")

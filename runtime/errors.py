@@ -56,9 +56,13 @@ class SpecError(SpokiError):
 
     def __init__(self, problems: list[SpecProblem]) -> None:
         self.problems = sorted(problems)
+        super().__init__(f"{self.counted} in the specs:\n" + "\n".join(str(p) for p in self.problems))
+
+    @property
+    def counted(self) -> str:
+        """'1 problem' / 'N problems', for the closing line of a report."""
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the specs"
-        super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
+        return f"{count} problem{'s' if count != 1 else ''}"
 
 
 class ConfigurationError(SpokiError):
