@@ -29,7 +29,7 @@ from ._cache import AnswerCache
 from ._execute import Context, Plan, failed, prepare, unknown_action, unusable_client
 from ._outcome import ErrorKind, Outcome
 from ._pacing import Pacer
-from ._request import Request
+from ._plan import adrive, drive
 from .errors import ConfigurationError, failure
 
 if TYPE_CHECKING:
@@ -177,18 +177,7 @@ class Client(_Base):
         prepared = self._prepare(name, params, strict, use_cache)
         if isinstance(prepared, Outcome):
             return prepared
-        send = self._transport.send
-        try:
-            step = next(prepared)
-            while True:
-                if isinstance(step, Request):
-                    step = prepared.send(send(step))
-                else:
-                    self._sleep(step)
-                    step = prepared.send(None)
-        except StopIteration as stop:
-            outcome: Outcome = stop.value
-            return outcome
+        return drive(prepared, self._transport.send, self._sleep)
 
     def close(self) -> None:
         if not self._closed:
@@ -251,23 +240,12 @@ class AsyncClient(_Base):
         prepared = self._prepare(name, params, strict, use_cache)
         if isinstance(prepared, Outcome):
             return prepared
-        send = self._transport.send
         sleep = self._sleep
         if sleep is None:
             import asyncio
 
             sleep = asyncio.sleep
-        try:
-            step = next(prepared)
-            while True:
-                if isinstance(step, Request):
-                    step = prepared.send(await send(step))
-                else:
-                    await sleep(step)
-                    step = prepared.send(None)
-        except StopIteration as stop:
-            outcome: Outcome = stop.value
-            return outcome
+        return await adrive(prepared, self._transport.send, sleep)
 
     async def aclose(self) -> None:
         if not self._closed:

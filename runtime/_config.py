@@ -15,15 +15,17 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
+from ._origin import Origin as Origin
+from ._origin import check_base_url as check_base_url
+from ._origin import is_loopback as is_loopback
+from ._origin import origin_of as origin_of
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from .spec import Connector, RetryPolicy
 
 USER_AGENT = "spoki-actions/0.1.0"
-LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost"})
 
 
 class Secret:
@@ -51,19 +53,6 @@ class Secret:
 
     def __reduce__(self) -> tuple[object, ...]:
         raise TypeError("a Secret cannot be pickled")
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """scheme://host:port of a URL, the unit the key is bound to."""
-
-    scheme: str
-    host: str
-    port: int
-
-    def __str__(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{self.scheme}://{host}:{self.port}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,52 +188,3 @@ def _bypassed(origin: Origin, no_proxy: str) -> bool:
         if name and (host == name or host.endswith("." + name)):
             return True
     return False
-
-
-def check_base_url(url: object, env_name: str) -> tuple[Origin | None, str, str | None]:
-    """(origin, base path, None) for an acceptable base URL, else (None, "", why not)."""
-    if not isinstance(url, str):
-        return None, "", f"the base URL must be a string, got {type(url).__name__}"
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:
-        return None, "", f"the base URL {url!r} is not a valid URL ({exc})"
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        return None, "", (f"the base URL {url!r} must be an absolute http(s) URL such as "
-                          f"https://api.spoki.com/api/1 (set {env_name} or pass base_url=...)")
-    if parts.username is not None or parts.password is not None:
-        return None, "", "the base URL must not carry credentials (user:password@); the API key goes in a header"
-    if parts.query or parts.fragment:
-        return None, "", f"the base URL {url!r} must not have a query or a fragment"
-    if parts.scheme == "http" and not is_loopback(host):
-        return None, "", (f"the base URL {url!r} uses plain http, which would send the API key unencrypted; "
-                          "use https (plain http is allowed only for loopback hosts such as 127.0.0.1)")
-    default_port = 443 if parts.scheme == "https" else 80
-    path = parts.path.rstrip("/") + "/"
-    return Origin(parts.scheme, host, port or default_port), path, None
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    import ipaddress  # only for plain-http base URLs
-
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def origin_of(url: str) -> Origin | None:
-    """The origin of an absolute URL, or None when it has none (or cannot be parsed)."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        return None
-    return Origin(parts.scheme, host, port or (443 if parts.scheme == "https" else 80))

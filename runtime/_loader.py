@@ -553,7 +553,8 @@ def _build_action(raw: _Raw, connector: Connector, names: set[str], report: _Rep
     paginate = None
     if "paginate" in resp:
         pg = resp["paginate"]
-        paginate = Pagination(pg["next"], pg["items"], pg.get("max_pages", DEFAULT_MAX_PAGES))
+        paginate = Pagination(pg["next"], pg["items"], pg.get("max_pages", DEFAULT_MAX_PAGES),
+                              pg.get("bare_array", False))
         for key in ("next", "items"):
             _check_jmespath(pg[key], _origin_of(raw, ("response", "paginate")), ("response", "paginate", key), report)
     select = resp.get("select")

@@ -80,7 +80,9 @@ class Registry:
     def require(self, name: object) -> CompiledAction:
         compiled = self.get(name)
         if compiled is None:
-            shown = name if isinstance(name, str) else repr(name)
+            from ._refusal import quoted
+
+            shown = name if isinstance(name, str) else quoted(name)
             raise UnknownActionError(shown, self.suggest(name))
         return compiled
 
@@ -101,7 +103,7 @@ class Registry:
 
     def suggest(self, name: object) -> list[str]:
         """Up to three known names close to `name`, best first (case and the SPOKI_ prefix forgiven)."""
-        if not isinstance(name, str):
+        if not isinstance(name, str) or len(name) > 200:  # no action name is that long; spare difflib
             return []
         import difflib  # only for unknown names
 

@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ._outcome import InputProblem
+
 if TYPE_CHECKING:
     from .spec import ActionSpec
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
+MAX_URL = 64_000  # characters of path + query; HTTP stacks refuse longer URLs (httpx at 65,536)
 _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}  # quote() keeps dots; a lone dot segment would move the path
 
 
@@ -112,3 +115,16 @@ def compile_builder(action: ActionSpec) -> Builder:
         return Request(method, f"{base_url}/{target}", body, target)
 
     return build
+
+
+def url_problem(action: ActionSpec, values: Mapping[str, Any], request: Request) -> InputProblem | None:
+    """An input problem when the request's URL is too long to send, naming the longest input in it."""
+    if len(request.target) <= MAX_URL:
+        return None
+    sizes = []
+    for p in action.params:
+        if p.location in ("query", "path") and p.name in values:
+            sizes.append((len(encode_query([(p.wire_name, values[p.name])])), p.name))
+    size, name = max(sizes, default=(len(request.target), "params"))
+    return InputProblem(name, f"is too long to send in the URL: {size:,} characters once encoded, and the "
+                              f"whole URL may have at most {MAX_URL:,} (it would have {len(request.target):,})")

@@ -18,12 +18,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._outcome import ErrorKind
+from ._redact import redact_edge, shorten
+from ._refusal import Refusal, refuse
 
 if TYPE_CHECKING:
     from .spec import ActionSpec
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch
 MAX_DETAIL = 600  # characters of API detail kept in an error message
+MAX_TEXT = 200  # characters of a non-JSON error body kept in an error message
+TEXT_READ = 4096  # bytes of a non-JSON error body read to find those characters
+NO_ENDPOINT = "no such endpoint (check the spec's path)"
 EMPTY = object()  # an empty success body
 
 
@@ -105,8 +110,8 @@ def parse_body(body: bytes) -> Any:
 class Reader:
     """An action's response rules, compiled once."""
 
-    __slots__ = ("_strict", "action", "by_id", "empty_is_array", "filters", "items_of", "max_pages", "next_of",
-                 "output_type", "select", "success", "unsafe", "wire_names")
+    __slots__ = ("_strict", "action", "bare_array", "by_id", "empty_is_array", "filters", "items_of", "max_pages",
+                 "next_of", "output_type", "select", "success", "unsafe", "wire_names")
 
     def __init__(self, action: ActionSpec) -> None:
         r = action.response
@@ -120,6 +125,7 @@ class Reader:
         self.next_of = compile_expression(r.paginate.next) if r.paginate else None
         self.items_of = compile_expression(r.paginate.items) if r.paginate else None
         self.max_pages = r.paginate.max_pages if r.paginate else 1
+        self.bare_array = bool(r.paginate and r.paginate.bare_array)
         self.filters = tuple((f.param, f.field, f.op) for f in r.filters)
         self.select = compile_expression(r.select) if r.select else None
         self.wire_names = {p.wire_name: p.name for p in action.params
@@ -131,37 +137,40 @@ class Reader:
 
     # --- success ------------------------------------------------------------------------------
 
-    def page(self, body: Any) -> tuple[list[Any], Any] | str:
-        """(items, next URL or None) of one page, or what is wrong with it."""
+    def page(self, body: Any) -> tuple[list[Any], Any] | Refusal:
+        """(items, next URL or None) of one page, or why it is not one. With `bare_array` the
+        API may also answer the whole list as a bare JSON array (a single page)."""
         assert self.items_of is not None and self.next_of is not None
+        if isinstance(body, list) and self.bare_array:
+            return body, None
         if not isinstance(body, dict):
-            return f"expected a page object, got {_kind(body)}"
+            return refuse("why_not_a_page", got=_kind(body))
         items = self.items_of(body)
         if not isinstance(items, list):
-            return f"expected the page's records to be an array, got {_kind(items)}"
+            return refuse("why_page_records", got=_kind(items))
         nxt = self.next_of(body)
         if nxt is not None and not isinstance(nxt, str):
-            return f"expected the next page link to be a URL string or null, got {_kind(nxt)}"
+            return refuse("why_page_link", got=_kind(nxt))
         return items, nxt or None
 
-    def finish(self, body: Any, values: Mapping[str, Any]) -> tuple[bool, Any]:
-        """(True, data) after filters and select, or (False, what is wrong)."""
+    def finish(self, body: Any, values: Mapping[str, Any]) -> Any | Refusal:
+        """`data` after filters and select, or why the body cannot give it."""
         if body is EMPTY:
-            return True, self.empty()
+            return self.empty()
         data = body
         if self.filters:
             wanted = [(field, op, values[param]) for param, field, op in self.filters if param in values]
             if wanted:
                 if not isinstance(data, list):
-                    return False, f"expected an array of records to filter, got {_kind(data)}"
+                    return refuse("why_not_filterable", got=_kind(data))
                 data = [rec for rec in data if isinstance(rec, dict) and _keep(rec, wanted)]
         if self.select is not None:
             data = self.select(data)
         if self.output_type == "object" and not isinstance(data, dict):
-            return False, f"expected a JSON object, got {_kind(data)}"
+            return refuse("why_not_object", got=_kind(data))
         if self.output_type == "array" and not isinstance(data, list):
-            return False, f"expected a JSON array, got {_kind(data)}"
-        return True, data
+            return refuse("why_not_array", got=_kind(data))
+        return data
 
     def strict_problems(self, output_schema: dict[str, Any], data: Any) -> list[str]:
         """Where `data` breaks the output schema (empty when it conforms)."""
@@ -172,36 +181,39 @@ class Reader:
     # --- errors -------------------------------------------------------------------------------
 
     def describe_error(self, reply: Reply, method: str, target: str, detail_keys: tuple[str, ...],
-                       auth_hint: str, retry_after: float | None) -> tuple[ErrorKind, str]:
+                       auth_hint: str, retry_after: float | None, key: str = "") -> tuple[ErrorKind, str]:
+        """The kind and message of an error reply; the key (`key`) is redacted before any cut."""
         kind = status_kind(reply.status)
         head = f"HTTP {reply.status} {reply.reason} from {method} {target.split('?')[0]}".rstrip()
-        detail = self._detail(reply, detail_keys)
+        try:
+            body = parse_body(reply.body)
+        except ValueError:
+            body = None
+            detail = _non_json(reply, key)
+        else:
+            detail = "" if body is EMPTY else self._detail(body, detail_keys, key)
+        if reply.status == 404 and not _drf_error(body, detail_keys):
+            return kind, f"{head}: {NO_ENDPOINT}" + (f"; {detail}" if detail else "")
         hint = _hint(kind, reply.status, auth_hint, retry_after, self.by_id, self.unsafe)
         message = head + (f": {detail}" if detail else "")
         if hint:
             message += ("" if message.endswith((".", "!", "?")) else ".") + f" {hint}"
         return kind, message
 
-    def _detail(self, reply: Reply, detail_keys: tuple[str, ...]) -> str:
-        try:
-            body = parse_body(reply.body)
-        except ValueError:
-            return _non_json(reply)
-        if body is EMPTY:
-            return ""
+    def _detail(self, body: Any, detail_keys: tuple[str, ...], key: str) -> str:
         parts: list[str] = []
         if isinstance(body, dict):
             code = None
-            for key in detail_keys:
-                value = body.get(key)
-                if key == "code" and isinstance(value, (str, int)):
+            for name in detail_keys:
+                value = body.get(name)
+                if name == "code" and isinstance(value, (str, int)):
                     code = str(value)
                 elif isinstance(value, (str, int, float)) and str(value) not in parts:
                     parts.append(str(value))
-            for key, value in body.items():
-                if key in detail_keys and isinstance(value, (str, int, float)):
+            for name, value in body.items():
+                if name in detail_keys and isinstance(value, (str, int, float)):
                     continue  # already shown above ("code" may also be a field with messages)
-                parts.extend(self._field_messages(str(key), value))
+                parts.extend(self._field_messages(str(name), value))
             text = "; ".join(parts)
             if code:
                 text = f"{text} (code {code})" if text else f"code {code}"
@@ -209,7 +221,7 @@ class Reader:
             text = "; ".join(str(v) for v in body if isinstance(v, (str, int, float)))
         else:
             text = str(body)
-        return text if len(text) <= MAX_DETAIL else text[:MAX_DETAIL - 3] + "..."
+        return shorten(text, MAX_DETAIL, key)
 
     def _field_messages(self, key: str, value: Any, depth: int = 0) -> list[str]:
         name = self.wire_names.get(key, key) if depth == 0 else key
@@ -257,12 +269,24 @@ def _hint(kind: ErrorKind, status: int, auth_hint: str, retry_after: float | Non
     return ""
 
 
-def _non_json(reply: Reply) -> str:
+def _non_json(reply: Reply, key: str) -> str:
     ctype = reply.headers.get("content-type", "").split(";")[0].strip().lower()
     if "html" in ctype or reply.body.lstrip()[:1] == b"<":
         return f"the body is an HTML page ({len(reply.body)} bytes), not JSON"
-    text = " ".join(reply.body[:400].decode("utf-8", "replace").split())
-    return text[:200] + ("..." if len(text) > 200 else "")
+    text = reply.body[:TEXT_READ].decode("utf-8", "replace")
+    if len(reply.body) > TEXT_READ:  # this cut may land inside the key
+        text = redact_edge(text, key)
+    return shorten(" ".join(text.split()), MAX_TEXT + 3, key)
+
+
+def _drf_error(body: Any, detail_keys: tuple[str, ...]) -> bool:
+    """Is `body` an error of the API itself (DRF's `detail`, or field errors), not a web server's page?"""
+    if not isinstance(body, dict) or not body:
+        return False
+    if any(isinstance(body.get(name), str) for name in detail_keys):
+        return True
+    return any(isinstance(v, str) or (isinstance(v, list) and v and all(isinstance(x, str) for x in v))
+               for v in body.values())
 
 
 def _kind(value: Any) -> str:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ._outcome import InputProblem
+from ._refusal import digits, quoted, too_many_digits
 
 if TYPE_CHECKING:
     from .spec import ActionSpec, Param
@@ -120,8 +122,15 @@ def describe(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return quoted(value)
+
+
+def _digit_limit(v: Any) -> str | None:
+    """An integer too long to become text (JSON, a URL) cannot be sent; say so, never raise."""
+    if type(v) is int and too_many_digits(v):
+        return (f"is an integer of about {digits(v):,} digits; at most {sys.get_int_max_str_digits():,} "
+                f"digits can be sent")
+    return None
 
 
 # --- constraints ------------------------------------------------------------------------------
@@ -324,6 +333,10 @@ def _make_check(
         if v is _BAD:
             problems.append(InputProblem(where, f"expected {expected}, got {describe(value)}"))
             return value
+        too_long = _digit_limit(v)
+        if too_long is not None:
+            problems.append(InputProblem(where, too_long))
+            return v
         for rule in rules:
             message = rule(v)
             if message is not None:
@@ -373,6 +386,9 @@ def _json_value(value: Any, where: str, problems: Problems) -> Any:
     for coerce in (_as_string, _as_integer, _as_number):
         v = coerce(value)
         if v is not _BAD:
+            too_long = _digit_limit(v)
+            if too_long is not None:
+                problems.append(InputProblem(where, too_long))
             return v
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
@@ -481,7 +497,7 @@ def compile_validator(action: ActionSpec) -> Validator:
 
     def unknown(key: object) -> InputProblem:
         if not isinstance(key, str):
-            return InputProblem(repr(key), f"input names must be strings, got {describe(key)}{listing}")
+            return InputProblem(_short(key), f"input names must be strings, got {describe(key)}{listing}")
         close = difflib.get_close_matches(key, names, 1, 0.6) or [n for n in names if n.lower() == key.lower()]
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return InputProblem(key or repr(key), f"unknown input{hint}{listing}")

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._outcome import ErrorKind, InputProblem, Outcome
+from ._refusal import quoted
 
 
 class SpokiError(Exception):
@@ -167,4 +168,4 @@ def failure(outcome: Outcome, suggestions: Sequence[str] = ()) -> ActionFailed:
 
 def unknown_action_message(name: str, suggestions: Sequence[str]) -> str:
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-    return f"unknown action {name!r}{hint} (`spoki-actions list` shows every action)"
+    return f"unknown action {quoted(name, 100)}{hint} (`spoki-actions list` shows every action)"

@@ -62,6 +62,7 @@ class Pagination:
     next: str  # JMESPath selecting the next page URL (null/absent = last page)
     items: str  # JMESPath selecting the page's records
     max_pages: int
+    bare_array: bool = False  # the API may also answer the whole list as a bare JSON array
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +238,8 @@ def _action(d: dict[str, Any]) -> ActionSpec:
         query_constants=d["query_constants"],
         response=Response(
             success=tuple(r["success"]), select=r["select"],
-            paginate=None if pg is None else Pagination(pg["next"], pg["items"], pg["max_pages"]),
+            paginate=None if pg is None else Pagination(pg["next"], pg["items"], pg["max_pages"],
+                                                        pg.get("bare_array", False)),
             filters=tuple(RecordFilter(f["param"], f["field"], f["op"]) for f in r["filters"]),
             output=r["output"],
         ),

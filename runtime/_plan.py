@@ -1,0 +1,334 @@
+"""The execution plan of one call in layers, each a generator composed with `yield from` (sans-I/O).
+
+Stage: between a built `Request` and the `Outcome`. A layer yields the I/O it needs (a `Request`
+to send, or a float of seconds to sleep), receives a `Reply`/`Failure` per request, and returns
+to the layer above it: `attempts` (pacing, one send, retry by safety class, Retry-After,
+backoff, the retry budget) gives a usable reply or a failed `Outcome`; `follow` follows
+redirects the key-origin policy allows; `collect` reads pages, then finishes (reader, filters,
+select, strict mode, cache). `drive` and `adrive` run a plan with blocking calls or awaits.
+Logging (`spoki_actions.client`): INFO before every wait, DEBUG after every attempt; no key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import _retry
+from ._origin import next_request, redirect
+from ._outcome import TRANSIENT_KINDS, ErrorKind, Outcome
+from ._redact import shorten
+from ._refusal import Refusal, refuse
+from ._request import Request
+from ._response import EMPTY, BodyError, Failure, Reply, invalid_body, parse_body
+
+if TYPE_CHECKING:
+    from ._execute import Context
+    from ._registry import CompiledAction
+    from .spec import RateLimit
+
+log = logging.getLogger("spoki_actions.client")
+
+Step = Request | float  # what a plan asks its driver for: send a request, or sleep this many seconds
+Answer = Reply | Failure | None
+Layer = Generator[Step, Answer, Any]
+Plan = Generator[Step, Answer, Outcome]
+MAYBE_PROCESSED = frozenset({ErrorKind.TIMEOUT, ErrorKind.TRANSPORT, ErrorKind.UPSTREAM})
+
+
+@dataclass(slots=True)
+class Call:
+    """One call's facts and tallies, shared by its layers."""
+
+    ctx: Context
+    action: CompiledAction
+    values: Mapping[str, Any]
+    strict: bool
+    cache_key: str | None
+    start: float
+    tries: int = 0  # times the current request (this page, this redirect target) was sent
+    most: int = 0  # the most tries any request of this call needed: Outcome.attempts
+    sent: int = 0  # every request sent: Outcome.requests
+    pages: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.action.spec.name
+
+    def elapsed(self) -> float:
+        return self.ctx.clock() - self.start
+
+    def fail(self, kind: ErrorKind, message: str, status: int | None, sent: bool = True) -> Outcome:
+        from ._execute import failed, maybe_processed
+
+        safety = self.action.spec.behaviour.safety
+        retryable = kind in TRANSIENT_KINDS and (safety != "unsafe" or not sent or status == 429)
+        if safety == "unsafe" and sent and kind in MAYBE_PROCESSED and status != 429:
+            message = maybe_processed(message, self.ctx.registry.check_hint(self.action.spec))
+        if self.tries > 1:
+            message += f" (after {self.tries} attempts in {self.elapsed():.1f} s)"
+        return failed(self.name, self.action.reader.empty(), kind, self.ctx.redact(message), status=status,
+                      retryable=retryable, attempts=self.most, requests=self.sent, duration=self.elapsed())
+
+    def refused(self, refusal: Refusal, status: int | None) -> Outcome:
+        return self.fail(refusal.kind, refusal.message, status)
+
+    def bad_body(self, request: Request, reply: Reply, why: Refusal | str) -> Outcome:
+        text = why.message if isinstance(why, Refusal) else why
+        return self.fail(ErrorKind.INVALID_RESPONSE, invalid_body(reply, request.method, request.target, text),
+                         reply.status)
+
+
+def plan(ctx: Context, action: CompiledAction, values: Mapping[str, Any], request: Request, strict: bool,
+         key: str | None, start: float) -> Plan:
+    """The plan of one call whose input is valid and whose first request is built."""
+    return (yield from collect(Call(ctx, action, values, strict, key, start), request))
+
+
+# --- attempts: pacing, one send, retry, backoff, budget ----------------------------------------
+
+def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Outcome]:
+    """Send `request` until it gives a success or redirect reply, or a failure worth no retry."""
+    reader = call.action.reader
+    policy = call.ctx.settings.retry
+    while True:
+        slot = yield from pace(call)
+        sent_at = call.ctx.clock()
+        call.tries += 1
+        call.sent += 1
+        call.most = max(call.most, call.tries)
+        reply = yield request
+        asked: float | None = None
+        status: int | None
+        if isinstance(reply, Reply):
+            status = reply.status
+            if status in reader.success or 300 <= status < 400:
+                _log_attempt(call, sent_at, f"status {status}")
+                return reply
+            asked, kind, message = _error_reply(call, request, reply)
+            sent = True
+            _log_attempt(call, sent_at, f"status {status} ({kind.value})")
+        elif reply is None:  # a driver bug; never raise from a plan
+            return call.fail(ErrorKind.TRANSPORT, "the transport gave no answer", None)
+        else:
+            kind, message, status, sent = reply.kind, reply.message, reply.status, reply.sent
+            _log_attempt(call, sent_at, kind.value)
+            if not sent and slot is not None:
+                _release(call, slot)  # never reached the server: it spent none of the budget
+        safety = call.action.spec.behaviour.safety
+        if call.tries < policy.max_attempts and _retry.may_retry(safety, kind, status, sent, policy):
+            wait = _retry.delay(policy, call.tries, asked, call.ctx.rand)
+            if call.elapsed() + wait <= policy.max_elapsed:
+                yield from backoff(call, wait, asked, status)
+                continue
+            message += _over_budget(call, wait, asked)
+        return call.fail(kind, message, status, sent)
+
+
+def pace(call: Call) -> Generator[Step, Answer, float | None]:
+    """Wait for the action's rate-limit slot (if the client paces); the slot's time, or None."""
+    limit = _limit(call)
+    if limit is None:
+        return None
+    assert call.ctx.pacer is not None
+    now = call.ctx.clock()
+    slot = call.ctx.pacer.reserve_slot(limit, now)
+    if slot > now:
+        why = f"the rate limit of bucket {limit.bucket} ({limit.requests} per {limit.window:g} s)"
+        log.info("%s: waiting %.1f s for %s", call.name, slot - now, why)
+        yield slot - now
+    return slot
+
+
+def backoff(call: Call, wait: float, asked: float | None, status: int | None) -> Generator[Step, Answer, None]:
+    """Sleep before the next attempt, saying why: the server's Retry-After, or the backoff."""
+    if wait <= 0:
+        return
+    cap = call.ctx.settings.retry.retry_after_cap
+    if asked is not None and min(asked, cap) >= wait:
+        why = f"Retry-After from the server (status {status})"
+    else:
+        why = f"backoff before attempt {call.tries + 1}"
+    log.info("%s: waiting %.1f s for %s", call.name, wait, why)
+    yield wait
+
+
+def _error_reply(call: Call, request: Request, reply: Reply) -> tuple[float | None, ErrorKind, str]:
+    """(Retry-After asked, kind, message) of an error status; a 429 with Retry-After holds the bucket."""
+    ctx = call.ctx
+    settings = ctx.settings
+    asked: float | None = None
+    if reply.status in settings.retry.retry_statuses:
+        asked = _retry.retry_after(reply.headers)
+        limit = _limit(call)
+        if reply.status == 429 and asked is not None and limit is not None and ctx.pacer is not None:
+            # the server says the bucket is spent: every call sharing it waits, not only this one
+            ctx.pacer.hold(limit, ctx.clock() + min(asked, settings.retry.retry_after_cap))
+    kind, message = call.action.reader.describe_error(
+        reply, request.method, request.target, ctx.registry.catalogue.connector.error_detail_keys,
+        f"it came from {settings.key_source}", asked, settings.api_key.reveal())
+    return asked, kind, message
+
+
+def _over_budget(call: Call, wait: float, asked: float | None) -> str:
+    policy = call.ctx.settings.retry
+    if asked is not None and asked > policy.retry_after_cap:
+        return (f" (not retried: the API asked to wait {asked:g} s; even the capped "
+                f"{policy.retry_after_cap:g} s would pass the {policy.max_elapsed:g} s retry budget)")
+    return f" (not retried: waiting {wait:.1f} s would pass the {policy.max_elapsed:g} s retry budget)"
+
+
+def _limit(call: Call) -> RateLimit | None:
+    return call.action.spec.behaviour.rate_limit if call.ctx.pacer is not None else None
+
+
+def _release(call: Call, slot: float) -> None:
+    limit = _limit(call)
+    if limit is not None and call.ctx.pacer is not None:
+        call.ctx.pacer.release(limit, slot)
+
+
+def _log_attempt(call: Call, sent_at: float, result: str) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("%s: attempt %d -> %s, %.2f s", call.name, call.tries, result, call.ctx.clock() - sent_at)
+
+
+# --- redirects ---------------------------------------------------------------------------------
+
+def follow(call: Call, request: Request) -> Generator[Step, Answer, tuple[Request, Reply] | Outcome]:
+    """(the request that answered, its success reply), following the redirects the policy allows."""
+    hops = 0
+    while True:
+        got = yield from attempts(call, request)
+        if isinstance(got, Outcome) or got.status in call.action.reader.success:
+            return got if isinstance(got, Outcome) else (request, got)
+        moved = redirect(call.ctx.settings, request, got, hops)
+        if isinstance(moved, Refusal):
+            return call.refused(moved, got.status)
+        request, hops, call.tries = moved, hops + 1, 0
+
+
+# --- pages and finish --------------------------------------------------------------------------
+
+def collect(call: Call, request: Request) -> Plan:
+    """Every page's records (or the one body), then the outcome."""
+    gathered: list[Any] | None = [] if call.action.reader.items_of is not None else None
+    seen = {request.url}  # to spot a page loop
+    while True:
+        got = yield from follow(call, request)
+        if isinstance(got, Outcome):
+            return got
+        request, reply = got
+        step = _guarded(call, request, reply, gathered, seen)
+        if isinstance(step, Outcome):
+            return step
+        request, call.tries = step, 0
+
+
+def _guarded(call: Call, request: Request, reply: Reply, gathered: list[Any] | None,
+             seen: set[str]) -> Outcome | Request:
+    """`_on_success`, never raising whatever a body does to the reader, select, strict mode or cache."""
+    try:
+        return _on_success(call, request, reply, gathered, seen)
+    except RecursionError:  # a body nested just short of the reader's limit
+        return call.bad_body(request, reply, refuse("why_nests_too_deeply"))
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {shorten(str(exc), 200, call.ctx.settings.api_key.reveal())}"
+        return call.bad_body(request, reply, refuse("why_unprocessable", error=error))
+
+
+def _on_success(call: Call, request: Request, reply: Reply, gathered: list[Any] | None,
+                seen: set[str]) -> Outcome | Request:
+    """The outcome of a success reply, or the request of the next page."""
+    try:
+        body = parse_body(reply.body)
+    except BodyError as exc:
+        ctype = reply.headers.get("content-type", "unknown type").split(";")[0]
+        return call.bad_body(request, reply, exc.why or f"it is not JSON ({ctype}, {len(reply.body)} bytes)")
+    if gathered is not None:
+        if body is EMPTY and call.pages:
+            return call.bad_body(request, reply, refuse("why_empty_page"))
+        if body is not EMPTY:
+            step = _add_page(call, request, reply, body, gathered, seen)
+            if step is not None:
+                return step
+            body = gathered
+    return finish(call, reply, request, body)
+
+
+def _add_page(call: Call, request: Request, reply: Reply, body: Any, gathered: list[Any],
+              seen: set[str]) -> Outcome | Request | None:
+    """Gather one page; the request of the next one (None after the last page)."""
+    reader = call.action.reader
+    page = reader.page(body)
+    if isinstance(page, Refusal):
+        return call.bad_body(request, reply, page)
+    items, link = page
+    gathered.extend(items)
+    call.pages += 1
+    if link is None:
+        return None
+    followed = next_request(call.ctx.settings, request, link)
+    if isinstance(followed, Refusal):
+        return call.refused(followed, reply.status)
+    if followed.url in seen:
+        return call.bad_body(request, reply, refuse("why_page_loop", target=followed.target))
+    if call.pages >= reader.max_pages:
+        return call.refused(refuse("too_many_pages", action=call.name, most=reader.max_pages), reply.status)
+    seen.add(followed.url)
+    return followed
+
+
+def finish(call: Call, reply: Reply, request: Request, body: Any) -> Outcome:
+    """Filters and select, strict mode, the cache write: the successful outcome (or why not)."""
+    from ._execute import strict_failure
+
+    spec = call.action.spec
+    data = call.action.reader.finish(body, call.values)
+    if isinstance(data, Refusal):
+        return call.bad_body(request, reply, data)
+    if call.strict:
+        found = call.action.reader.strict_problems(spec.response.output, data)
+        if found:
+            return strict_failure(call.ctx, call.action, found, reply.status, call.most, call.sent, call.elapsed())
+    ttl = spec.behaviour.cache_ttl
+    if call.cache_key is not None and call.ctx.cache is not None and ttl:
+        call.ctx.cache.put(call.cache_key, (reply.status, data), call.ctx.clock(), ttl)
+    envelope = {"data": data, "error": None, "successful": True}
+    return Outcome(spec.name, envelope, None, reply.status, attempts=call.most, requests=call.sent,
+                   duration=call.elapsed())
+
+
+# --- drivers -----------------------------------------------------------------------------------
+
+def drive(steps: Plan, send: Callable[[Request], Reply | Failure], sleep: Callable[[float], None]) -> Outcome:
+    """Run a plan with blocking I/O."""
+    try:
+        step = next(steps)
+        while True:
+            if isinstance(step, Request):
+                step = steps.send(send(step))
+            else:
+                sleep(step)
+                step = steps.send(None)
+    except StopIteration as stop:
+        outcome: Outcome = stop.value
+        return outcome
+
+
+async def adrive(steps: Plan, send: Callable[[Request], Awaitable[Reply | Failure]],
+                 sleep: Callable[[float], Awaitable[None]]) -> Outcome:
+    """Run a plan with awaits."""
+    try:
+        step = next(steps)
+        while True:
+            if isinstance(step, Request):
+                step = steps.send(await send(step))
+            else:
+                await sleep(step)
+                step = steps.send(None)
+    except StopIteration as stop:
+        outcome: Outcome = stop.value
+        return outcome
