@@ -30,6 +30,7 @@ from ._execute import Context, Plan, failed, prepare, unknown_action, unusable_c
 from ._outcome import ErrorKind, Outcome
 from ._pacing import Pacer
 from ._plan import adrive, drive
+from ._refusal import quoted
 from .errors import ConfigurationError, failure
 
 if TYPE_CHECKING:
@@ -325,7 +326,7 @@ def _config_failure(name: object, params: object, exc: ConfigurationError) -> Ou
     try:
         registry = _registry.load()
     except ConfigurationError:
-        return failed(name if isinstance(name, str) else repr(name), {}, ErrorKind.CONFIGURATION, str(exc))
+        return failed(name if isinstance(name, str) else quoted(name), {}, ErrorKind.CONFIGURATION, str(exc))
     return unusable_client(registry, name, params, str(exc))
 
 

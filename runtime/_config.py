@@ -20,6 +20,7 @@ from ._origin import Origin as Origin
 from ._origin import check_base_url as check_base_url
 from ._origin import is_loopback as is_loopback
 from ._origin import origin_of as origin_of
+from ._refusal import quoted
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -111,19 +112,19 @@ def resolve(
     # bool is an int in Python, but max_retries=True is a mistake, not "1"
     if timeout is not None and not (isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
                                     and timeout > 0):
-        problems.append(f"timeout must be a positive number of seconds, got {timeout!r}")
+        problems.append(f"timeout must be a positive number of seconds, got {quoted(timeout)}")
     if max_retries is not None and not (isinstance(max_retries, int) and not isinstance(max_retries, bool)
                                         and max_retries >= 0):
-        problems.append(f"max_retries must be an integer >= 0, got {max_retries!r}")
+        problems.append(f"max_retries must be an integer >= 0, got {quoted(max_retries)}")
     if max_response_bytes is not None and not (isinstance(max_response_bytes, int)
                                                and not isinstance(max_response_bytes, bool)
                                                and max_response_bytes > 0):
-        problems.append(f"max_response_bytes must be a positive integer, got {max_response_bytes!r}")
+        problems.append(f"max_response_bytes must be a positive integer, got {quoted(max_response_bytes)}")
     if proxy is not None and not (isinstance(proxy, str) and proxy.strip()):
         problems.append(f"proxy must be a proxy URL such as http://proxy.example:3128, got {type(proxy).__name__}")
     given: object = trust_env  # typed bool, but callers are not always type-checked
     if not isinstance(given, bool):
-        problems.append(f"trust_env must be True or False, got {given!r}")
+        problems.append(f"trust_env must be True or False, got {quoted(given)}")
     if problems or origin is None or key is None:
         raise ConfigurationError("; ".join(problems))
     proxy_source = "the proxy argument" if proxy is not None else ""

@@ -211,3 +211,23 @@ def test_waits_are_logged_at_info_and_attempts_at_debug_without_the_key(
                           "SPOKI_LIST_TAGS: attempt 2 -> status 503 (upstream)",
                           "SPOKI_LIST_TAGS: attempt 3 -> status 200"]
     assert all(canary not in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("argument", ["timeout", "max_retries", "max_response_bytes"])
+def test_a_huge_integer_setting_is_a_configuration_error(argument: str) -> None:
+    from spoki_actions import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="got an integer of about 5,001 digits"):
+        Client(**{argument: -huge_int()})  # type: ignore[arg-type]
+
+
+def test_an_object_whose_repr_raises_is_still_described() -> None:
+    class Hostile:
+        def __repr__(self) -> str:
+            raise RuntimeError("no")
+
+    with Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json={}))) as client:
+        outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": Hostile()})
+        assert outcome.error == ("invalid input for SPOKI_RETRIEVE_CONTACT: contact_id: expected an integer, "
+                                 "got a Hostile")
+        assert client.execute(Hostile()).kind is ErrorKind.UNKNOWN_ACTION  # type: ignore[arg-type]

@@ -189,7 +189,7 @@ def test_a_body_that_is_not_what_it_should_be(api: FakeApi, client: Client, answ
 
 
 @pytest.mark.parametrize("page, why", [
-    ([{"id": 1}], "expected a page object, got an array"),
+    ("a page", "expected a page object, got a string"),  # a bare array is the whole list here (issue 8)
     ({"results": {"id": 1}, "next": None}, "expected the page's records to be an array, got an object"),
     ({"results": [], "next": 5}, "expected the next page link to be a URL string or null, got a number"),
 ])
