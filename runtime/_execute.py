@@ -20,7 +20,8 @@ from ._outcome import ErrorKind, InputProblem, Outcome
 from ._pacing import Pacer
 from ._plan import Plan as Plan
 from ._plan import Step as Step
-from ._plan import plan
+from ._plan import failed as failed
+from ._plan import plan, strict_failure
 from ._redact import redact as redact
 from ._refusal import quoted
 from ._registry import CompiledAction, Registry
@@ -45,10 +46,6 @@ class Context:
 
 
 TOO_DEEP = "nests too deeply to read"
-
-
-def failed(action: str, empty: Any, kind: ErrorKind, message: str, **facts: Any) -> Outcome:
-    return Outcome(action, {"data": empty, "error": message, "successful": False}, kind, **facts)
 
 
 def unknown_action(registry: Registry, name: object) -> Outcome:
@@ -124,21 +121,3 @@ def prepare(ctx: Context, action: CompiledAction, params: object, strict: bool |
                 return Outcome(action.spec.name, envelope, None, status, duration=ctx.clock() - start,
                                from_cache=True)
     return plan(ctx, action, values, request, strict, key, start)
-
-
-def strict_failure(ctx: Context, action: CompiledAction, problems: list[str], status: int | None,
-                   attempts: int, requests: int, duration: float) -> Outcome:
-    shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-    message = ctx.redact(f"strict mode: the data of {action.spec.name} does not match its output schema: {shown}")
-    return failed(action.spec.name, action.reader.empty(), ErrorKind.INVALID_RESPONSE, message,
-                  status=status, attempts=attempts, requests=requests, duration=duration)
-
-
-def maybe_processed(message: str, check: str) -> str:
-    """An unsafe request failed after it may have reached the server: re-sending could do it twice."""
-    note = f"the request may have been processed; check ({check}) before retrying"
-    if message.endswith("."):
-        return f"{message} {note[0].upper()}{note[1:]}."
-    return f"{message}; {note}"
-
-

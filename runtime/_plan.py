@@ -61,8 +61,6 @@ class Call:
         return self.ctx.clock() - self.start
 
     def fail(self, kind: ErrorKind, message: str, status: int | None, sent: bool = True) -> Outcome:
-        from ._execute import failed, maybe_processed
-
         safety = self.action.spec.behaviour.safety
         retryable = kind in TRANSIENT_KINDS and (safety != "unsafe" or not sent or status == 429)
         if safety == "unsafe" and sent and kind in MAYBE_PROCESSED and status != 429:
@@ -81,6 +79,26 @@ class Call:
                          reply.status)
 
 
+def failed(action: str, empty: Any, kind: ErrorKind, message: str, **facts: Any) -> Outcome:
+    return Outcome(action, {"data": empty, "error": message, "successful": False}, kind, **facts)
+
+
+def strict_failure(ctx: Context, action: CompiledAction, problems: list[str], status: int | None,
+                   attempts: int, requests: int, duration: float) -> Outcome:
+    shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+    message = ctx.redact(f"strict mode: the data of {action.spec.name} does not match its output schema: {shown}")
+    return failed(action.spec.name, action.reader.empty(), ErrorKind.INVALID_RESPONSE, message,
+                  status=status, attempts=attempts, requests=requests, duration=duration)
+
+
+def maybe_processed(message: str, check: str) -> str:
+    """An unsafe request failed after it may have reached the server: re-sending could do it twice."""
+    note = f"the request may have been processed; check ({check}) before retrying"
+    if message.endswith("."):
+        return f"{message} {note[0].upper()}{note[1:]}."
+    return f"{message}; {note}"
+
+
 def plan(ctx: Context, action: CompiledAction, values: Mapping[str, Any], request: Request, strict: bool,
          key: str | None, start: float) -> Plan:
     """The plan of one call whose input is valid and whose first request is built."""
@@ -94,7 +112,7 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
     reader = call.action.reader
     policy = call.ctx.settings.retry
     while True:
-        slot = yield from pace(call)
+        slot = (yield from pace(call)) if _limit(call) is not None else None
         sent_at = call.ctx.clock()
         call.tries += 1
         call.sent += 1
@@ -105,16 +123,16 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
         if isinstance(reply, Reply):
             status = reply.status
             if status in reader.success or 300 <= status < 400:
-                _log_attempt(call, sent_at, f"status {status}")
+                _log_attempt(call, sent_at, status, None)
                 return reply
             asked, kind, message = _error_reply(call, request, reply)
             sent = True
-            _log_attempt(call, sent_at, f"status {status} ({kind.value})")
+            _log_attempt(call, sent_at, status, kind)
         elif reply is None:  # a driver bug; never raise from a plan
             return call.fail(ErrorKind.TRANSPORT, "the transport gave no answer", None)
         else:
             kind, message, status, sent = reply.kind, reply.message, reply.status, reply.sent
-            _log_attempt(call, sent_at, kind.value)
+            _log_attempt(call, sent_at, None, kind)
             if not sent and slot is not None:
                 _release(call, slot)  # never reached the server: it spent none of the budget
         safety = call.action.spec.behaviour.safety
@@ -190,8 +208,12 @@ def _release(call: Call, slot: float) -> None:
         call.ctx.pacer.release(limit, slot)
 
 
-def _log_attempt(call: Call, sent_at: float, result: str) -> None:
+def _log_attempt(call: Call, sent_at: float, status: int | None, kind: ErrorKind | None) -> None:
+    """`<ACTION>: attempt 2 -> status 503 (upstream), 0.12 s` (or the failure's kind) at DEBUG."""
     if log.isEnabledFor(logging.DEBUG):
+        result = kind.value if status is None and kind is not None else f"status {status}"
+        if status is not None and kind is not None:
+            result += f" ({kind.value})"
         log.debug("%s: attempt %d -> %s, %.2f s", call.name, call.tries, result, call.ctx.clock() - sent_at)
 
 
@@ -283,8 +305,6 @@ def _add_page(call: Call, request: Request, reply: Reply, body: Any, gathered: l
 
 def finish(call: Call, reply: Reply, request: Request, body: Any) -> Outcome:
     """Filters and select, strict mode, the cache write: the successful outcome (or why not)."""
-    from ._execute import strict_failure
-
     spec = call.action.spec
     data = call.action.reader.finish(body, call.values)
     if isinstance(data, Refusal):
