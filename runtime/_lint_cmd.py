@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._loader import load_catalogue
 from .errors import SpecError
+from .loader import load_catalogue
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -3,7 +3,7 @@
 Stage: the lookup at the start of every call. Input: a `Catalogue`, by default the compiled
 `catalogue.json` shipped in `spoki_actions.generated` (found without importing that package,
 read lazily on first use, never YAML), or one given as a `Catalogue`, a catalogue.json path or
-a specs folder (then loaded by `_loader`). Output: `CompiledAction`s, compiled on first use and
+a specs folder (then loaded by `loader`). Output: `CompiledAction`s, compiled on first use and
 cached, and close-match suggestions for unknown names.
 """
 
@@ -158,7 +158,7 @@ def load(source: Catalogue | str | Path | None = None) -> Registry:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
-            from ._loader import load_catalogue
+            from .loader import load_catalogue
 
             return Registry(load_catalogue(path))
         if path.is_file():

@@ -1,6 +1,6 @@
 """The spec model: one frozen description of the connector and every action.
 
-Input: built by `spoki_actions._loader` from `specs/*.yaml` (validated), or by
+Input: built by `spoki_actions.loader` from `specs/*.yaml` (validated), or by
 `from_dict` from the compiled catalogue that the generator writes.
 Output: plain frozen dataclasses read by both the generator and the runtime.
 Every value is JSON-compatible so that `to_dict`/`from_dict` round-trip exactly.
