@@ -22,7 +22,7 @@ from ._refs import Shared, bundle_action_parts
 from ._report import CONNECTOR_FILE, SHARED_DIR, Report
 from ._variants import Raw, resolve_variants
 
-__all__ = ["CONNECTOR_FILE", "SHARED_DIR", "lint", "load_catalogue", "specs_root"]
+__all__ = ["CONNECTOR_FILE", "SHARED_DIR", "lint", "lint_counted", "load_catalogue", "specs_root"]
 
 
 def load_catalogue(specs_dir: str | Path) -> Catalogue:
@@ -77,15 +77,23 @@ def lint(path: str | Path) -> list[SpecProblem]:
     spec file or one group folder: the whole specs folder above it is loaded (its connector,
     shared definitions and other actions are needed), and the problems shown are those of that
     file or folder, of the connector and of the shared definitions."""
+    return lint_counted(path)[0]
+
+
+def lint_counted(path: str | Path) -> tuple[list[SpecProblem], int]:
+    """`lint(path)`, and how many actions the file or folder holds once it has no problems."""
     target = Path(path)
     root = specs_root(target) if target.exists() else None
     if root is None or root == target:
-        root, target = target, target
+        root = target
     try:
-        load_catalogue(root)
+        catalogue = load_catalogue(root)
     except SpecError as exc:
-        return [p for p in exc.problems if _concerns(p.file, root, target)]
-    return []
+        return [p for p in exc.problems if _concerns(p.file, root, target)], 0
+    inside = target.relative_to(root).as_posix() if target != root else ""
+    count = sum(1 for a in catalogue.actions.values()
+                if not inside or a.source == inside or a.source.startswith(inside + "/"))
+    return [], count
 
 
 def _concerns(file: str, root: Path, target: Path) -> bool:
