@@ -143,7 +143,7 @@ def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False,
         key = fingerprint(specs)
         if _cached(out, key):
             return Result(write.Diff(unchanged=len(write.existing(out, keep))), from_cache=True)
-    from spoki_actions._loader import load_catalogue
+    from spoki_actions.loader import load_catalogue
 
     from .render import render
 

@@ -2,20 +2,17 @@
 
 Input: names from the spec model (action slugs, param names, shared definition names).
 Output: identifiers that are valid, not keywords and never collide with the names the
-generated modules use themselves. Every rule lives here so that `view`, `schemas` and
-`datamodels` agree on each name.
+generated modules use themselves. The base rules (`identifier`, `class_name`) are the loader's
+(`spoki_actions.loader.names`), so lint refuses the clashes generate would; every other rule
+lives here so that `view`, `schemas` and `datamodels` agree on each name.
 """
 
 from __future__ import annotations
 
-import keyword
-import re
-
+from spoki_actions.loader.names import RESERVED, class_name, identifier
 from spoki_actions.spec import ActionSpec
 
-# names the generated modules bind themselves (imports, locals); a spec name never takes them
-RESERVED = frozenset({"client", "annotations"})
-_WORD = re.compile(r"[A-Za-z0-9]+")
+__all__ = ["RESERVED", "action_class", "class_name", "function_name", "identifier", "param_names", "stem"]
 
 
 def stem(action: ActionSpec) -> str:
@@ -23,26 +20,9 @@ def stem(action: ActionSpec) -> str:
     return action.function_name
 
 
-def identifier(name: str) -> str:
-    """`name` as a Python identifier: keywords and reserved names get a trailing underscore."""
-    out = re.sub(r"\W", "_", name)
-    if not out or out[0].isdigit():
-        out = "n_" + out
-    while keyword.iskeyword(out) or out in RESERVED:
-        out += "_"
-    return out
-
-
 def function_name(action: ActionSpec) -> str:
     """Python function of an action: `SPOKI_LIST_TICKETS` → `list_tickets`."""
     return identifier(stem(action))
-
-
-def class_name(name: str) -> str:
-    """CamelCase class name: `custom_field` → `CustomField`; `FieldType` stays `FieldType`."""
-    words = _WORD.findall(name)
-    out = "".join(w[:1].upper() + w[1:] for w in words) or "Model"
-    return out if out[0].isalpha() else "M" + out
 
 
 def action_class(action: ActionSpec, suffix: str) -> str:

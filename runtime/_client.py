@@ -30,7 +30,7 @@ from ._execute import Context, Plan, failed, prepare, unknown_action, unusable_c
 from ._outcome import ErrorKind, Outcome
 from ._pacing import Pacer
 from ._plan import adrive, drive
-from ._refusal import quoted
+from ._values import quoted
 from .errors import ConfigurationError, failure
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from ._origin import Origin as Origin
 from ._origin import check_base_url as check_base_url
 from ._origin import is_loopback as is_loopback
 from ._origin import origin_of as origin_of
-from ._refusal import quoted
+from ._values import quoted
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:

@@ -4,7 +4,6 @@ Stage: shared by the response rules (`_response`), the key-origin policy (`_orig
 execution plan. Input: a reason (a key of `WORDING`) and the facts it names. Output: a frozen
 `Refusal` (kind + message) that a stage returns instead of a bare string or a `(bool, value)`
 pair, so a failure cannot be mistaken for a value and every wording lives in this one table.
-`quoted` shows a caller's or a server's value in a message without ever raising.
 """
 
 from __future__ import annotations
@@ -53,30 +52,3 @@ class Refusal:
 def refuse(reason: str, **facts: Any) -> Refusal:
     kind, wording = WORDING[reason]
     return Refusal(kind, wording.format(**facts), reason)
-
-
-def quoted(value: Any, limit: int = 60) -> str:
-    """`repr(value)`, cut to `limit` characters, for a message. Never raises: an integer past
-    Python's digit limit is shown by its size, an object whose repr fails by its type."""
-    if isinstance(value, int) and not isinstance(value, bool) and too_many_digits(value):
-        return f"an integer of about {digits(value):,} digits"
-    try:
-        text = repr(value)
-    except Exception:  # a caller's object whose __repr__ raises
-        return f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def digits(value: int) -> int:
-    """About how many decimal digits `value` has (without converting it to text)."""
-    return max(1, int(abs(value).bit_length() * 0.30103) + 1)
-
-
-def too_many_digits(value: int) -> bool:
-    """Can `value` not become text (JSON, a URL, a repr) under Python's integer-string limit?"""
-    import sys
-
-    most = sys.get_int_max_str_digits()
-    if most <= 0 or abs(value).bit_length() < 3.32 * most:  # below 2**(3.32 n) < 10**n: surely fine
-        return False
-    return bool(abs(value) >= 10 ** most)

@@ -3,7 +3,7 @@
 Stage: the lookup at the start of every call. Input: a `Catalogue`, by default the compiled
 `catalogue.json` shipped in `spoki_actions.generated` (found without importing that package,
 read lazily on first use, never YAML), or one given as a `Catalogue`, a catalogue.json path or
-a specs folder (then loaded by `_loader`). Output: `CompiledAction`s, compiled on first use and
+a specs folder (then loaded by `loader`). Output: `CompiledAction`s, compiled on first use and
 cached, and close-match suggestions for unknown names.
 """
 
@@ -80,7 +80,7 @@ class Registry:
     def require(self, name: object) -> CompiledAction:
         compiled = self.get(name)
         if compiled is None:
-            from ._refusal import quoted
+            from ._values import quoted
 
             shown = name if isinstance(name, str) else quoted(name)
             raise UnknownActionError(shown, self.suggest(name))
@@ -160,7 +160,7 @@ def load(source: Catalogue | str | Path | None = None) -> Registry:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.is_dir():
-            from ._loader import load_catalogue
+            from .loader import load_catalogue
 
             return Registry(load_catalogue(path))
         if path.is_file():

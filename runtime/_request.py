@@ -11,18 +11,17 @@ inputs are never sent; constant query params come first, then params in spec ord
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ._outcome import InputProblem
+from ._values import PLACEHOLDER
 
 if TYPE_CHECKING:
     from .spec import ActionSpec
 
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
 MAX_URL = 64_000  # characters of path + query; HTTP stacks refuse longer URLs (httpx at 65,536)
 _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}  # quote() keeps dots; a lone dot segment would move the path

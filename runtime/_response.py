@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ._outcome import ErrorKind
 from ._redact import redact_edge, shorten
 from ._refusal import Refusal, refuse
+from ._values import E164, for_body
 
 if TYPE_CHECKING:
     from .spec import ActionSpec
@@ -290,19 +291,7 @@ def _drf_error(body: Any, detail_keys: tuple[str, ...]) -> bool:
 
 
 def _kind(value: Any) -> str:
-    if value is None or value is EMPTY:
-        return "null" if value is None else "an empty body"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+    return for_body(value, EMPTY)
 
 
 def _keep(record: dict[str, Any], wanted: Sequence[tuple[str, str, Any]]) -> bool:
@@ -328,7 +317,7 @@ def compile_strict(schema: dict[str, Any]) -> Callable[[Any], list[str]]:
 
     @checker.checks("e164")
     def _e164(value: object) -> bool:
-        return not isinstance(value, str) or re.fullmatch(r"\+[1-9][0-9]{6,14}", value) is not None
+        return not isinstance(value, str) or E164.fullmatch(value) is not None
 
     validator = jsonschema.Draft202012Validator(schema, format_checker=checker)
 

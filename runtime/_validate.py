@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ._outcome import InputProblem
-from ._refusal import digits, quoted, too_many_digits
+from ._values import E164, E164_PATTERNS, digits, too_many_digits
+from ._values import for_python as describe
+from ._values import short_repr as _short
 
 if TYPE_CHECKING:
     from .spec import ActionSpec, Param
@@ -32,8 +34,6 @@ Validator = Callable[[object], tuple[dict[str, Any], Problems]]
 Constraint = Callable[[Any], "str | None"]  # a normalized value -> None, or what is wrong
 
 # Formats: always used with fullmatch (with `^...$` and .match, "$" would also accept a trailing "\n").
-E164 = re.compile(r"\+[1-9][0-9]{6,14}")
-E164_PATTERNS = frozenset({r"^\+[1-9][0-9]{6,14}$", r"^\+[1-9]\d{6,14}$"})
 EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?")
@@ -100,29 +100,6 @@ COERCE: dict[str, Callable[[Any], Any]] = {
     "string": _as_string, "integer": _as_integer, "number": _as_number, "boolean": _as_boolean,
     "object": _as_object, "array": _as_array, "null": _as_null,
 }
-
-
-def describe(value: Any) -> str:
-    """A short, type-first description of a value for messages: `a boolean (True)`."""
-    if value is None:
-        return "None"
-    if isinstance(value, bool):
-        return f"a boolean ({value!r})"
-    if isinstance(value, int):
-        return f"an integer ({_short(value)})"
-    if isinstance(value, float):
-        return f"a number ({_short(value)})"
-    if isinstance(value, str):
-        return f"a string ({_short(value)})"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, (list, tuple)):
-        return "an array"
-    return f"a {type(value).__name__}"
-
-
-def _short(value: Any) -> str:
-    return quoted(value)
 
 
 def _digit_limit(v: Any) -> str | None:

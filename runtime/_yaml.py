@@ -17,6 +17,11 @@ from typing import Any
 
 import yaml
 
+from . import _values
+
+describe = _values.for_yaml  # "found …" words for YAML authors (see `_values`)
+_describe = _values.yaml_kind
+
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -64,20 +69,6 @@ class YamlProblem(Exception):
 
 def _pos(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return type(value).__name__
 
 
 # YAML 1.2 core-schema scalars: `yes`, `no`, `on`, `off`, `12:30` and `2024-01-01` stay strings
@@ -264,14 +255,3 @@ def _store(stack: list[list[Any]], value: Any, path: Path) -> None:
         frame[2] = None
     else:
         container.append(value)
-
-
-def describe(value: Any) -> str:
-    """A short, human description of a JSON-like value (for 'found …' messages)."""
-    kind = _describe(value)
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{kind} {text}" if value is not None else "null"

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._outcome import ErrorKind, InputProblem, Outcome
-from ._refusal import quoted
+from ._values import quoted
 
 
 class SpokiError(Exception):

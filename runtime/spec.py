@@ -1,6 +1,6 @@
 """The spec model: one frozen description of the connector and every action.
 
-Input: built by `spoki_actions._loader` from `specs/*.yaml` (validated), or by
+Input: built by `spoki_actions.loader` from `specs/*.yaml` (validated), or by
 `from_dict` from the compiled catalogue that the generator writes.
 Output: plain frozen dataclasses read by both the generator and the runtime.
 Every value is JSON-compatible so that `to_dict`/`from_dict` round-trip exactly.
@@ -11,8 +11,12 @@ point into that schema's own `$defs`; a `Param.schema` is one property of its ac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+import types
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
+from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin, get_type_hints
+
+_T = TypeVar("_T")
 
 Location = Literal["path", "query", "body", "filter"]
 Safety = Literal["read", "idempotent", "unsafe"]
@@ -211,57 +215,34 @@ def to_dict(catalogue: Catalogue) -> dict[str, Any]:
     return dict(_enc(catalogue))
 
 
-def _enum(d: dict[str, Any] | None) -> EnumSpec | None:
-    if d is None:
-        return None
-    labels = d["labels"]
-    return EnumSpec(d["name"], tuple(d["values"]), tuple(labels) if labels is not None else None)
+def _dec(hint: Any, value: Any) -> Any:
+    """`value` (JSON data) as the type `hint` names: dataclasses, optionals, tuples, dicts."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType):
+        if value is None:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _dec(inner, value)
+    if origin is tuple:
+        return tuple(value) if args[0] is Any else tuple(_dec(args[0], v) for v in value)
+    if origin is dict:
+        return value if args[1] is Any else {k: _dec(args[1], v) for k, v in value.items()}
+    if is_dataclass(hint):
+        return _build(cast(type, hint), value)
+    return value
 
 
-def _rate(d: dict[str, Any] | None) -> RateLimit | None:
-    return None if d is None else RateLimit(d["bucket"], d["requests"], d["window"])
+@cache
+def _hints(cls: Any) -> dict[str, Any]:
+    return get_type_hints(cls)
 
 
-def _param(d: dict[str, Any]) -> Param:
-    return Param(**{**d, "enum": _enum(d["enum"])})
-
-
-def _action(d: dict[str, Any]) -> ActionSpec:
-    r = d["response"]
-    b = d["behaviour"]
-    pg = r["paginate"]
-    dep = b["deprecated"]
-    return ActionSpec(
-        name=d["name"], title=d["title"], description=d["description"], group=d["group"],
-        method=d["method"], path=d["path"],
-        params=tuple(_param(p) for p in d["params"]),
-        query_constants=d["query_constants"],
-        response=Response(
-            success=tuple(r["success"]), select=r["select"],
-            paginate=None if pg is None else Pagination(pg["next"], pg["items"], pg["max_pages"],
-                                                        pg.get("bare_array", False)),
-            filters=tuple(RecordFilter(f["param"], f["field"], f["op"]) for f in r["filters"]),
-            output=r["output"],
-        ),
-        behaviour=Behaviour(
-            safety=b["safety"], rate_limit=_rate(b["rate_limit"]), cache_ttl=b["cache_ttl"],
-            deprecated=None if dep is None else Deprecation(dep["message"], dep["replacement"]),
-        ),
-        variant_of=d["variant_of"], source=d["source"], input_schema=d["input_schema"],
-    )
+def _build(cls: type[_T], data: dict[str, Any]) -> _T:
+    """A model dataclass from its `to_dict` form, field by field from the declared types."""
+    hints = _hints(cast(Any, cls))
+    return cls(**{f.name: _dec(hints[f.name], data[f.name]) for f in fields(cast(Any, cls)) if f.init})
 
 
 def from_dict(data: dict[str, Any]) -> Catalogue:
-    """Inverse of `to_dict`."""
-    c = data["connector"]
-    rp = c["retry"]
-    connector = Connector(
-        name=c["name"], base_url=c["base_url"], auth_header=c["auth_header"], auth_env=c["auth_env"],
-        base_url_env=c["base_url_env"], timeout=c["timeout"], max_response_bytes=c["max_response_bytes"],
-        retry=RetryPolicy(**{**rp, "retry_statuses": tuple(rp["retry_statuses"])}),
-        error_detail_keys=tuple(c["error_detail_keys"]),
-        default_success={k: tuple(v) for k, v in c["default_success"].items()},
-        rate_limits={k: RateLimit(v["bucket"], v["requests"], v["window"]) for k, v in c["rate_limits"].items()},
-        enums={k: e for k, v in c["enums"].items() if (e := _enum(v)) is not None},
-    )
-    return Catalogue(connector, {k: _action(v) for k, v in data["actions"].items()})
+    """Inverse of `to_dict`, derived from the dataclass fields (a new field needs nothing here)."""
+    return _build(Catalogue, data)

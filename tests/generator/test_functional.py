@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from spoki_actions import AsyncClient, Client
-from spoki_actions._loader import load_catalogue
 from spoki_actions.generator import view
+from spoki_actions.loader import load_catalogue
 
 from .conftest import SMALL, Generated, import_generated, run_generate, small_specs_with
 

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from spoki_actions import Client
-from spoki_actions._loader import load_catalogue
 from spoki_actions.generator import view
 from spoki_actions.generator.escape import md_prose
+from spoki_actions.loader import load_catalogue
 
 from .conftest import Generated, import_generated, run_generate, small_specs_with
 from .test_escape import md_unescape, outside_code

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from spoki_actions._loader import load_catalogue
 from spoki_actions.cli import main
 from spoki_actions.generator import render, write
 from spoki_actions.generator.cli import NEEDS_EXTRA
+from spoki_actions.loader import load_catalogue
 
 from .conftest import ROOT, SMALL, copy_specs, run_generate, snapshot
 

@@ -14,10 +14,10 @@ import jsonschema
 import pytest
 
 from spoki_actions import spec
-from spoki_actions._loader import load_catalogue
 from spoki_actions.errors import SpecError
 from spoki_actions.generator import build, render, schemas, write
 from spoki_actions.generator.errors import GeneratorError
+from spoki_actions.loader import load_catalogue
 
 from .conftest import GENERATED, ROOT, SMALL, SPECS, copy_specs, run_generate, snapshot
 
@@ -283,12 +283,20 @@ def test_generator_errors_leave_the_output_alone(tmp_path: Path) -> None:
     # two actions whose model names collide once made into Python classes
     text = (specs / "things" / "delete_thing.yaml").read_text()
     (specs / "things" / "delete_thing_.yaml").write_text(text.replace("SPOKI_DELETE_THING", "SPOKI_DELETE_THING_"))
-    with pytest.raises(GeneratorError) as caught:
+    # the loader refuses them first (lint says it at the spec's line), so generate writes nothing
+    with pytest.raises(SpecError) as refused:
         run_generate(specs, out)
-    assert "'DeleteThingInput' is used by both SPOKI_DELETE_THING and SPOKI_DELETE_THING_" in str(caught.value)
+    assert ("delete_thing_.yaml:1:7 name: SPOKI_DELETE_THING and SPOKI_DELETE_THING_ both need the model class "
+            "'DeleteThingInput'; rename one of them") in str(refused.value)
     done = _cli("--specs", str(specs), "--out", str(out))
-    assert done.returncode == 1 and done.stderr.startswith("error: model name 'DeleteThingInput'")
+    assert done.returncode == 1 and "both need the model class 'DeleteThingInput'" in done.stderr
     assert snapshot(out) == before
+    # the generator's own guard still holds for a catalogue that did not come through the loader
+    catalogue = load_catalogue(SMALL)
+    twin = dataclasses.replace(catalogue.actions["SPOKI_DELETE_THING"], name="SPOKI_DELETE_THING_")
+    with pytest.raises(GeneratorError) as caught:
+        render.render(_with_action(catalogue, twin))
+    assert "'DeleteThingInput' is used by both SPOKI_DELETE_THING and SPOKI_DELETE_THING_" in str(caught.value)
 
 
 def test_the_runtime_never_imports_the_generator() -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from spoki_actions import _loader, _yaml
+from spoki_actions import _yaml
+from spoki_actions import loader as _loader
 from spoki_actions.cli import main
 from spoki_actions.errors import SpecError
 
@@ -423,7 +424,17 @@ def test_variant_of_a_broken_file_points_at_that_file(tmp_path: Path) -> None:
     assert found[0].startswith("specs/things/get_thing.yaml:4:12 invalid YAML")
 
 
-def test_a_file_instead_of_the_folder(tmp_path: Path) -> None:
+def test_load_takes_the_folder_not_a_file(tmp_path: Path) -> None:
     specs = write_specs(tmp_path, {})
-    assert [p.message for p in _loader.lint(specs / "things" / "get_thing.yaml")] == [
+    with pytest.raises(SpecError) as exc:
+        _loader.load_catalogue(specs / "things" / "get_thing.yaml")
+    assert [p.message for p in exc.value.problems] == [
         f"is a file; lint and load take the specs folder (e.g. {specs})"]
+
+
+def test_lint_of_a_file_outside_any_specs_folder(tmp_path: Path) -> None:
+    loose = tmp_path / "things" / "get_thing.yaml"
+    loose.parent.mkdir()
+    loose.write_text(GET_THING, "utf-8")
+    assert [p.message for p in _loader.lint(loose)] == [
+        f"is a file; lint and load take the specs folder (e.g. {tmp_path})"]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from spoki_actions import _loader
+from spoki_actions import loader as _loader
 from spoki_actions.spec import ActionSpec, Catalogue
 
 ROOT = Path(__file__).parents[2]

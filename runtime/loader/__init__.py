@@ -1,0 +1,104 @@
+"""The spec loader (public API): specs/ (YAML) → validated, frozen `Catalogue`.
+
+Input: a specs folder (`_connector.yaml`, `_shared/*.yaml`, `<group>/<stem>.yaml`); `lint` also
+takes one spec file or one group folder inside it. Output: `spec.Catalogue`, or `SpecError`
+listing every problem found, each located as `file:line:col key.path: message`.
+Stages, one module each: `_read` (bounded YAML, meta-schemas in `_meta`), `_refs` ($ref
+bundling), `_variants` (variant merging), `_checks` (cross-checks), `_build` (the frozen model);
+`names` holds the naming rules the generator shares. Used by `spoki-actions lint`, the generator
+and `Client(specs_dir=...)`; the runtime's default catalogue is the compiled one in
+`spoki_actions.generated`, so importing the runtime never parses YAML.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import SpecError, SpecProblem
+from ..spec import ActionSpec, Catalogue
+from . import _build, _checks
+from ._read import Files, read_actions, read_connector, read_shared
+from ._refs import Shared, bundle_action_parts
+from ._report import CONNECTOR_FILE, SHARED_DIR, Report
+from ._variants import Raw, resolve_variants
+
+__all__ = ["CONNECTOR_FILE", "SHARED_DIR", "lint", "lint_counted", "load_catalogue", "specs_root"]
+
+
+def load_catalogue(specs_dir: str | Path) -> Catalogue:
+    """Load, check and build the catalogue. Raises `SpecError` with every problem found."""
+    root = Path(specs_dir)
+    _check_root(root)
+    report, files = Report(), Files()
+    read_connector(root, files, report)                       # 1. the connector
+    read_shared(root, files, report)                          # 2. shared definitions
+    for doc in files.shared.values():
+        _checks.check_shared(doc, report)
+    read_actions(root, files, report)                         # 3. action files, one by one
+    shared = Shared(files.shared)
+    raws = {name: Raw(doc, doc.data) for name, doc in files.actions.items()}
+    for raw in raws.values():
+        bundle_action_parts(raw, shared, report)              # 4. $refs bundled
+    if files.connector is None:
+        raise SpecError(report.problems)
+    connector = _build.build_connector(files.connector, _build.shared_enums(files.shared))
+    resolved = resolve_variants(raws, files.unreadable, report)  # 5. variants merged
+    actions: dict[str, ActionSpec] = {}
+    for name in sorted(resolved):                             # 6. checked and built
+        built = _build.build_action(resolved[name], connector, set(raws), report)
+        if built is not None:
+            actions[name] = built
+    _checks.check_names(actions, files.actions, report)       # 7. what the generator would refuse
+    if report.problems:
+        raise SpecError(report.problems)
+    return Catalogue(connector, actions)
+
+
+def _check_root(root: Path) -> None:
+    if root.is_file():
+        raise SpecError([SpecProblem(str(root), 1, 1, "", "is a file; lint and load take the specs folder "
+                                     f"(e.g. {root.parent.parent if root.parent.name != '_shared' else root.parent})")])
+    if not root.is_dir():
+        raise SpecError([SpecProblem(str(root), 1, 1, "", "specs folder not found")])
+
+
+def specs_root(path: str | Path) -> Path | None:
+    """The specs folder a spec file or group folder belongs to: the nearest folder at or above it
+    holding `_connector.yaml` (None when there is none)."""
+    start = Path(path)
+    for folder in [start, *start.parents] if start.is_dir() else list(start.parents):
+        if (folder / CONNECTOR_FILE).is_file():
+            return folder
+    return None
+
+
+def lint(path: str | Path) -> list[SpecProblem]:
+    """Every problem in a specs folder, sorted (empty when all is well). `path` may also be one
+    spec file or one group folder: the whole specs folder above it is loaded (its connector,
+    shared definitions and other actions are needed), and the problems shown are those of that
+    file or folder, of the connector and of the shared definitions."""
+    return lint_counted(path)[0]
+
+
+def lint_counted(path: str | Path) -> tuple[list[SpecProblem], int]:
+    """`lint(path)`, and how many actions the file or folder holds once it has no problems."""
+    target = Path(path)
+    root = specs_root(target) if target.exists() else None
+    if root is None or root == target:
+        root = target
+    try:
+        catalogue = load_catalogue(root)
+    except SpecError as exc:
+        return [p for p in exc.problems if _concerns(p.file, root, target)], 0
+    inside = target.relative_to(root).as_posix() if target != root else ""
+    count = sum(1 for a in catalogue.actions.values()
+                if not inside or a.source == inside or a.source.startswith(inside + "/"))
+    return [], count
+
+
+def _concerns(file: str, root: Path, target: Path) -> bool:
+    if root == target:
+        return True
+    shown = Path(file)
+    return shown == target or shown.is_relative_to(target) or shown == root / CONNECTOR_FILE \
+        or shown.is_relative_to(root / SHARED_DIR)
