@@ -1,12 +1,14 @@
 """The generator: specs → `generated/` (JSON Schemas, docs, typed bindings, compiled catalogue).
 
     build      specs folder → load (runtime's loader) → render → write; the no-op fingerprint
-    render     catalogue → {path: bytes}, all in memory
-      view       every naming/typing/wording decision, handed to the templates
+    render     catalogue → {path: bytes}, all in memory: every emitter's files, the marker
+      emitters   one module per output, `emit(catalogue) -> {path: bytes}`, registered in a tuple:
+                 schemas (JSON Schemas), docs (Markdown, via _docs_view), python (bindings via
+                 _bindings, sync and async from one template; models via _datamodels), catalogue
+      pytypes    the shared type decisions: annotations, data shapes, enum and model classes
       escape     spec text → safe Python literals and Markdown
       naming     identifiers, class names, stems
-      schemas    input / output envelope JSON Schemas and index.json
-      datamodels pydantic models via one datamodel-code-generator call
+      schemas    what the input / output envelope JSON Schemas and index.json hold
     write      compare, stage beside the output folder, swap changed files in (all or nothing);
                recognise the generator's own files (banner, the marker's manifest), touch no other
     cli        `spoki-actions generate [--specs DIR] [--out DIR] [--check] [--force]`

@@ -15,8 +15,10 @@ from typing import Any
 from spoki_actions.spec import ActionSpec, Catalogue
 
 from . import naming
-from .view import SCHEMA_ID_BASE, banner, stem
+from .naming import stem
+from .write import banner
 
+SCHEMA_ID_BASE = "https://spoki-actions.dev/schemas/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 

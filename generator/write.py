@@ -21,9 +21,9 @@ from pathlib import Path, PurePosixPath
 
 from .errors import GeneratorError
 
-# the do-not-edit banner every generated file carries (`view.banner` puts the spec's path between;
-# the folder is always called `specs/`, wherever it really is); here because recognising our own
-# files is this module's job, and a no-op run should not pay for importing `view`
+# the do-not-edit banner every generated file carries (`banner` puts the spec's path between; the
+# folder is always called `specs/`, wherever it really is); here because recognising our own files
+# is this module's job, and a no-op run should not pay for importing the emitters
 BANNER_START = "generated from specs/"
 BANNER_END = " by `spoki-actions generate`; do not edit"
 IGNORED_DIRS = frozenset({"__pycache__"})
@@ -36,6 +36,11 @@ _MARKER_HEAD = f"# {BANNER_START}{BANNER_END}"
 _LEGACY_MARKER = ".gitignore"  # output written before the marker existed: recognised by its banner
 _BANNER = re.compile(f"{re.escape(BANNER_START)}[^\n]*{re.escape(BANNER_END)}".encode())
 _HEAD_BYTES = 1024  # every generated file carries the banner within its first lines
+
+
+def banner(source: str | None = None) -> str:
+    """The do-not-edit line every generated file carries (no paths outside the repo, no dates)."""
+    return f"{BANNER_START}{source or ''}{BANNER_END}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,8 @@ import httpx
 import pytest
 
 from spoki_actions import AsyncClient, Client
-from spoki_actions.generator import view
+from spoki_actions.generator import pytypes
+from spoki_actions.generator.emitters import _bindings
 from spoki_actions.loader import load_catalogue
 
 from .conftest import SMALL, Generated, import_generated, run_generate, small_specs_with
@@ -205,9 +206,9 @@ def getdoc_everywhere(function: Callable[..., Any]) -> tuple[str | None, str]:
 
 def test_docstrings_are_the_yaml_text(small: Generated) -> None:
     catalogue = load_catalogue(SMALL)
-    classes = view.def_classes(catalogue)
+    classes = pytypes.def_classes(catalogue)
     for action in catalogue.actions.values():
-        text = view.docstring_text(action, classes)
+        text = _bindings.docstring_text(action, classes)
         function = getattr(small.actions, action.function_name)
         assert getdoc_everywhere(function) == (text, text)
         assert getdoc_everywhere(getattr(small.aio, action.function_name)) == (text, text)

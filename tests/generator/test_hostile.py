@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from spoki_actions import Client
-from spoki_actions.generator import view
+from spoki_actions.generator import pytypes
+from spoki_actions.generator.emitters import _bindings
 from spoki_actions.generator.escape import md_prose
 from spoki_actions.loader import load_catalogue
 
@@ -83,7 +84,7 @@ def test_docstrings_hold_the_yaml_text_exactly(hostile: tuple[Path, Generated]) 
     catalogue = load_catalogue(specs)
     action = catalogue.actions["SPOKI_INDENTED_TEXT"]
     assert action.description == INDENTED  # the YAML carried it intact
-    text = view.docstring_text(action, view.def_classes(catalogue))
+    text = _bindings.docstring_text(action, pytypes.def_classes(catalogue))
     assert text.startswith(f"Indented text\n\n{INDENTED}\n") and f"    text: {INDENTED}\n" in text
     for function in (generated.actions.indented_text, generated.aio.indented_text):
         assert getdoc_everywhere(function) == (text, text)  # today's Python and 3.13+
@@ -96,10 +97,10 @@ def test_text_no_indented_docstring_can_hand_back_stays_flush_left(hostile: tupl
     # (stripped from the first line): kept flush left, where `__doc__` is the text up to 3.12
     specs, generated = hostile
     catalogue = load_catalogue(specs)
-    classes = view.def_classes(catalogue)
+    classes = pytypes.def_classes(catalogue)
     for name, function in (("SPOKI_HOSTILE_ACTION", "hostile_action"), ("SPOKI_INDENTED_TITLE", "indented_title")):
         action = catalogue.actions[name]
-        text = view.docstring_text(action, classes)
+        text = _bindings.docstring_text(action, classes)
         doc = getattr(generated.actions, function).__doc__
         assert getattr(generated.aio, function).__doc__ == doc
         if sys.version_info < (3, 13):

@@ -16,6 +16,7 @@ import pytest
 from spoki_actions import spec
 from spoki_actions.errors import SpecError
 from spoki_actions.generator import build, render, schemas, write
+from spoki_actions.generator.emitters import _datamodels, _files
 from spoki_actions.generator.errors import GeneratorError
 from spoki_actions.loader import load_catalogue
 
@@ -144,9 +145,9 @@ def test_a_crash_mid_way_leaves_the_output_as_it_was(tmp_path: Path, monkeypatch
         raise RuntimeError("injected crash")
 
     if stage == "datamodels":
-        monkeypatch.setattr(render.datamodels, "render", boom)
+        monkeypatch.setattr(_datamodels, "render", boom)
     elif stage == "template":
-        monkeypatch.setattr(render, "_template", boom)
+        monkeypatch.setattr(_files, "template", boom)
     else:  # the crash hits while staging the new files, before any is moved into place
         real = Path.write_bytes
         calls = []

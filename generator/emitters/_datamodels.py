@@ -1,7 +1,7 @@
 """Models: every action's input and output envelope as pydantic v2 models, in one dmcg call.
 
 Input: the catalogue. Output: the text of `models.py`. All schemas are merged into one JSON
-Schema whose `$defs` hold every model under the class name `view` chose (shared shapes and enums
+Schema whose `$defs` hold every model under the class name `pytypes` chose (shared shapes and enums
 once, then `<Action>Input`, `<Action>Output`, hoisted `<Action>Data`/`<Action>Item` and inline
 integer enums), and datamodel-code-generator runs once, in-process, with no formatter, timestamp
 or version header. The result is checked to define every class the bindings import.
@@ -17,9 +17,10 @@ from typing import Any
 
 from spoki_actions.spec import ActionSpec, Catalogue
 
-from . import naming, schemas, view
-from .errors import GeneratorError
-from .escape import py_str
+from .. import naming, pytypes, schemas
+from ..errors import GeneratorError
+from ..escape import py_str
+from ..write import banner
 
 # keys that would change how values validate or are named rather than describe them; formats stay
 # strings in the models (no email-validator, no URL normalisation), defaults stay with the API
@@ -86,7 +87,7 @@ def _input_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, An
     schema: dict[str, Any] = _prepare({k: v for k, v in action.input_schema.items() if k != "$defs"}, classes,
                                       open_objects=False)
     for p in action.params:
-        enum_class = view.int_enum_class(action, p)
+        enum_class = pytypes.int_enum_class(action, p)
         if enum_class is None or p.enum is None or p.enum.name is not None:
             continue
         # an inline integer enum becomes a named IntEnum, as the typed function annotates it
@@ -102,7 +103,7 @@ def _input_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, An
 
 def _output_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, Any]) -> dict[str, Any]:
     output = {k: v for k, v in action.response.output.items() if k != "$defs"}
-    shape = view.data_shape(action, classes)
+    shape = pytypes.data_shape(action, classes)
     data: dict[str, Any]
     if shape.hoist is not None:
         defs[shape.hoist] = _prepare(output, classes, open_objects=True)
@@ -127,7 +128,7 @@ def _output_model(action: ActionSpec, classes: dict[str, str], defs: dict[str, A
 
 def combined_schema(catalogue: Catalogue) -> dict[str, Any]:
     """One schema holding every model in `$defs`, under its class name; name clashes are errors."""
-    classes = view.def_classes(catalogue)
+    classes = pytypes.def_classes(catalogue)
     problems: list[str] = []
     owners: dict[str, str] = {}
 
@@ -166,7 +167,7 @@ def render(catalogue: Catalogue) -> str:
     from datamodel_code_generator import Error as DmcgError
 
     schema = combined_schema(catalogue)
-    header = f"# {view.banner()}\n{MODULE_DOC}"
+    header = f"# {banner()}\n{MODULE_DOC}"
     if not schema["$defs"]:  # no actions: dmcg refuses an input without models
         return f"{header}\n\nfrom __future__ import annotations\n"
     where = schemas.non_finite(schema)
@@ -179,7 +180,10 @@ def render(catalogue: Catalogue) -> str:
     if not isinstance(text, str):
         raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
     text = _escape_literals(text.rstrip("\n") + "\n")
-    tree = ast.parse(text)
+    try:  # the one parse of models.py: the compile guard, the class check and the rewrite all use it
+        tree = ast.parse(text, "python/models.py")
+    except SyntaxError as exc:  # a generator bug, never a spec's fault: stop before writing
+        raise GeneratorError([f"python/models.py:{exc.lineno}: generated code does not compile: {exc.msg}"]) from exc
     defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     missing = sorted(_referenced(catalogue) - defined)
     if missing:
@@ -215,7 +219,7 @@ def _referenced(catalogue: Catalogue) -> set[str]:
         out.add(naming.action_class(action, "Output"))
         out.add(naming.action_class(action, "Input"))
         for p in action.params:
-            enum_class = view.int_enum_class(action, p)
+            enum_class = pytypes.int_enum_class(action, p)
             if enum_class is not None:
                 out.add(enum_class)
     return out
@@ -223,7 +227,10 @@ def _referenced(catalogue: Catalogue) -> set[str]:
 
 def _escape_literals(text: str) -> str:
     """Rewrite string literals holding unprintable characters (line separators, bidi controls)
-    with escapes, as `escape.py_str` writes them: dmcg emits enum values verbatim."""
+    with escapes, as `escape.py_str` writes them: dmcg emits enum values verbatim. Tokenizing is
+    skipped when every character is printable (nearly always), so the module is parsed once."""
+    if text.replace("\n", "").isprintable():
+        return text
     starts = [0]
     for line in text.split("\n"):  # tokenize's lines end at "\n" only (not at U+2028)
         starts.append(starts[-1] + len(line) + 1)

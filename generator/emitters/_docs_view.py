@@ -1,317 +1,28 @@
-"""View: every naming, typing and wording decision between the spec model and the templates.
+"""Docs view: every wording decision of the Markdown pages, between the spec model and the templates.
 
-Input: a loaded `Catalogue`. Output: plain, frozen view objects whose string fields are ready to
-drop into a template: Python fields are identifiers or literals built by `escape` (spec text is
-never placed in code except inside a literal), Markdown fields are escaped prose. Templates do
-no more than lay these out, so a decision changes here, once.
+Input: the catalogue. Output: frozen view objects whose string fields are escaped Markdown, ready
+for `action.md.jinja` and `index.md.jinja` to lay out. Types and class names come from `pytypes`,
+so the docs name exactly what the bindings and models define.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from spoki_actions.spec import ActionSpec, Catalogue, Param
 
-from . import naming
-from .errors import GeneratorError
-from .escape import (
-    json_text,
-    md_cell,
-    md_code,
-    md_code_cell,
-    md_fence,
-    md_prose,
-    py_docstring,
-    py_str,
-    py_value,
-)
-from .write import BANNER_END, BANNER_START  # `generated from specs/<source> by …; do not edit`
+from .. import naming
+from ..escape import json_text, md_cell, md_code, md_code_cell, md_fence, md_prose, py_str, py_value
+from ..pytypes import GENERATED_PACKAGE, RESULT_NOTE, data_shape, int_enum_class, ref_name
+from ..write import banner
 
-SCHEMA_ID_BASE = "https://spoki-actions.dev/schemas/"
-GENERATED_PACKAGE = "spoki_actions.generated"
-
-_PY_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _SAFETY = {
     "read": "read-only; retried on 429, 5xx, timeouts and connection errors",
     "idempotent": "idempotent; retried on 429, 5xx, timeouts and connection errors",
     "unsafe": "not idempotent; retried only on 429 or when the request provably never left "
               "(connection refused), never after a 5xx or a read timeout",
 }
-RESULT_NOTE = (
-    "Each typed function returns the action's pydantic envelope model (`<Action>Output`: `data`,\n"
-    "`error`, `successful`), validated leniently: unknown fields are kept, and when `data` does not\n"
-    "match the documented shape (an unknown enum value, a missing field, or the empty `{}`/`[]` of a\n"
-    "failed call) it stays the raw JSON value instead of raising. Like `run_action`, a typed\n"
-    "function never raises for input or API errors: check `successful`."
-)
-
-
-# --- banners ---------------------------------------------------------------------------------
-
-def banner(source: str | None = None) -> str:
-    """The do-not-edit line every generated file carries (no paths outside the repo, no dates);
-    `write` recognises the generator's own files by it."""
-    return f"{BANNER_START}{source or ''}{BANNER_END}"
-
-
-def stem(action: ActionSpec) -> str:
-    return naming.stem(action)
-
-
-# --- Python types ----------------------------------------------------------------------------
-
-def int_enum_class(action: ActionSpec, param: Param) -> str | None:
-    """The IntEnum a param is typed with: the shared enum's name, or `<Action><Param>` inline."""
-    enum = param.enum
-    if enum is None or enum.labels is None or param.type != "integer":
-        return None
-    if enum.name is not None:
-        return naming.class_name(enum.name)
-    return naming.action_class(action, naming.class_name(param.name))
-
-
-def _literal(values: Iterable[Any]) -> str | None:
-    values = list(values)
-    if all(isinstance(v, (str, bool, int)) or v is None for v in values):
-        return "Literal[" + ", ".join(py_value(v) for v in values) + "]"
-    return None
-
-
-def schema_annotation(schema: dict[str, Any] | None) -> str:
-    """A Python type for a raw JSON Schema (array items, object values): the simple cases, else Any."""
-    if not schema:
-        return "Any"
-    if isinstance(schema.get("enum"), list):
-        return _literal(schema["enum"]) or "Any"
-    types = schema.get("type")
-    names = types if isinstance(types, list) else [types]
-    parts: list[str] = []
-    for t in names:
-        if t in _PY_SCALARS:
-            parts.append(_PY_SCALARS[t])
-        elif t == "null":
-            parts.append("None")
-        elif t == "array":
-            parts.append(f"list[{schema_annotation(schema.get('items'))}]")
-        elif t == "object":
-            extra = schema.get("additionalProperties")
-            parts.append(f"dict[str, {schema_annotation(extra if isinstance(extra, dict) else None)}]")
-        else:
-            return "Any"
-    return " | ".join(parts) if parts else "Any"
-
-
-def param_annotation(action: ActionSpec, param: Param) -> str:
-    """The type of a keyword argument; optional params add `| None` (None = not given, never sent)."""
-    base: str
-    enum_class = int_enum_class(action, param)
-    if enum_class is not None:
-        base = enum_class
-    elif param.enum is not None:
-        base = _literal(param.enum.values) or _PY_SCALARS.get(param.type, "Any")
-    elif param.type == "array":
-        base = f"list[{schema_annotation(param.items)}]"
-    elif param.type == "object":
-        base = f"dict[str, {schema_annotation(param.values)}]"
-    else:
-        base = _PY_SCALARS.get(param.type, "Any")
-    return base if param.required else f"{base} | None"
-
-
-# --- output shapes ---------------------------------------------------------------------------
-
-def def_classes(catalogue: Catalogue) -> dict[str, str]:
-    """Shared definition name (as bundled in `$defs`) → model class name."""
-    names: set[str] = set()
-    for action in catalogue.actions.values():
-        names.update(action.response.output.get("$defs", {}))
-        names.update(action.input_schema.get("$defs", {}))
-    return {name: naming.class_name(name) for name in sorted(names)}
-
-
-@dataclass(frozen=True, slots=True)
-class DataShape:
-    """How an action's `data` is modelled.
-
-    `annotation` is its typed side (a model, `list[...]`, or `Any` for shapes with no structure);
-    `hoist` names a model made from an inline object shape (`<Action>Data`), `hoist_items` one made
-    from inline array items (`<Action>Item`); `fallback` is the raw type kept when the value does
-    not match (None when the typed side is already `Any`).
-    """
-
-    annotation: str
-    hoist: str | None
-    hoist_items: str | None
-    fallback: str | None
-
-
-def _ref_name(ref: str) -> str:
-    return ref.rsplit("/", 1)[-1]
-
-
-def _has_fields(schema: Any) -> bool:
-    return isinstance(schema, dict) and bool(schema.get("properties"))
-
-
-def data_shape(action: ActionSpec, classes: dict[str, str]) -> DataShape:
-    output = action.response.output
-    body = {k: v for k, v in output.items() if k != "$defs"}
-    if "$ref" in body and set(body) <= {"$ref", "description", "title"}:
-        return DataShape(classes[_ref_name(body["$ref"])], None, None, "dict[str, Any]")
-    if output.get("type") == "object" and _has_fields(output):
-        data = naming.action_class(action, "Data")
-        return DataShape(data, data, None, "dict[str, Any]")
-    if output.get("type") == "array":
-        items = output.get("items")
-        if isinstance(items, dict) and "$ref" in items and len(items) == 1:
-            return DataShape(f"list[{classes[_ref_name(items['$ref'])]}]", None, None, "list[Any]")
-        if _has_fields(items):
-            item = naming.action_class(action, "Item")
-            return DataShape(f"list[{item}]", None, item, "list[Any]")
-        return DataShape(f"list[{schema_annotation(items)}]", None, None, "list[Any]")
-    return DataShape("Any", None, None, None)
-
-
-# --- the typed functions ---------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class PyParam:
-    key: str  # the params-dict key, as a literal
-    py_name: str
-    annotation: str
-    default: str  # " = None" or ""
-    required: bool
-
-
-@dataclass(frozen=True, slots=True)
-class PyAction:
-    function: str
-    name: str  # literal of the catalogue name
-    docstring: str  # a complete triple-quoted literal, indented for the function body (`py_doc_literal`)
-    params: tuple[PyParam, ...]
-    output_class: str
-
-
-@dataclass(frozen=True, slots=True)
-class PyModule:
-    banner: str
-    actions: tuple[PyAction, ...]
-    model_imports: tuple[str, ...]
-    typing_imports: tuple[str, ...]
-    all_names: tuple[str, ...]  # literals for __all__
-    result_note: str  # our own prose for the module docstring (no spec text)
-
-
-def docstring_text(action: ActionSpec, classes: dict[str, str]) -> str:
-    """The typed function's docstring, as plain text; spec text is copied in verbatim."""
-    lines = [action.title, "", action.description]
-    if action.behaviour.deprecated is not None:
-        dep = action.behaviour.deprecated
-        lines += ["", "Deprecated: " + dep.message]
-        if dep.replacement:
-            lines.append(f"Use {dep.replacement} instead.")
-    if action.variant_of:
-        lines += ["", f"Variant of {action.variant_of}."]
-    py_names = naming.param_names([p.name for p in action.params])
-    lines += ["", "Args:"]
-    for p in action.params:
-        head = f"    {py_names[p.name]}:"
-        lines.append(f"{head} {p.description}" if p.description else head)
-        if p.required:
-            lines.append("        Required.")
-        if p.has_default:
-            lines.append(f"        Default (applied by the API when not given): {json_text(p.default)}.")
-    lines.append("    client: The client to call through; default: the shared client configured from the")
-    lines.append("        environment (SPOKI_API_KEY, SPOKI_BASE_URL).")
-    data = data_shape(action, classes).annotation
-    lines += [
-        "",
-        "Returns:",
-        f"    {naming.action_class(action, 'Output')}: the envelope (data, error, successful). `data` is",
-        f"    {data} when the call succeeded and the answer matches the documented shape, else",
-        "    the raw JSON value ({} or [] when the call failed). Never raises for input or API errors.",
-        "",
-        f"Runs {action.name} ({action.method} {action.path}).",
-    ]
-    return "\n".join(lines)
-
-
-DOC_INDENT = "    "  # a function body's indentation
-
-
-def py_doc_literal(text: str) -> str:
-    """The docstring literal of a typed function, indented like the body it opens (PEP 257).
-
-    The guarantee is `inspect.getdoc(fn) == text`: Python 3.11/3.12 keep the indentation in
-    `__doc__` and `inspect.cleandoc` removes it; 3.13+ strip it when compiling. Our own lines
-    (`Args:`, `Returns:`) start at column 0, so the margin removed is exactly `DOC_INDENT` and a
-    spec's own leading spaces and blank lines survive. Text that no docstring can hand back through
-    `cleandoc` (a tab, which it expands; leading whitespace on the first line, which it strips)
-    stays flush left instead, closing quotes on its last line, where `__doc__` is the exact text
-    up to Python 3.12.
-    """
-    first, *rest = text.split("\n")
-    indented = "\n".join([first, *(DOC_INDENT + line if line else line for line in rest), DOC_INDENT])
-    if inspect.cleandoc(indented) == text:
-        return py_docstring(text, indent=DOC_INDENT)[:-3] + "\n" + DOC_INDENT + '"""'
-    return py_docstring(text)
-
-
-def py_action(action: ActionSpec, classes: dict[str, str]) -> PyAction:
-    py_names = naming.param_names([p.name for p in action.params])
-    params = tuple(
-        PyParam(
-            key=py_str(p.name), py_name=py_names[p.name], annotation=param_annotation(action, p),
-            default="" if p.required else " = None", required=p.required,
-        )
-        for p in action.params
-    )
-    return PyAction(
-        function=naming.function_name(action),
-        name=py_str(action.name),
-        docstring=py_doc_literal(docstring_text(action, classes)),
-        params=params,
-        output_class=naming.action_class(action, "Output"),
-    )
-
-
-def py_module(catalogue: Catalogue) -> PyModule:
-    classes = def_classes(catalogue)
-    actions = tuple(py_action(a, classes) for a in sorted(catalogue.actions.values(), key=naming.function_name))
-    _check_unique("function", {a.name: naming.function_name(a) for a in catalogue.actions.values()})
-    imports: set[str] = set()
-    typing = {"Any"}
-    for spec in catalogue.actions.values():
-        imports.add(naming.action_class(spec, "Output"))
-        for p in spec.params:
-            enum_class = int_enum_class(spec, p)
-            if enum_class is not None:
-                imports.add(enum_class)
-    for a in actions:
-        if any("Literal[" in p.annotation for p in a.params):
-            typing.add("Literal")
-    return PyModule(
-        banner=banner(),
-        actions=actions,
-        model_imports=tuple(sorted(imports)),
-        typing_imports=tuple(sorted(typing)),
-        all_names=tuple(py_str(a.function) for a in actions),
-        result_note=RESULT_NOTE,
-    )
-
-
-def _check_unique(what: str, by_action: dict[str, str]) -> None:
-    seen: dict[str, list[str]] = {}
-    for action, name in sorted(by_action.items()):
-        seen.setdefault(name, []).append(action)
-    problems = [f"{what} name {name!r} is used by {', '.join(actions)}"
-                for name, actions in seen.items() if len(actions) > 1]
-    if problems:
-        raise GeneratorError(problems)
-
 
 # --- docs ------------------------------------------------------------------------------------
 
@@ -380,7 +91,7 @@ class DocIndex:
 
 def doc_path(action: ActionSpec) -> str:
     """Where an action's page lives, relative to the docs folder."""
-    return f"{action.group}/{stem(action)}.md"
+    return f"{action.group}/{naming.stem(action)}.md"
 
 
 def _constraints(p: Param, action: ActionSpec) -> str:
@@ -420,7 +131,7 @@ def _param_type_text(p: Param) -> str:
 
 def _schema_type_text(schema: dict[str, Any], classes: dict[str, str]) -> str:
     if "$ref" in schema:
-        name = _ref_name(schema["$ref"])
+        name = ref_name(schema["$ref"])
         return classes.get(name, name)
     if "anyOf" in schema:
         return " or ".join(_schema_type_text(s, classes) for s in schema["anyOf"])
@@ -483,7 +194,7 @@ def _shapes(action: ActionSpec, classes: dict[str, str]) -> tuple[str, tuple[Doc
     summary += "; `{}` when the call fails" if not action.response.data_is_array else "; `[]` when the call fails"
     if shape.hoist_items is not None:
         tables.append(_shape_table(shape.hoist_items, output["items"], classes))
-    main = _ref_name(output["$ref"]) if "$ref" in output else ""
+    main = ref_name(output["$ref"]) if "$ref" in output else ""
     for name, schema in sorted(output.get("$defs", {}).items(), key=lambda kv: (kv[0] != main, kv[0].lower())):
         if isinstance(schema, dict) and schema.get("properties"):
             tables.append(_shape_table(classes.get(name, name), schema, classes))
@@ -599,7 +310,7 @@ def doc_action(action: ActionSpec, catalogue: Catalogue, classes: dict[str, str]
         for p in action.params
     )
     summary, shapes = _shapes(action, classes)
-    s = stem(action)
+    s = naming.stem(action)
     title = md_prose(action.title).replace("\\\n", " ").replace("\n", " ")
     return DocAction(
         banner=banner(action.source), title=title, name=md_code(action.name),

@@ -1,0 +1,35 @@
+"""Emitters: one module per output, each `emit(catalogue) -> {path: bytes}` for the files it owns.
+
+Input: the frozen catalogue. Output: files by path relative to the output root; an emitter never
+touches the disk (`write` is the only code that does). Adding an output is one module here and one
+line in `EMITTERS`; shared type decisions are `generator.pytypes`, shared wording `generator.escape`.
+
+    schemas    schemas/*.json          JSON Schemas of every input and output envelope, index.json
+    docs       docs/**/*.md            one page per action and the index
+    python     python/*.py, py.typed   typed bindings (sync and async from one template) and models
+    catalogue  python/catalogue.json   the compiled catalogue the runtime loads
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+from spoki_actions.spec import Catalogue
+
+from . import catalogue, docs, python, schemas
+
+EMITTERS: tuple[ModuleType, ...] = (schemas, docs, python, catalogue)
+
+
+def emit_all(source: Catalogue, emitters: tuple[ModuleType, ...] = EMITTERS) -> dict[str, bytes]:
+    """Every emitter's files; two emitters claiming one path is a generator bug, refused."""
+    files: dict[str, bytes] = {}
+    for emitter in emitters:
+        emit: Callable[[Catalogue], dict[str, bytes]] = emitter.emit
+        produced = emit(source)
+        clash = sorted(set(produced) & set(files))
+        if clash:
+            raise AssertionError(f"{emitter.__name__} emits {', '.join(clash)}, already emitted")
+        files.update(produced)
+    return files
