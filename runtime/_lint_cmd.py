@@ -12,6 +12,8 @@ import sys
 from ._loader import load_catalogue
 from .errors import SpecError
 
+HELP = "check spec files; print every problem as file:line:col key: message"
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("specs_dir", nargs="?", default="specs", metavar="DIR", help="specs folder (default: specs)")
