@@ -21,6 +21,8 @@ from .build import generate
 from .errors import GeneratorError
 from .write import Diff, SwapError
 
+HELP = "write bindings, JSON Schemas and docs into generated/"
+
 # the `[generator]` extra's top-level modules (pydantic is a base dependency)
 EXTRA_MODULES = ("jinja2", "datamodel_code_generator")
 NEEDS_EXTRA = "spoki-actions generate needs the generator extra: pip install 'spoki-actions[generator]'"

@@ -13,15 +13,33 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from . import _registry
+from ._outcome import ErrorKind
 from .errors import ConfigurationError, SpecError, UnknownActionError
 
 if TYPE_CHECKING:
     from .spec import ActionSpec, Param
+
+# `run`'s exit code by the envelope's error kind (documented in cli.EXIT_CODES and the README)
+RUN_EXIT: dict[ErrorKind, int] = {
+    ErrorKind.VALIDATION: 3, ErrorKind.UNKNOWN_ACTION: 3,
+    ErrorKind.CONFIGURATION: 4,
+    ErrorKind.AUTH: 5,
+    ErrorKind.BAD_REQUEST: 6, ErrorKind.NOT_FOUND: 6,
+    ErrorKind.RATE_LIMITED: 7,
+    ErrorKind.UPSTREAM: 8, ErrorKind.INVALID_RESPONSE: 8,
+    ErrorKind.TIMEOUT: 9, ErrorKind.TRANSPORT: 9,
+    ErrorKind.API_ERROR: 1,
+}
+
+HELP_list = "list the actions"
+HELP_describe = "show one action's inputs, output and behaviour"
+HELP_run = "run an action and print its envelope as JSON"
 
 
 def _catalogue_arg(parser: argparse.ArgumentParser) -> None:
@@ -174,12 +192,19 @@ def run_run(args: argparse.Namespace) -> int:
                 outcome = client.execute(args.name, params, strict=True if args.strict else None,
                                          cache=not args.no_cache)
         except ConfigurationError as exc:
-            outcome = unusable_client(registry, args.name, params, str(exc))
+            outcome = unusable_client(registry, args.name, params, for_the_shell(str(exc)))
     for warning in caught:
         print(f"warning: {warning_line(args.name, str(warning.message))}", file=sys.stderr)
     indent = None if args.compact else 2
     print(json.dumps(outcome.envelope, indent=indent, ensure_ascii=False))
-    return 0 if outcome.successful else 1
+    if outcome.successful:
+        return 0
+    return RUN_EXIT.get(outcome.kind, 1) if outcome.kind is not None else 1
+
+
+def for_the_shell(message: str) -> str:
+    """A configuration problem worded for a shell user: the environment variable, not `api_key=...`."""
+    return re.sub(r"pass api_key=\.\.\. or set (\w+)", r"set the \1 environment variable (export \1=...)", message)
 
 
 def warning_line(name: str, message: str) -> str:

@@ -14,6 +14,8 @@ import sys
 from .errors import SpecError
 from .loader import lint_counted
 
+HELP = "check spec files; print every problem as file:line:col key: message"
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("specs_dir", nargs="?", default="specs", metavar="PATH",

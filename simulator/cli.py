@@ -27,6 +27,8 @@ from .config import (
     is_number,
 )
 
+HELP = "serve the local Spoki API simulator"
+
 _FAULT_FLAGS = ("latency", "latency_jitter", "error_rate", "error_statuses", "throttle_rate", "retry_after",
                 "drop_rate", "truncate_rate", "nonjson_rate", "fault_count")
 

@@ -127,7 +127,7 @@ def test_base_install_runs_the_runtime_commands(fresh_python: Path, tmp_path: Pa
     assert "22 actions, no problems" in _run([*cli, "lint", str(ROOT / "specs")], cwd=tmp_path, env=_env()).stdout
     bad = subprocess.run([*cli, "run", "SPOKI_LIST_TAGS", "--params", '{"nope": 1}'], capture_output=True,
                          text=True, cwd=tmp_path, env=_env())
-    assert bad.returncode == 1 and json.loads(bad.stdout)["successful"] is False
+    assert bad.returncode == 3 and json.loads(bad.stdout)["successful"] is False
 
 
 @pytest.mark.parametrize("extra", ["generator", "simulator"])

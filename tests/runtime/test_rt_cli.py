@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 from rt_support import LocalServer, send_json
 
+from spoki_actions import cli
 from spoki_actions.cli import main
 
 
@@ -40,23 +46,23 @@ def test_key_value_pairs_are_typed_by_the_spec(server: LocalServer, capsys: pyte
     assert server.seen[-1][1] == "/api/1/contacts/?search=rossi&tag=7&first_name=123&is_blocked=false"
 
 
-def test_failures_print_the_envelope_and_exit_1(server: LocalServer, capsys: pytest.CaptureFixture[str],
+def test_failures_print_the_envelope_and_exit_by_kind(server: LocalServer, capsys: pytest.CaptureFixture[str],
                                                 canary: str) -> None:
     code, out, _ = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", "contact_id=99")
-    assert code == 1 and json.loads(out)["error"].startswith("HTTP 404 Not Found from GET contacts/99/")
+    assert code == 6 and json.loads(out)["error"].startswith("HTTP 404 Not Found from GET contacts/99/")
     code, out, _ = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", "contact_id=abc")
-    assert code == 1 and json.loads(out)["error"] == ("invalid input for SPOKI_RETRIEVE_CONTACT: contact_id: expected "
+    assert code == 3 and json.loads(out)["error"] == ("invalid input for SPOKI_RETRIEVE_CONTACT: contact_id: expected "
                                                       "an integer, got a string ('abc')")
     code, out, _ = run_cli(capsys, canary, "run", "SPOKI_LIST_TICKET")
-    assert code == 1 and "did you mean SPOKI_LIST_TICKETS" in json.loads(out)["error"]
+    assert code == 3 and "did you mean SPOKI_LIST_TICKETS" in json.loads(out)["error"]
 
 
 def test_no_key_is_a_failure_not_a_crash(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                                          canary: str) -> None:
     monkeypatch.delenv("SPOKI_API_KEY")
     code, out, _ = run_cli(capsys, canary, "run", "SPOKI_LIST_AGENCIES")
-    assert code == 1 and json.loads(out) == {"data": [], "successful": False,
-                                             "error": "no API key: pass api_key=... or set SPOKI_API_KEY"}
+    assert code == 4 and json.loads(out) == {"data": [], "successful": False, "error": (
+        "no API key: set the SPOKI_API_KEY environment variable (export SPOKI_API_KEY=...)")}
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -127,6 +133,82 @@ def test_without_a_key_input_problems_come_first(monkeypatch: pytest.MonkeyPatch
                                                  canary: str) -> None:
     monkeypatch.delenv("SPOKI_API_KEY")
     code, out, _ = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", "contact_id=abc")
-    assert code == 1 and json.loads(out)["error"] == (
+    assert code == 3 and json.loads(out)["error"] == (
         "invalid input for SPOKI_RETRIEVE_CONTACT: contact_id: expected an integer, got a string ('abc') (besides, "
-        "the client cannot be configured: no API key: pass api_key=... or set SPOKI_API_KEY)")
+        "the client cannot be configured: no API key: set the SPOKI_API_KEY environment variable "
+        "(export SPOKI_API_KEY=...))")
+
+
+# --- subcommands from the entry-point group `spoki_actions.commands` --------------------------------
+
+def _with_plugin(tmp_path: Path, module_text: str, code: str) -> subprocess.CompletedProcess[str]:
+    """Runs `code` with a tiny distribution on sys.path that registers `hello` (module `hello_cmd`)."""
+    (tmp_path / "hello_cmd.py").write_text(textwrap.dedent(module_text))
+    info = tmp_path / "hello_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: hello-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[spoki_actions.commands]\nhello = hello_cmd\nbroken = no_such_module\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          timeout=60, env=env, cwd=tmp_path)
+
+
+PLUGIN = '''
+    HELP = "say hello"
+    EXTRA = "hello"
+    EXTRA_MODULES = ("json",)
+
+    def configure(parser):
+        parser.add_argument("who")
+
+    def run(args):
+        import logging
+        logging.getLogger("spoki_actions.hello").info("hello %s", args.who)
+        logging.getLogger("spoki_actions.hello").debug("debug detail")
+        return 7
+'''
+
+
+def test_a_registered_command_runs_with_its_help_listed(tmp_path: Path) -> None:
+    done = _with_plugin(tmp_path, PLUGIN, """
+        import sys
+        from spoki_actions.cli import main
+        print("exit", main(["hello", "world"]))
+        print("exit", main(["hello", "-v", "world"]))
+        print("exit", main(["--help"]))
+    """)
+    assert done.stdout.startswith("exit 7\nexit 7\n"), done.stderr
+    assert done.stderr.count("spoki-actions: hello world\n") == 2
+    assert done.stderr.count("spoki-actions: debug detail\n") == 1  # only with -v
+    assert "  hello        say hello\n" in done.stdout
+    assert "  broken       (cannot be loaded: ModuleNotFoundError" in done.stdout  # listed, not fatal
+    assert "exit 0" in done.stdout
+
+
+def test_a_command_whose_extra_is_missing_gets_the_hint_and_exits_2(tmp_path: Path) -> None:
+    done = _with_plugin(tmp_path, PLUGIN.replace('("json",)', '("json", "no_such_extra_module")'), """
+        import sys
+        from spoki_actions.cli import main
+        sys.exit(main(["hello", "world"]))
+    """)
+    assert done.returncode == 2
+    assert done.stderr == "spoki-actions hello needs the hello extra: pip install 'spoki-actions[hello]'\n"
+    assert done.stdout == ""
+
+
+def test_a_command_that_cannot_load_is_a_clear_error(tmp_path: Path) -> None:
+    done = _with_plugin(tmp_path, PLUGIN, """
+        import sys
+        from spoki_actions.cli import main
+        sys.exit(main(["broken"]))
+    """)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("spoki-actions broken: cannot load no_such_module (No module named")
+
+
+def test_the_runtime_names_no_command_above_it() -> None:
+    source = (Path(cli.__file__)).read_text()
+    for room in ("generator", "simulator", "batch", "mcp_server", "tools"):
+        assert f"spoki_actions.{room}" not in source, room
+    names = set(cli.commands())
+    assert {"generate", "fake-server"} <= names  # registered by entry points in pyproject.toml
