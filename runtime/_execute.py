@@ -23,9 +23,9 @@ from ._plan import Step as Step
 from ._plan import failed as failed
 from ._plan import plan, strict_failure
 from ._redact import redact as redact
-from ._values import quoted
 from ._registry import CompiledAction, Registry
 from ._request import url_problem
+from ._values import quoted
 from .errors import unknown_action_message
 
 
