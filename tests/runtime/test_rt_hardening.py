@@ -101,7 +101,7 @@ def test_the_default_client_and_the_cli_show_no_part_of_an_echoed_key(
         serve_echo(echo_server, offset)
         error = run_action("SPOKI_LIST_TAGS")["error"]
         assert error.startswith("HTTP 400") and not leaked(error, canary)
-        assert main(["run", "SPOKI_LIST_TAGS"]) == 1
+        assert main(["run", "SPOKI_LIST_TAGS"]) == 6  # bad_request (exit codes by kind, cli.EXIT_CODES)
         out, err = capsys.readouterr()
         assert json.loads(out)["error"].startswith("HTTP 400")
         assert not leaked(out + err, canary)
