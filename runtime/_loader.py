@@ -29,6 +29,7 @@ from .spec import (
     Catalogue,
     Connector,
     Deprecation,
+    Reconcile,
     EnumSpec,
     Location,
     Pagination,
@@ -595,6 +596,7 @@ def _build_action(raw: _Raw, connector: Connector, names: set[str], report: _Rep
         if deprecated.replacement is not None and deprecated.replacement not in names:
             report.add(_origin_of(raw, ("behaviour", "deprecated")), ("behaviour", "deprecated", "replacement"),
                        f"replacement {deprecated.replacement!r} is not a known action")
+    reconcile = _build_reconcile(raw, beh, params, names, report)
     _check_values(params, defs, pdoc, report)
     if len(report.problems) > before:
         return None
@@ -612,9 +614,33 @@ def _build_action(raw: _Raw, connector: Connector, names: set[str], report: _Rep
         name=data["name"], title=data["title"], description=data["description"], group=data["group"],
         method=method, path=path, params=tuple(params), query_constants=dict(request.get("query", {})),
         response=Response(success, select, paginate, filters, raw.output),
-        behaviour=Behaviour(beh["safety"], rate, beh.get("cache_ttl"), deprecated),
+        behaviour=Behaviour(beh["safety"], rate, beh.get("cache_ttl"), deprecated, reconcile),
         variant_of=data.get("variant_of"), source=_source(raw.doc), input_schema=input_schema,
     )
+
+
+def _build_reconcile(raw: _Raw, beh: dict[str, Any], params: list[Param], names: set[str],
+                     report: _Report) -> Reconcile | None:
+    """`behaviour.reconcile`, checked against this action's inputs (the read action's own inputs and
+    safety are checked once every action is built)."""
+    if "reconcile" not in beh:
+        return None
+    r = beh["reconcile"]
+    where = ("behaviour", "reconcile")
+    doc = _origin_of(raw, where)
+    if beh["safety"] != "unsafe":
+        report.add(doc, where, "reconcile is for unsafe actions (a read or idempotent call is simply re-sent)")
+    if r["action"] not in names:
+        report.add(doc, (*where, "action"), f"reconcile action {r['action']!r} is not a known action")
+    mine = {p.name for p in params}
+    for section in ("params", "match"):
+        for target, source in r.get(section, {}).items():
+            if source not in mine:
+                report.add(doc, (*where, section, target), f"{source!r} is not an input of this action "
+                           f"(inputs: {', '.join(sorted(mine)) or 'none'})")
+    if "records" in r:
+        _check_jmespath(r["records"], doc, (*where, "records"), report)
+    return Reconcile(r["action"], dict(r.get("params", {})), r.get("records"), dict(r["match"]))
 
 
 def _check_values(params: list[Param], defs: dict[str, Any], doc: _Doc, report: _Report) -> None:
@@ -797,9 +823,28 @@ def load_catalogue(specs_dir: str | Path) -> Catalogue:
         built = _build_action(resolved[name], connector, set(raws), report)
         if built is not None:
             actions[name] = built
+    _check_reconcile_targets(actions, resolved, report)
     if report.problems:
         raise SpecError(report.problems)
     return Catalogue(connector, actions)
+
+
+def _check_reconcile_targets(actions: dict[str, ActionSpec], raws: dict[str, _Raw], report: _Report) -> None:
+    for name, action in actions.items():
+        rule = action.behaviour.reconcile
+        target = None if rule is None else actions.get(rule.action)
+        if rule is None or target is None:
+            continue
+        where = ("behaviour", "reconcile")
+        doc = _origin_of(raws[name], where)
+        if target.behaviour.safety != "read":
+            report.add(doc, (*where, "action"), f"reconcile action {rule.action!r} must be a read action "
+                       f"(it is {target.behaviour.safety})")
+        theirs = {p.name for p in target.params}
+        for param in rule.params:
+            if param not in theirs:
+                report.add(doc, (*where, "params", param), f"{rule.action} has no input {param!r} "
+                           f"(inputs: {', '.join(sorted(theirs)) or 'none'})")
 
 
 def _shared_enums(docs: dict[Path, _Doc]) -> dict[str, EnumSpec]:

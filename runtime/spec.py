@@ -123,11 +123,24 @@ class Deprecation:
 
 
 @dataclass(frozen=True, slots=True)
+class Reconcile:
+    """How an uncertain call is read back: run the read action `action` with `params` (its input ←
+    this action's input), take the records at `records` (JMESPath; None = data) and look for one whose
+    fields equal this action's inputs as `match` says (record field ← input)."""
+
+    action: str
+    params: dict[str, str]
+    records: str | None
+    match: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Behaviour:
     safety: Safety
     rate_limit: RateLimit | None
     cache_ttl: float | None  # seconds; None = not cached
     deprecated: Deprecation | None
+    reconcile: Reconcile | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +257,7 @@ def _action(d: dict[str, Any]) -> ActionSpec:
         behaviour=Behaviour(
             safety=b["safety"], rate_limit=_rate(b["rate_limit"]), cache_ttl=b["cache_ttl"],
             deprecated=None if dep is None else Deprecation(dep["message"], dep["replacement"]),
+            reconcile=None if b.get("reconcile") is None else Reconcile(**b["reconcile"]),
         ),
         variant_of=d["variant_of"], source=d["source"], input_schema=d["input_schema"],
     )
