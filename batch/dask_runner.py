@@ -53,8 +53,11 @@ class DaskRunner:
         self.scheduler = scheduler
 
     def run(self, driver: Driver) -> None:
-        import dask
-        from distributed import Client, LocalCluster
+        import importlib
+
+        dask: Any = importlib.import_module("dask")
+        distributed: Any = importlib.import_module("distributed")  # untyped: used through Any
+        Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
         with dask.config.set({"distributed.scheduler.allowed-failures": 0,
                               "distributed.worker.daemon": False}), contextlib.ExitStack() as stack:
@@ -79,8 +82,9 @@ class DaskRunner:
                              "--scheduler")
 
     def _drive(self, client: Any, driver: Driver) -> None:
-        from distributed import as_completed
+        import importlib
 
+        as_completed = importlib.import_module("distributed").as_completed
         accounts = driver.journal.accounts_pending()
         waiting = list(reversed(accounts))
         flying: dict[Any, tuple[str, list[tuple[int, dict[str, Any]]]]] = {}
@@ -123,7 +127,7 @@ class DaskRunner:
                    "it may or may not have reached Spoki")
             driver.settle(account, rows, [Result(seq, "unknown", kind="worker_lost", error=why) for seq, _ in rows])
         else:
-            driver.journal.release([seq for seq, _ in rows])  # safe to send again: the next claim takes them
+            driver.journal.requeue_lost([seq for seq, _ in rows])  # safe to send again: the next claim takes them
 
     @staticmethod
     def _job(driver: Driver, account: str, rows: list[tuple[int, dict[str, Any]]]) -> ChunkJob:
@@ -181,7 +185,7 @@ async def _send(job: ChunkJob) -> list[Result]:
 @contextlib.contextmanager
 def _stop_on_signals(driver: Driver) -> Iterator[None]:
     """SIGINT/SIGTERM: no new chunk is submitted; the chunks out finish and are settled."""
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
 
     def ask_stop(signum: int, frame: Any) -> None:
         if driver.stop_requested:

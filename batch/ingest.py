@@ -15,7 +15,7 @@ from typing import Any
 from spoki_actions import check_input
 
 from .journal import Journal
-from .keys import Keys, KeyError_, check_alias
+from .keys import KeyError_, Keys, check_alias
 from .source import BadRow, Row, Source, SourceError
 
 BLOCK = 2000  # rows per ingest commit

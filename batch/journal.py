@@ -162,6 +162,13 @@ class Journal:
             self._db.executemany("UPDATE rows SET state = 'pending', sends = sends - 1, chunk = NULL "
                                  "WHERE seq = ? AND state = 'sent'", [(s,) for s in seqs])
 
+    def requeue_lost(self, seqs: Iterable[int]) -> None:
+        """Rows of a chunk whose worker was lost (a read or idempotent action): pending again; they
+        may have been sent, so they count as sent once more when claimed again."""
+        with self._timed(), _transaction(self._db):
+            self._db.executemany("UPDATE rows SET state = 'pending', chunk = NULL WHERE seq = ? AND state = 'sent'",
+                                 [(s,) for s in seqs])
+
     def recover(self, resend: bool) -> tuple[int, int]:
         """Rows left `sent` by a crash: pending again when `resend` (a read or idempotent action),
         else `unknown`. Returns (re-queued, marked unknown)."""

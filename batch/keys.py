@@ -1,8 +1,9 @@
 """Keys: account aliases → API keys, from a keys file or the environment, never from the data.
 
 Input: an optional keys file (a JSON object `{"alias": "key"}` or `{"alias": {"key": "...",
-"base_url": "..."}}` for an account served elsewhere, or lines `alias=key` with `#` comments) and the environment (`SPOKI_API_KEY_<ALIAS>`, the alias upper-cased with every other
-character than letters and digits as `_`; a row naming no account uses `SPOKI_API_KEY`). Output:
+"base_url": "..."}}` for an account served elsewhere, or lines `alias=key` with `#` comments) and
+the environment (`SPOKI_API_KEY_<ALIAS>`, the alias upper-cased, other characters than letters
+and digits as `_`; a row naming no account uses `SPOKI_API_KEY`). Output:
 `Keys`, which resolves an alias or says which alias is unknown and where it was looked for. Keys
 are secrets: `Keys` never shows one (repr, errors and reports name aliases only).
 """

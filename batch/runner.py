@@ -199,7 +199,8 @@ class Driver:
 
     def client(self, account: str) -> AsyncClient:
         o = self.options
-        return AsyncClient(api_key=self.keys.get(account), base_url=self.keys.base_url(account) or o.base_url, timeout=o.timeout,
+        base_url = self.keys.base_url(account) or o.base_url
+        return AsyncClient(api_key=self.keys.get(account), base_url=base_url, timeout=o.timeout,
                            max_retries=o.max_retries, pace=o.pace, cache=False, catalogue=self.catalogue)
 
 
@@ -235,7 +236,7 @@ def _stop_on_signals(driver: Driver) -> Iterator[None]:
     """SIGINT/SIGTERM: finish the rows in flight, send nothing more. A second signal stops at once
     (the rows in flight then stay `sent`, and resuming settles them)."""
     loop = asyncio.get_running_loop()
-    installed: list[int] = []
+    installed: list[signal.Signals] = []
 
     def ask_stop(signum: int) -> None:
         if driver.stop_requested:

@@ -165,7 +165,7 @@ class Source:
                 continue
             if column in self.mapping:
                 targets[column] = self.mapping[column]
-            elif column in names or column.split(".", 1)[0] in names and "." in column:
+            elif column in names or (column.split(".", 1)[0] in names and "." in column):
                 targets[column] = column
         return targets
 
@@ -198,7 +198,8 @@ class Source:
             if not cells or cells == [""]:
                 continue  # a blank line
             if len(cells) != len(header):
-                yield BadRow(begin, lines.offset, lines.line, "", f"{len(cells)} cells where the header has {len(header)}")
+                yield BadRow(begin, lines.offset, lines.line, "",
+                             f"{len(cells)} cells where the header has {len(header)}")
                 continue
             record = dict(zip(header, cells, strict=True))
             account = record.get(self.account_column, "").strip()
@@ -242,11 +243,10 @@ class Source:
                 continue
             account = record.pop(self.account_column, "")
             if not isinstance(account, str):
-                yield BadRow(number, lines.offset, lines.line, "", f"{self.account_column!r} must be a string (a key alias)")
+                yield BadRow(number, lines.offset, lines.line, "",
+                             f"{self.account_column!r} must be a string (a key alias)")
                 continue
-            params: dict[str, Any] = {}
-            for key, value in record.items():
-                params[self.mapping.get(key, key)] = value
+            params: dict[str, Any] = {self.mapping.get(k) or k: v for k, v in record.items()}
             yield Row(number, lines.offset, lines.line, account.strip(), _nest(params))
 
 

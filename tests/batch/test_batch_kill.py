@@ -10,7 +10,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from spoki_actions.batch import Journal
@@ -60,7 +59,7 @@ def _kill_repeatedly(first: list[str], journal: Path, rng: random.Random, lo: fl
 
 
 def _finish(journal: Path) -> dict[str, object]:
-    done = subprocess.run(CLI + ["resume", str(journal), "--quiet"], env=_env(), capture_output=True, text=True,
+    done = subprocess.run([*CLI, "resume", str(journal), "--quiet"], env=_env(), capture_output=True, text=True,
                           timeout=240)
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout.splitlines()[-1])
