@@ -83,16 +83,23 @@ class Journal:
     def open(cls, path: Path) -> Journal:
         if not path.is_file():
             raise JournalError(f"{path}: no such journal")
-        try:
-            db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
-            _configure(db)
-            version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            db.execute("SELECT seq, state FROM rows LIMIT 1").fetchall()
+        with path.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise JournalError(f"{path}: not a batch journal (not an SQLite file); nothing was changed")
+        try:  # looked at read-only first, so that a file that is not ours is left exactly as it was
+            probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                version = probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                probe.execute("SELECT seq, state FROM rows LIMIT 1").fetchall()
+            finally:
+                probe.close()
         except sqlite3.Error as exc:
             raise JournalError(f"{path}: not a batch journal, or damaged ({exc})") from None
         if version is None or json.loads(version[0]) != SCHEMA_VERSION:
             raise JournalError(f"{path}: a journal of another format (schema {version and version[0]}); "
                                f"this version reads schema {SCHEMA_VERSION}")
+        db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+        _configure(db)
         return cls(path, db)
 
     def close(self) -> None:

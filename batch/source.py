@@ -96,6 +96,10 @@ class _Lines:
     def __iter__(self) -> Iterator[str]:
         return self
 
+    def rewind(self, offset: int, line: int) -> None:
+        self._handle.seek(offset)
+        self.offset, self.line = offset, line
+
     def __next__(self) -> str:
         raw = self._handle.readline(_MAX_LINE + 1)
         if not raw:
@@ -186,14 +190,17 @@ class Source:
         targets = self._targets(header)
         reader = csv.reader(lines, strict=True)
         while True:
-            begin = lines.line + 1
+            begin, at = lines.line + 1, lines.offset
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
+                # A stray quote must not swallow the rows after it: the bad row is its first line only.
+                lines.rewind(at, begin - 1)
+                next(lines, None)
                 yield BadRow(begin, lines.offset, lines.line, "", f"malformed CSV: {exc}")
-                reader = csv.reader(lines, strict=True)  # go on with the next line
+                reader = csv.reader(lines, strict=True)
                 continue
             if not cells or cells == [""]:
                 continue  # a blank line
