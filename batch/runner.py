@@ -283,3 +283,35 @@ def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, opt
 
 def with_options(options: Options, **changes: Any) -> Options:
     return replace(options, **{k: v for k, v in changes.items() if v is not None})
+
+
+# --- the Python API in two calls -----------------------------------------------------------------
+
+def run_batch(input_path: str | Path, action: str, *, journal: str | Path | None = None,
+              mapping: list[str] | tuple[str, ...] = (), fmt: str | None = None, account_column: str = "account",
+              keys: Keys | None = None, options: Options = Options(), runner: Runner | None = None,
+              progress: Progress | None = None) -> Summary:
+    """Starts a batch (see `start`) and runs it to the end, or until Ctrl-C. Raises `BatchError`
+    when it cannot start; row problems are rows `failed` in the journal, never exceptions."""
+    keys = keys or Keys()
+    opened = start(Path(input_path), action, journal_path=None if journal is None else Path(journal),
+                   mapping=list(mapping), fmt=fmt, account_column=account_column, keys=keys, options=options)
+    try:
+        return execute(opened, _action(action, None), keys=keys, runner=runner, progress=progress)
+    finally:
+        opened.close()
+
+
+def resume_batch(journal: str | Path, *, keys: Keys | None = None, runner: Runner | None = None,
+                 progress: Progress | None = None, reconcile: bool = True, **overrides: Any) -> Summary:
+    """Resumes a batch from its journal alone: finishes an interrupted ingest, settles what a
+    crash left in flight (re-sent, or `unknown` and read back where the spec says how), runs the rest.
+    `overrides` change stored options (e.g. `pace=False`, `chunk_size=20`)."""
+    from .reconcile import reconcile as read_back
+
+    opened, spec = reopen(Path(journal), keys=keys)
+    try:
+        return execute(opened, spec, keys=keys, options=stored_options(opened, **overrides), runner=runner,
+                       progress=progress, reconcile=read_back if reconcile else None)
+    finally:
+        opened.close()
