@@ -79,13 +79,13 @@ class PlainProgress:
 class RichProgress:
     """A total bar and one line per busy account (at most `lines` of them shown)."""
 
-    def __init__(self, lines: int = 8) -> None:
+    def __init__(self, lines: int = 8, console: Any = None) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                                   "{task.total}"), TextColumn("{task.fields[rate]} rows/s"),
                                   TextColumn("failed {task.fields[failed]}"), TimeRemainingColumn(),
-                                  console=_console(), transient=False)
+                                  console=console or _console(), transient=False)
         self._lines = lines
         self._tasks: dict[str, Any] = {}
         self._counts: dict[str, _Counts] = {}
