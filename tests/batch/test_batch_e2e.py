@@ -7,6 +7,7 @@ from pathlib import Path
 
 from spoki_actions.batch import Keys, Options, execute, reopen, start
 from spoki_actions.batch.report import summary
+from spoki_actions.simulator.config import FaultConfig, FaultSpec
 
 from .conftest import Accounts, write_contacts
 
@@ -24,6 +25,9 @@ def test_upserts_across_accounts_with_faults(accounts: Accounts, tmp_path: Path)
     source = tmp_path / "contacts.csv"
     write_contacts(source, aliases, per_account, extra=bad)
     accounts.set_faults(error_rate=0.015, drop_rate=0.01, truncate_rate=0.01, throttle_rate=0.015, retry_after=0)
+    storm = FaultSpec(throttle_rate=0.6, retry_after=0, count=80)  # a 429 storm on one account's upserts
+    accounts.servers["shop2"].set_faults(FaultConfig(global_spec=FaultSpec(error_rate=0.015, retry_after=0),
+                                                     endpoints={"contacts-sync": storm}), seed=7)
     keys = Keys(accounts.keys_file)
     journal = start(source, ACTION, keys=keys, options=Options(pace=False, chunk_size=40))
     spec = reopen(journal.path)[1]
