@@ -25,7 +25,7 @@ def test_upserts_across_accounts_with_faults(accounts: Accounts, tmp_path: Path)
     source = tmp_path / "contacts.csv"
     write_contacts(source, aliases, per_account, extra=bad)
     accounts.set_faults(error_rate=0.015, drop_rate=0.01, truncate_rate=0.01, throttle_rate=0.015, retry_after=0)
-    storm = FaultSpec(throttle_rate=0.6, retry_after=0, count=80)  # a 429 storm on one account's upserts
+    storm = FaultSpec(throttle_rate=0.6, retry_after=0, count=16)  # a 429 storm on one account's upserts
     accounts.servers["shop2"].set_faults(FaultConfig(global_spec=FaultSpec(error_rate=0.015, retry_after=0),
                                                      endpoints={"contacts-sync": storm}), seed=7)
     keys = Keys(accounts.keys_file)
