@@ -13,7 +13,16 @@ Importing this package is cheap: httpx, the catalogue, jsonschema and jmespath l
 
 from __future__ import annotations
 
-from ._client import AsyncClient, Client, arun_action, arun_action_or_raise, run_action, run_action_or_raise
+from ._client import (
+    AsyncClient,
+    Client,
+    arun_action,
+    arun_action_or_raise,
+    catalogue_of,
+    check_input,
+    run_action,
+    run_action_or_raise,
+)
 from ._outcome import ErrorKind, InputProblem, Outcome
 from .errors import (
     ActionFailed,
@@ -59,6 +68,8 @@ __all__ = [
     "__version__",
     "arun_action",
     "arun_action_or_raise",
+    "catalogue_of",
+    "check_input",
     "run_action",
     "run_action_or_raise",
 ]

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _config, _registry
 from ._cache import AnswerCache
-from ._execute import Context, Plan, failed, prepare, unknown_action, unusable_client
+from ._execute import Context, Plan, failed, invalid_input, prepare, unknown_action, unusable_client, validate
 from ._outcome import ErrorKind, Outcome
 from ._pacing import Pacer
 from ._plan import adrive, drive
@@ -384,3 +384,19 @@ async def arun_action_or_raise(name: str, params: Params = None, *, client: Asyn
     elif not isinstance(client, AsyncClient):
         raise _wrong_client("arun_action_or_raise", AsyncClient, client)
     return client._raise_for(await client._execute(name, params, None, True))
+
+
+def catalogue_of(source: Catalogue | str | Path | None = None) -> Catalogue:
+    """The catalogue a client built with `catalogue=source` runs (the compiled one by default)."""
+    return _registry.load(source).catalogue
+
+
+def check_input(name: str, params: Params = None, *, catalogue: Catalogue | str | Path | None = None) -> Outcome | None:
+    """The failed `Outcome` that `run_action` would return without sending anything (an unknown
+    action, or input problems, every one of them), or None when the call would be sent. Needs no key."""
+    registry = _registry.load(catalogue)
+    action = registry.get(name)
+    if action is None:
+        return unknown_action(registry, name)
+    problems = validate(action, params)[1]
+    return invalid_input(action, problems, 0.0) if problems else None

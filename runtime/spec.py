@@ -128,11 +128,24 @@ class Deprecation:
 
 
 @dataclass(frozen=True, slots=True)
+class Reconcile:
+    """How an uncertain call is read back: run the read action `action` with `params` (its input ←
+    this action's input), take the records at `records` (JMESPath; None = data) and look for one whose
+    fields equal this action's inputs as `match` says (record field ← input)."""
+
+    action: str
+    params: dict[str, str]
+    records: str | None
+    match: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Behaviour:
     safety: Safety
     rate_limit: RateLimit | None
     cache_ttl: float | None  # seconds; None = not cached
     deprecated: Deprecation | None
+    reconcile: Reconcile | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ def load_catalogue(specs_dir: str | Path) -> Catalogue:
         if built is not None:
             actions[name] = built
     _checks.check_names(actions, files.actions, report)       # 7. what the generator would refuse
+    _checks.check_reconcile(actions, resolved, report)        # 8. read-back rules name read actions
     if report.problems:
         raise SpecError(report.problems)
     return Catalogue(connector, actions)

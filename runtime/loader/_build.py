@@ -23,6 +23,7 @@ from ..spec import (
     Param,
     ParamType,
     RateLimit,
+    Reconcile,
     RecordFilter,
     Response,
     RetryPolicy,
@@ -185,7 +186,30 @@ def _behaviour(raw: Raw, connector: Connector, names: set[str], report: Report) 
         if deprecated.replacement is not None and deprecated.replacement not in names:
             report.add(raw.origin_of(("behaviour", "deprecated")), ("behaviour", "deprecated", "replacement"),
                        f"replacement {deprecated.replacement!r} is not a known action")
-    return Behaviour(beh["safety"], rate, beh.get("cache_ttl"), deprecated)
+    return Behaviour(beh["safety"], rate, beh.get("cache_ttl"), deprecated, _reconcile(raw, names, report))
+
+
+def _reconcile(raw: Raw, names: set[str], report: Report) -> Reconcile | None:
+    """`behaviour.reconcile`, checked against this action (the read action it names is checked once
+    every action is built: `_checks.check_reconcile`)."""
+    beh = raw.data["behaviour"]
+    if "reconcile" not in beh:
+        return None
+    r, where = beh["reconcile"], ("behaviour", "reconcile")
+    doc = raw.origin_of(where)
+    if beh["safety"] != "unsafe":
+        report.add(doc, where, "reconcile is for unsafe actions (a read or idempotent call is simply re-sent)")
+    if r["action"] not in names:
+        report.add(doc, (*where, "action"), f"reconcile action {r['action']!r} is not a known action")
+    mine = set((raw.data.get("params") or {}))
+    for section in ("params", "match"):
+        for target, source in r.get(section, {}).items():
+            if source not in mine:
+                report.add(doc, (*where, section, target), f"{source!r} is not an input of this action "
+                           f"(inputs: {', '.join(sorted(mine)) or 'none'})")
+    if "records" in r:
+        _checks.check_jmespath(r["records"], doc, (*where, "records"), report)
+    return Reconcile(r["action"], dict(r.get("params", {})), r.get("records"), dict(r["match"]))
 
 
 def _unknown_bucket(doc: Doc, bucket: str, connector: Connector, report: Report) -> None:

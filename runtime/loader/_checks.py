@@ -8,13 +8,16 @@ Python function or one model class), so `lint` reports it first, at the spec's l
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _yaml
 from .._values import PLACEHOLDER, is_type
 from ..spec import ActionSpec, EnumSpec, Param
 from ._meta import json_list
 from ._report import Doc, Report, YPath
+
+if TYPE_CHECKING:
+    from ._variants import Raw
 
 
 def check_schema_enums(schema: Any, doc: Doc, path: YPath, report: Report) -> None:
@@ -186,3 +189,22 @@ def check_names(actions: dict[str, ActionSpec], docs: dict[str, Doc], report: Re
         if (name, message) not in seen:
             seen.add((name, message))
             report.add(docs[name], ("name",), f"{message}; rename one of them")
+
+
+def check_reconcile(actions: dict[str, ActionSpec], docs: dict[str, Raw], report: Report) -> None:
+    """A `behaviour.reconcile` names a read action, with inputs it has."""
+    for name, action in actions.items():
+        rule = action.behaviour.reconcile
+        target = None if rule is None else actions.get(rule.action)
+        if rule is None or target is None:
+            continue
+        where = ("behaviour", "reconcile")
+        doc = docs[name].origin_of(where)
+        if target.behaviour.safety != "read":
+            report.add(doc, (*where, "action"), f"reconcile action {rule.action!r} must be a read action "
+                       f"(it is {target.behaviour.safety})")
+        theirs = {p.name for p in target.params}
+        for param in rule.params:
+            if param not in theirs:
+                report.add(doc, (*where, "params", param), f"{rule.action} has no input {param!r} "
+                           f"(inputs: {', '.join(sorted(theirs)) or 'none'})")

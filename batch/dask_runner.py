@@ -1,0 +1,202 @@
+"""The Dask runner: the same per-key chunks, sent by the workers of a Dask cluster.
+
+Input: the driver. Output: the journal settled, as with the asyncio runner. The driver claims a
+chunk (committed as `sent`), submits it, and settles its results when they come back: it alone
+writes the journal, and at most one chunk per key is out at a time. A worker resolves the key of
+an alias itself (keys file or environment), so no key travels through the scheduler; each worker
+keeps one `AsyncClient` per key on one event loop, so the runtime's pacing holds across chunks.
+
+Failure semantics: the scheduler is told to re-run nothing (`allowed-failures` 0), so a chunk
+whose worker is lost comes back to the driver as failed: re-sent for read and idempotent actions,
+marked `unknown` for unsafe ones (never re-sent by itself). An existing cluster (`--scheduler`)
+that would re-run a lost worker's tasks is refused for unsafe actions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from .journal import Result
+from .runner import BatchError, Driver
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkJob:
+    """What a worker needs for one chunk: aliases and paths, never a key."""
+
+    action: str
+    account: str
+    keys_file: str | None
+    base_url: str | None
+    pace: bool
+    timeout: float | None
+    max_retries: int | None
+    unsafe: bool
+    rows: tuple[tuple[int, dict[str, Any]], ...]
+
+
+class DaskRunner:
+    def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
+        if workers is not None and not 1 <= workers <= 256:
+            raise BatchError(f"--workers {workers}: must be between 1 and 256")
+        if workers is not None and scheduler is not None:
+            raise BatchError("--workers sizes the embedded cluster; with --scheduler the cluster is sized by "
+                             "whoever runs it")
+        self.workers = workers or 2
+        self.scheduler = scheduler
+
+    def run(self, driver: Driver) -> None:
+        import importlib
+
+        dask: Any = importlib.import_module("dask")
+        distributed: Any = importlib.import_module("distributed")  # untyped: used through Any
+        Client, LocalCluster = distributed.Client, distributed.LocalCluster
+
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                              "distributed.worker.daemon": False}), contextlib.ExitStack() as stack:
+            if self.scheduler is None:
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=None, scheduler_port=0, silence_logs=40))
+                client = stack.enter_context(Client(cluster))
+            else:
+                client = stack.enter_context(Client(self.scheduler, timeout=10))
+                self._check_reruns(client, driver)
+            with _stop_on_signals(driver):
+                self._drive(client, driver)
+
+    @staticmethod
+    def _check_reruns(client: Any, driver: Driver) -> None:
+        allowed = client.run_on_scheduler(_allowed_failures)
+        if driver.unsafe and allowed != 0:
+            raise BatchError(f"the scheduler at {client.scheduler.address} re-runs a lost worker's tasks "
+                             f"(distributed.scheduler.allowed-failures = {allowed}), which could send the unsafe "
+                             f"action {driver.spec.name} twice; start it with that setting at 0, or run without "
+                             "--scheduler")
+
+    def _drive(self, client: Any, driver: Driver) -> None:
+        import importlib
+
+        as_completed = importlib.import_module("distributed").as_completed
+        accounts = driver.journal.accounts_pending()
+        waiting = list(reversed(accounts))
+        flying: dict[Any, tuple[str, list[tuple[int, dict[str, Any]]]]] = {}
+        done = as_completed()
+
+        def submit(account: str) -> bool:
+            chunk, rows = driver.claim(account)
+            if not rows:
+                driver.progress.finish(account)
+                return False
+            future = client.submit(send_job, self._job(driver, account, rows), key=f"spoki-chunk-{chunk}",
+                                   pure=False, retries=0)
+            flying[future] = (account, rows)
+            done.add(future)
+            return True
+
+        def refill() -> None:
+            while waiting and len(flying) < driver.options.accounts_at_once and not driver.stop_requested:
+                account = waiting.pop()
+                driver.progress.account(account, 0)
+                submit(account)
+
+        refill()
+        for future in done:
+            account, rows = flying.pop(future)
+            if future.status == "finished":
+                driver.settle(account, rows, future.result())
+            else:
+                self._lost(driver, account, rows, future)
+            if not driver.stop_requested and not submit(account):
+                refill()
+            elif driver.stop_requested and not flying:
+                break
+
+    @staticmethod
+    def _lost(driver: Driver, account: str, rows: list[tuple[int, dict[str, Any]]], future: Any) -> None:
+        """A chunk that did not come back (its worker died, or the task failed)."""
+        if driver.unsafe:
+            why = (f"the Dask worker running this row was lost ({type(future.exception()).__name__}): "
+                   "it may or may not have reached Spoki")
+            driver.settle(account, rows, [Result(seq, "unknown", kind="worker_lost", error=why) for seq, _ in rows])
+        else:
+            driver.journal.requeue_lost([seq for seq, _ in rows])  # safe to send again: the next claim takes them
+
+    @staticmethod
+    def _job(driver: Driver, account: str, rows: list[tuple[int, dict[str, Any]]]) -> ChunkJob:
+        o = driver.options
+        keys_file = str(driver.keys.file) if driver.keys.file else None
+        return ChunkJob(driver.spec.name, account, keys_file, driver.keys.base_url(account) or o.base_url, o.pace,
+                        o.timeout, o.max_retries, driver.unsafe, tuple(rows))
+
+
+def _allowed_failures(dask_scheduler: Any) -> int:
+    return int(dask_scheduler.allowed_failures)
+
+
+# --- the worker side ----------------------------------------------------------------------------
+
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_lock = threading.Lock()
+_clients: dict[tuple[Any, ...], Any] = {}
+
+
+def _worker_loop() -> asyncio.AbstractEventLoop:
+    global _loop
+    with _loop_lock:
+        if _loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="spoki-batch-loop", daemon=True).start()
+            _loop = loop
+        return _loop
+
+
+def send_job(job: ChunkJob) -> list[Result]:
+    """Runs on a worker: one chunk, in order, through this worker's client for the key."""
+    future: Future[list[Result]] = asyncio.run_coroutine_threadsafe(_send(job), _worker_loop())
+    return future.result()
+
+
+async def _send(job: ChunkJob) -> list[Result]:
+    from pathlib import Path
+
+    from spoki_actions import AsyncClient
+
+    from .keys import Keys
+    from .shard import send_chunk
+
+    ident = (job.account, job.keys_file, job.base_url, job.pace, job.timeout, job.max_retries)
+    client = _clients.get(ident)
+    if client is None:
+        keys = Keys(Path(job.keys_file) if job.keys_file else None)
+        client = AsyncClient(api_key=keys.get(job.account), base_url=job.base_url, timeout=job.timeout,
+                             max_retries=job.max_retries, pace=job.pace, cache=False)
+        _clients[ident] = client
+    return await send_chunk(client, job.action, list(job.rows), job.unsafe, lambda: False)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(driver: Driver) -> Iterator[None]:
+    """SIGINT/SIGTERM: no new chunk is submitted; the chunks out finish and are settled."""
+    previous: dict[signal.Signals, Any] = {}
+
+    def ask_stop(signum: int, frame: Any) -> None:
+        if driver.stop_requested:
+            raise KeyboardInterrupt
+        driver.stop_requested = True
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, ask_stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -1,0 +1,266 @@
+"""Journal: every row of a batch and its state, in one SQLite file (WAL), written by the driver only.
+
+Input: rows from the source, claims of chunks, and the results that come back. Output: a file that
+says, row by row, what was done. States: `pending` → `sent` → `done` | `failed` | `unknown`
+(failed also for rows refused before sending). A chunk is marked `sent` and committed *before* its
+requests go out, and its results are committed when they come back, so after a crash at any instant
+the rows that may have reached the server are exactly the `sent` ones: `recover` re-queues them for
+read and idempotent actions and marks them `unknown` for unsafe ones (never re-sent by itself).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+STATES = ("pending", "sent", "done", "failed", "unknown")
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE rows (
+    seq INTEGER PRIMARY KEY,
+    line INTEGER NOT NULL,
+    account TEXT NOT NULL,
+    params TEXT,
+    state TEXT NOT NULL,
+    kind TEXT, status INTEGER, attempts INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0,
+    result_id TEXT, error TEXT, chunk INTEGER, sends INTEGER NOT NULL DEFAULT 0,
+    sent_at REAL, finished_at REAL
+);
+CREATE INDEX rows_by_account ON rows (account, state, seq);
+CREATE INDEX rows_by_state ON rows (state);
+"""
+
+
+class JournalError(Exception):
+    """The journal cannot be created, opened or read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    seq: int
+    state: str  # done | failed | unknown
+    kind: str | None = None
+    status: int | None = None
+    attempts: int = 0
+    requests: int = 0
+    result_id: str | None = None
+    error: str | None = None
+
+
+class Journal:
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+        self._next_chunk = 1 + (self._db.execute("SELECT coalesce(max(chunk), 0) FROM rows").fetchone()[0])
+        self.seconds = 0.0  # time spent in journal writes and reads, for the report and the bench
+
+    # --- opening -------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path, meta: dict[str, Any]) -> Journal:
+        if path.exists():
+            raise JournalError(f"{path} already exists; resume it with `spoki-actions batch resume {path}` "
+                               "or name another journal with --journal")
+        try:
+            db = sqlite3.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise JournalError(f"{path}: cannot create the journal ({exc})") from None
+        _configure(db)
+        with _transaction(db):
+            for statement in _SCHEMA.strip().split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            meta = {**meta, "schema_version": SCHEMA_VERSION, "created_at": time.time()}
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+        return cls(path, db)
+
+    @classmethod
+    def open(cls, path: Path) -> Journal:
+        if not path.is_file():
+            raise JournalError(f"{path}: no such journal")
+        with path.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise JournalError(f"{path}: not a batch journal (not an SQLite file); nothing was changed")
+        try:  # looked at read-only first, so that a file that is not ours is left exactly as it was
+            probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                version = probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                probe.execute("SELECT seq, state FROM rows LIMIT 1").fetchall()
+            finally:
+                probe.close()
+        except sqlite3.Error as exc:
+            raise JournalError(f"{path}: not a batch journal, or damaged ({exc})") from None
+        if version is None or json.loads(version[0]) != SCHEMA_VERSION:
+            raise JournalError(f"{path}: a journal of another format (schema {version and version[0]}); "
+                               f"this version reads schema {SCHEMA_VERSION}")
+        db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+        _configure(db)
+        return cls(path, db)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- meta ------------------------------------------------------------------------------------
+    def meta(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self._db.execute("SELECT key, value FROM meta")}
+
+    def set_meta(self, **values: Any) -> None:
+        with self._timed(), _transaction(self._db):
+            self._set_meta(values)
+
+    def _set_meta(self, values: dict[str, Any]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                             [(k, json.dumps(v)) for k, v in values.items()])
+
+    # --- writing (the driver only) ---------------------------------------------------------------
+    def add_rows(self, rows: Iterable[tuple[int, int, str, dict[str, Any] | None, str, str | None]],
+                 **meta: Any) -> None:
+        """Rows `(seq, line, account, params, state, error)` and the ingest position, in one commit."""
+        now = time.time()
+        with self._timed(), _transaction(self._db):
+            self._db.executemany(
+                "INSERT INTO rows (seq, line, account, params, state, kind, error, finished_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(seq, line, account, None if params is None else json.dumps(params, separators=(",", ":")),
+                  state, "validation" if state == "failed" else None, error, now if state == "failed" else None)
+                 for seq, line, account, params, state, error in rows])
+            self._set_meta(meta)
+
+    def claim(self, account: str, limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+        """The next `limit` pending rows of `account`, marked sent (committed) before they are sent."""
+        with self._timed(), _transaction(self._db):
+            found = self._db.execute(
+                "SELECT seq, params FROM rows WHERE account = ? AND state = 'pending' ORDER BY seq LIMIT ?",
+                (account, limit)).fetchall()
+            if not found:
+                return 0, []
+            chunk = self._next_chunk
+            self._next_chunk += 1
+            self._db.executemany(
+                "UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? WHERE seq = ?",
+                [(chunk, time.time(), seq) for seq, _ in found])
+        return chunk, [(seq, json.loads(params)) for seq, params in found]
+
+    def settle(self, results: Iterable[Result]) -> None:
+        now = time.time()
+        with self._timed(), _transaction(self._db):
+            self._db.executemany(
+                "UPDATE rows SET state = ?, kind = ?, status = ?, attempts = ?, requests = requests + ?, "
+                "result_id = ?, error = ?, finished_at = ? WHERE seq = ? AND state = 'sent'",
+                [(r.state, r.kind, r.status, r.attempts, r.requests, r.result_id, r.error, now, r.seq)
+                 for r in results])
+
+    def settle_unknown(self, results: Iterable[Result]) -> None:
+        """Unknown rows that a read-back proved were applied."""
+        now = time.time()
+        with self._timed(), _transaction(self._db):
+            self._db.executemany(
+                "UPDATE rows SET state = ?, kind = NULL, error = NULL, result_id = ?, finished_at = ? "
+                "WHERE seq = ? AND state = 'unknown'", [(r.state, r.result_id, now, r.seq) for r in results])
+
+    def release(self, seqs: Iterable[int]) -> None:
+        """Rows claimed but provably never sent (the run stopped first): pending again."""
+        with self._timed(), _transaction(self._db):
+            self._db.executemany("UPDATE rows SET state = 'pending', sends = sends - 1, chunk = NULL "
+                                 "WHERE seq = ? AND state = 'sent'", [(s,) for s in seqs])
+
+    def requeue_lost(self, seqs: Iterable[int]) -> None:
+        """Rows of a chunk whose worker was lost (a read or idempotent action): pending again; they
+        may have been sent, so they count as sent once more when claimed again."""
+        with self._timed(), _transaction(self._db):
+            self._db.executemany("UPDATE rows SET state = 'pending', chunk = NULL WHERE seq = ? AND state = 'sent'",
+                                 [(s,) for s in seqs])
+
+    def recover(self, resend: bool) -> tuple[int, int]:
+        """Rows left `sent` by a crash: pending again when `resend` (a read or idempotent action),
+        else `unknown`. Returns (re-queued, marked unknown)."""
+        with self._timed(), _transaction(self._db):
+            if resend:
+                n = self._db.execute("UPDATE rows SET state = 'pending', chunk = NULL WHERE state = 'sent'").rowcount
+                return n, 0
+            n = self._db.execute(
+                "UPDATE rows SET state = 'unknown', kind = 'interrupted', finished_at = ?, error = "
+                "'the run stopped while this row was in flight: it may or may not have reached Spoki' "
+                "WHERE state = 'sent'", (time.time(),)).rowcount
+            return 0, n
+
+    def requeue(self, seqs: Iterable[int]) -> None:
+        """Unknown rows that a read-back proved were not applied: pending again."""
+        with self._timed(), _transaction(self._db):
+            self._db.executemany("UPDATE rows SET state = 'pending', kind = NULL, error = NULL, chunk = NULL "
+                                 "WHERE seq = ? AND state = 'unknown'", [(s,) for s in seqs])
+
+    # --- reading ---------------------------------------------------------------------------------
+    def accounts_pending(self) -> list[str]:
+        return [a for (a,) in self._db.execute(
+            "SELECT DISTINCT account FROM rows WHERE state = 'pending' ORDER BY account")]
+
+    def counts(self) -> dict[str, int]:
+        found = dict(self._db.execute("SELECT state, count(*) FROM rows GROUP BY state").fetchall())
+        return {state: int(found.get(state, 0)) for state in STATES}
+
+    def counts_by(self, column: str) -> list[tuple[str, str, int]]:
+        assert column in ("account", "kind")
+        return [(str(a) if a is not None else "", s, n) for a, s, n in self._db.execute(
+            f"SELECT {column}, state, count(*) FROM rows GROUP BY {column}, state ORDER BY {column}, state")]
+
+    def tallies(self) -> dict[str, int]:
+        row = self._db.execute(
+            "SELECT coalesce(sum(max(requests - 1, 0)), 0), coalesce(sum(kind = 'rate_limited'), 0), "
+            "coalesce(sum(sends > 1), 0), coalesce(sum(requests), 0) FROM rows").fetchone()
+        return {"retries": int(row[0]), "rate_limited_rows": int(row[1]), "resent_rows": int(row[2]),
+                "requests": int(row[3])}
+
+    def rows(self, states: tuple[str, ...], account: str | None = None) -> Iterator[dict[str, Any]]:
+        marks = ",".join("?" * len(states))
+        query = (f"SELECT seq, line, account, state, kind, status, attempts, requests, result_id, error, "
+                 f"sent_at, finished_at FROM rows WHERE state IN ({marks})")
+        args: list[Any] = list(states)
+        if account is not None:
+            query += " AND account = ?"
+            args.append(account)
+        names = ("row", "line", "account", "state", "kind", "status", "attempts", "requests", "result_id",
+                 "error", "sent_at", "finished_at")
+        for found in self._db.execute(query + " ORDER BY seq", args):
+            yield dict(zip(names, found, strict=True))
+
+    def params_of(self, seqs: list[int]) -> dict[int, dict[str, Any]]:
+        marks = ",".join("?" * len(seqs))
+        return {seq: json.loads(p) for seq, p in self._db.execute(
+            f"SELECT seq, params FROM rows WHERE seq IN ({marks})", seqs)}
+
+    def _timed(self) -> _Timer:
+        return _Timer(self)
+
+
+class _Timer:
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+
+    def __enter__(self) -> None:
+        self._start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self._journal.seconds += time.perf_counter() - self._start
+
+
+class _transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
+
+
+def _configure(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")  # a committed chunk survives a crash of the machine too
+    db.execute("PRAGMA busy_timeout = 5000")

@@ -1,0 +1,317 @@
+"""The driver: start or resume a batch, run its shards, and keep the journal (its only writer).
+
+Input: an input file and an action (`start`), or a journal (`resume`); keys; options. Output: a
+`Summary`, and the journal settled row by row. Work is sharded by account key, one ordered stream
+per key: a shard claims a chunk (committed as `sent`), sends it row by row through the key's own
+`AsyncClient` (the runtime's pacing and retries), and the driver commits the results. At most one
+chunk per key is in flight, so at most one chunk per key can be left uncertain by a crash. The
+asyncio runner is the default; `dask_runner` runs the same chunks on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from spoki_actions import AsyncClient, catalogue_of
+from spoki_actions.spec import ActionSpec
+
+from .ingest import check_unchanged, fingerprint, ingest
+from .journal import Journal, JournalError, Result
+from .keys import Keys
+from .shard import send_chunk
+from .source import Source, SourceError, parse_mapping
+
+
+class BatchError(Exception):
+    """The batch cannot start or resume: bad flags, input, keys or journal. Nothing was sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    chunk_size: int = 50  # rows claimed (and at most left uncertain) per key at a time
+    accounts_at_once: int = 64  # shards running concurrently
+    pace: bool = True  # the runtime's client-side pacing at each key's declared limits
+    base_url: str | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+
+    def check(self) -> None:
+        if not 1 <= self.chunk_size <= 10_000:
+            raise BatchError(f"--chunk-size {self.chunk_size}: must be between 1 and 10000")
+        if not 1 <= self.accounts_at_once <= 10_000:
+            raise BatchError(f"--accounts-at-once {self.accounts_at_once}: must be between 1 and 10000")
+
+
+@dataclass(slots=True)
+class Summary:
+    journal: Path
+    action: str
+    counts: dict[str, int]
+    interrupted: bool = False
+    seconds: float = 0.0
+    journal_seconds: float = 0.0
+    recovered: tuple[int, int] = (0, 0)  # rows re-queued, rows marked unknown by recovery
+    settled: dict[str, int] = field(default_factory=dict)  # by the read-back: done, requeued
+
+    @property
+    def complete(self) -> bool:
+        return self.counts["pending"] == 0 and self.counts["sent"] == 0
+
+    @property
+    def clean(self) -> bool:
+        return self.complete and self.counts["failed"] == 0 and self.counts["unknown"] == 0
+
+
+class Progress(Protocol):
+    def start(self, total: int, done: int) -> None: ...
+    def account(self, account: str, pending: int) -> None: ...
+    def advance(self, account: str, results: list[Result]) -> None: ...
+    def finish(self, account: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, total: int, done: int) -> None: ...
+    def account(self, account: str, pending: int) -> None: ...
+    def advance(self, account: str, results: list[Result]) -> None: ...
+    def finish(self, account: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class Runner(Protocol):
+    def run(self, driver: Driver) -> None: ...
+
+
+# --- starting and resuming --------------------------------------------------------------------
+
+def start(input_path: Path, action_name: str, *, journal_path: Path | None = None, mapping: list[str] = (),  # type: ignore[assignment]
+          fmt: str | None = None, account_column: str = "account", keys: Keys | None = None,
+          options: Options = Options(), catalogue: Any = None) -> Journal:
+    """Checks everything that can be checked before a row is read, then creates the journal and
+    ingests the input. Raises `BatchError` (journal untouched) when the batch cannot start."""
+    options.check()
+    keys = keys or Keys()
+    spec = _action(action_name, catalogue)
+    try:
+        source = Source(input_path, fmt, spec, parse_mapping(list(mapping), spec), account_column)
+    except SourceError as exc:
+        raise BatchError(str(exc)) from None
+    journal_path = journal_path or input_path.with_name(input_path.name + ".journal.sqlite")
+    meta = {"action": spec.name, "safety": spec.behaviour.safety, "input": str(input_path.resolve()),
+            "format": source.format, "mapping": source.mapping, "account_column": account_column,
+            "input_fingerprint": fingerprint(input_path), "keys_file": str(keys.file) if keys.file else None,
+            "options": _options_meta(options), "ingest_done": False, "next_seq": 1}
+    try:
+        journal = Journal.create(journal_path, meta)
+    except JournalError as exc:
+        raise BatchError(str(exc)) from None
+    _ingest(journal, source, keys, None, None, 1)
+    return journal
+
+
+def reopen(journal_path: Path, *, keys: Keys | None = None, catalogue: Any = None) -> tuple[Journal, ActionSpec]:
+    """Opens a journal for resuming and finishes an ingest a crash interrupted."""
+    try:
+        journal = Journal.open(journal_path)
+    except JournalError as exc:
+        raise BatchError(str(exc)) from None
+    meta = journal.meta()
+    spec = _action(meta["action"], catalogue)
+    if not meta.get("ingest_done"):
+        path = Path(meta["input"])
+        try:
+            check_unchanged(path, meta["input_fingerprint"])
+            source = Source(path, meta["format"], spec, meta["mapping"], meta["account_column"])
+        except SourceError as exc:
+            journal.close()
+            raise BatchError(str(exc)) from None
+        _ingest(journal, source, keys or Keys(), meta.get("ingest_offset"), meta.get("ingest_line"),
+                meta["next_seq"])
+    return journal, spec
+
+
+def _ingest(journal: Journal, source: Source, keys: Keys, offset: int | None, line: int | None, seq: int) -> None:
+    try:
+        ingest(source, journal, keys, offset, line, seq)
+    except SourceError as exc:
+        journal.close()
+        raise BatchError(f"{source.path}: {exc} (the journal {journal.path} keeps the rows read so far; "
+                         "fix the file and start a new batch)") from None
+
+
+def _action(name: str, catalogue: Any) -> ActionSpec:
+    actions = catalogue_of(catalogue).actions
+    if name not in actions:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(actions), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise BatchError(f"--action {name!r}: no such action{hint} (`spoki-actions list` shows every action)")
+    return actions[name]
+
+
+def _options_meta(options: Options) -> dict[str, Any]:
+    return {"chunk_size": options.chunk_size, "accounts_at_once": options.accounts_at_once,
+            "pace": options.pace, "base_url": options.base_url, "timeout": options.timeout,
+            "max_retries": options.max_retries}
+
+
+def stored_options(journal: Journal, **overrides: Any) -> Options:
+    stored = journal.meta().get("options", {})
+    values = {**stored, **{k: v for k, v in overrides.items() if v is not None}}
+    return Options(**values)
+
+
+# --- running ------------------------------------------------------------------------------------
+
+class Driver:
+    """Owns the journal while a batch runs; runners ask it for chunks and hand it results."""
+
+    def __init__(self, journal: Journal, spec: ActionSpec, keys: Keys, options: Options,
+                 progress: Progress, catalogue: Any = None) -> None:
+        self.journal, self.spec, self.keys, self.options = journal, spec, keys, options
+        self.progress = progress
+        self.catalogue = catalogue
+        self.unsafe = spec.behaviour.safety == "unsafe"
+        self.stop_requested = False
+
+    def stopping(self) -> bool:
+        return self.stop_requested
+
+    def claim(self, account: str) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+        if self.stop_requested:
+            return 0, []
+        return self.journal.claim(account, self.options.chunk_size)
+
+    def settle(self, account: str, rows: list[tuple[int, dict[str, Any]]], results: list[Result]) -> None:
+        self.journal.settle(results)
+        unsent = [seq for seq, _ in rows[len(results):]]
+        if unsent:
+            self.journal.release(unsent)
+        self.progress.advance(account, results)
+
+    def client(self, account: str) -> AsyncClient:
+        o = self.options
+        base_url = self.keys.base_url(account) or o.base_url
+        return AsyncClient(api_key=self.keys.get(account), base_url=base_url, timeout=o.timeout,
+                           max_retries=o.max_retries, pace=o.pace, cache=False, catalogue=self.catalogue)
+
+
+class AsyncioRunner:
+    """Every shard a task on one event loop; `accounts_at_once` of them at a time."""
+
+    def run(self, driver: Driver) -> None:
+        asyncio.run(self._main(driver))
+
+    async def _main(self, driver: Driver) -> None:
+        gate = asyncio.Semaphore(driver.options.accounts_at_once)
+        accounts = driver.journal.accounts_pending()
+        with _stop_on_signals(driver):
+            await asyncio.gather(*(self._shard(driver, account, gate) for account in accounts))
+
+    async def _shard(self, driver: Driver, account: str, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            if driver.stop_requested:
+                return
+            driver.progress.account(account, 0)
+            async with driver.client(account) as client:
+                while True:
+                    _, rows = driver.claim(account)
+                    if not rows:
+                        break
+                    results = await send_chunk(client, driver.spec.name, rows, driver.unsafe, driver.stopping)
+                    driver.settle(account, rows, results)
+            driver.progress.finish(account)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(driver: Driver) -> Iterator[None]:
+    """SIGINT/SIGTERM: finish the rows in flight, send nothing more. A second signal stops at once
+    (the rows in flight then stay `sent`, and resuming settles them)."""
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+
+    def ask_stop(signum: int) -> None:
+        if driver.stop_requested:
+            for task in asyncio.all_tasks(loop):
+                task.cancel()
+            return
+        driver.stop_requested = True
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, ask_stop, signum)
+            installed.append(signum)
+    try:
+        yield
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+
+
+def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, options: Options | None = None,
+            runner: Runner | None = None, progress: Progress | None = None, catalogue: Any = None,
+            reconcile: Callable[[Driver], dict[str, int]] | None = None) -> Summary:
+    """Recovers what a crash left in flight, optionally reads back unknown rows, runs the rest."""
+    begin = time.perf_counter()
+    keys = keys or Keys(Path(journal.meta()["keys_file"]) if journal.meta().get("keys_file") else None)
+    options = options or stored_options(journal)
+    options.check()
+    recovered = journal.recover(resend=spec.behaviour.safety != "unsafe")
+    progress = progress or NoProgress()
+    driver = Driver(journal, spec, keys, options, progress, catalogue)
+    settled = reconcile(driver) if reconcile is not None else {}
+    counts = journal.counts()
+    progress.start(sum(counts.values()) - counts["failed"] - counts["unknown"] + 0,
+                   counts["done"])
+    try:
+        (runner or AsyncioRunner()).run(driver)
+    except asyncio.CancelledError:
+        driver.stop_requested = True
+    finally:
+        progress.close()
+    return Summary(journal.path, spec.name, journal.counts(), driver.stop_requested,
+                   time.perf_counter() - begin, journal.seconds, recovered, settled)
+
+
+def with_options(options: Options, **changes: Any) -> Options:
+    return replace(options, **{k: v for k, v in changes.items() if v is not None})
+
+
+# --- the Python API in two calls -----------------------------------------------------------------
+
+def run_batch(input_path: str | Path, action: str, *, journal: str | Path | None = None,
+              mapping: list[str] | tuple[str, ...] = (), fmt: str | None = None, account_column: str = "account",
+              keys: Keys | None = None, options: Options = Options(), runner: Runner | None = None,
+              progress: Progress | None = None) -> Summary:
+    """Starts a batch (see `start`) and runs it to the end, or until Ctrl-C. Raises `BatchError`
+    when it cannot start; row problems are rows `failed` in the journal, never exceptions."""
+    keys = keys or Keys()
+    opened = start(Path(input_path), action, journal_path=None if journal is None else Path(journal),
+                   mapping=list(mapping), fmt=fmt, account_column=account_column, keys=keys, options=options)
+    try:
+        return execute(opened, _action(action, None), keys=keys, runner=runner, progress=progress)
+    finally:
+        opened.close()
+
+
+def resume_batch(journal: str | Path, *, keys: Keys | None = None, runner: Runner | None = None,
+                 progress: Progress | None = None, reconcile: bool = True, **overrides: Any) -> Summary:
+    """Resumes a batch from its journal alone: finishes an interrupted ingest, settles what a
+    crash left in flight (re-sent, or `unknown` and read back where the spec says how), runs the rest.
+    `overrides` change stored options (e.g. `pace=False`, `chunk_size=20`)."""
+    from .reconcile import reconcile as read_back
+
+    opened, spec = reopen(Path(journal), keys=keys)
+    try:
+        return execute(opened, spec, keys=keys, options=stored_options(opened, **overrides), runner=runner,
+                       progress=progress, reconcile=read_back if reconcile else None)
+    finally:
+        opened.close()

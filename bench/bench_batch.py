@@ -1,0 +1,82 @@
+"""Batch runs against a fast local server: throughput, time in the journal, and flat memory.
+
+Stage: benchmark (no assertions). Input: `--rows N [N ...]` (default 10000 100000), `--accounts K`.
+Output: per size, measured in a fresh subprocess each (so peak RSS is that run's alone): rows/s,
+the share of wall time spent in journal reads and writes (target < 10%), and peak RSS, with the
+ratio of the largest to the smallest run's peak RSS (flat memory: ~1.0, independent of rows).
+The server is bench_loopback's minimal HTTP/1.1 server answering a fixed contact; pacing is off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+
+def one(rows: int, accounts: int, base: str) -> dict[str, float]:
+    from spoki_actions.batch import Keys, Options, execute, reopen, start
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "rows.csv"
+        with source.open("w") as out:
+            out.write("account,phone,first_name\n")
+            for n in range(rows):
+                out.write(f"acct{n % accounts},+39333{n:07d},Name{n}\n")
+        env = {f"SPOKI_API_KEY_ACCT{a}": f"bench-key-{a}-0123456789" for a in range(accounts)}
+        keys = Keys(environ=env)
+        begin = time.perf_counter()
+        journal = start(source, "SPOKI_CREATE_OR_UPDATE_CONTACT", keys=keys,
+                        options=Options(pace=False, base_url=base, accounts_at_once=accounts, chunk_size=100))
+        ingested = time.perf_counter() - begin
+        summary = execute(journal, reopen(journal.path)[1], keys=keys)
+        wall = time.perf_counter() - begin
+        assert summary.counts["done"] == rows, summary.counts
+        journal_seconds = journal.seconds
+        journal.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return {"rows": rows, "seconds": wall, "ingest_seconds": ingested, "rows_per_s": rows / wall,
+            "journal_share": journal_seconds / wall, "peak_rss_mb": peak}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--accounts", type=int, default=20)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(one(args.one, args.accounts, args.base)))
+        return 0
+    from bench_loopback import minimal_server
+
+    results = []
+    with minimal_server() as base:
+        for rows in args.rows:
+            done = subprocess.run([sys.executable, __file__, "--one", str(rows), "--accounts", str(args.accounts),
+                                   "--base", base], capture_output=True, text=True, check=True,
+                                  env={k: v for k, v in os.environ.items() if not k.startswith("SPOKI_")})
+            results.append(json.loads(done.stdout.splitlines()[-1]))
+    print(f"batch of SPOKI_CREATE_OR_UPDATE_CONTACT over {args.accounts} accounts, pacing off, minimal server")
+    print(f"{'rows':>8} {'seconds':>8} {'rows/s':>8} {'ingest s':>9} {'journal':>8} {'peak RSS':>9}")
+    for r in results:
+        print(f"{r['rows']:>8} {r['seconds']:>8.1f} {r['rows_per_s']:>8.0f} {r['ingest_seconds']:>9.2f} "
+              f"{100 * r['journal_share']:>7.1f}% {r['peak_rss_mb']:>7.1f}MB")
+    if len(results) > 1:
+        print(f"peak RSS, largest / smallest run: {results[-1]['peak_rss_mb'] / results[0]['peak_rss_mb']:.2f} "
+              f"for {results[-1]['rows'] / results[0]['rows']:.0f}x the rows (flat: ~1.0)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

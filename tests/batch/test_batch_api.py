@@ -1,0 +1,104 @@
+"""The Python API, the source reader and an ingest interrupted part-way (no server needed for most)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spoki_actions.batch import BatchError, Journal, Keys, Options, resume_batch, run_batch, start
+from spoki_actions.batch import ingest as ingest_module
+from spoki_actions.batch.keys import KeyError_
+from spoki_actions.batch.source import Source, parse_mapping
+from spoki_actions.spec import ActionSpec
+
+from .conftest import Accounts, write_contacts
+
+ACTION = "SPOKI_CREATE_OR_UPDATE_CONTACT"
+
+
+def _spec(name: str = ACTION) -> ActionSpec:
+    from spoki_actions import catalogue_of
+
+    return catalogue_of().actions[name]
+
+
+def test_run_and_resume_batch(accounts: Accounts, tmp_path: Path) -> None:
+    source = tmp_path / "c.csv"
+    write_contacts(source, sorted(accounts.servers), 20)
+    summary = run_batch(source, ACTION, keys=Keys(accounts.keys_file), options=Options(pace=False))
+    assert summary.clean and summary.counts["done"] == 80
+    again = resume_batch(summary.journal)
+    assert again.counts == summary.counts  # nothing left to do, nothing sent again
+    assert sum(len(r) for r in accounts.recorders.values()) == 80
+
+
+def test_csv_cells_become_typed_inputs(tmp_path: Path) -> None:
+    source = tmp_path / "t.csv"
+    source.write_text('Numero,Nome,Livello,ticket\n+393331234567,"Rossi, Maria",Gold,x\n', encoding="utf-8")
+    spec = _spec()
+    rows = list(Source(source, None, spec, parse_mapping(["Numero=phone", "Nome=first_name",
+                                                          "Livello=custom_fields.TIER"], spec)).rows())
+    assert [r.params for r in rows] == [{"phone": "+393331234567", "first_name": "Rossi, Maria",
+                                         "custom_fields": {"TIER": "Gold"}}]
+    tickets = tmp_path / "k.csv"
+    tickets.write_text("per_page,page\n20,x\n", encoding="utf-8")
+    bad = list(Source(tickets, None, _spec("SPOKI_LIST_TICKETS"), {}).rows())
+    assert bad[0].problem == "column 'page' (page): must be a whole number; got 'x'"  # type: ignore[union-attr]
+
+
+def test_interrupted_ingest_continues_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "c.csv"
+    lines = ["phone,first_name"] + [f'+39333{n:07d},"Name\n{n}"' for n in range(250)]  # multi-line cells
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(ingest_module, "BLOCK", 40)
+    real_add = Journal.add_rows
+    calls = {"n": 0}
+
+    def crash_after_two(self: Journal, rows: Any, **meta: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # as if the process died between two commits
+        real_add(self, rows, **meta)
+
+    monkeypatch.setattr(Journal, "add_rows", crash_after_two)
+    env = {"SPOKI_API_KEY": "a-key-for-the-default-alias"}
+    with pytest.raises(KeyboardInterrupt):
+        start(source, ACTION, keys=Keys(environ=env), options=Options(pace=False))
+    monkeypatch.setattr(Journal, "add_rows", real_add)
+    journal_path = tmp_path / "c.csv.journal.sqlite"
+    from spoki_actions.batch.runner import reopen
+
+    journal, _ = reopen(journal_path, keys=Keys(environ=env))
+    rows = list(journal.rows(("pending",)))
+    journal.close()
+    assert [r["row"] for r in rows] == list(range(1, 251))
+    assert [r["line"] for r in rows] == [2 + 2 * n for n in range(250)]  # each row's first physical line
+
+
+def test_keys_are_never_shown(tmp_path: Path) -> None:
+    path = tmp_path / "keys.txt"
+    path.write_text("# accounts\nshop=sk-live-0123456789abcdef\n")
+    keys = Keys(path, environ={})
+    assert keys.get("shop") == "sk-live-0123456789abcdef"
+    assert "sk-live" not in repr(keys)
+    path.write_text("shop sk-live-0123456789abcdef\n")
+    with pytest.raises(KeyError_) as info:
+        Keys(path, environ={})
+    assert "sk-live" not in str(info.value) and ":1: write alias=key" in str(info.value)
+    path.write_text(json.dumps({"bad alias!": "k"}))
+    with pytest.raises(KeyError_, match="'bad alias!' is not a valid alias"):
+        Keys(path, environ={})
+
+
+def test_start_refuses_an_existing_journal(tmp_path: Path) -> None:
+    source = tmp_path / "c.csv"
+    source.write_text("phone\n+393331234567\n")
+    keys = Keys(environ={"SPOKI_API_KEY": "k" * 20})
+    start(source, ACTION, keys=keys).close()
+    before = (tmp_path / "c.csv.journal.sqlite").read_bytes()
+    with pytest.raises(BatchError, match="already exists; resume it with `spoki-actions batch resume"):
+        start(source, ACTION, keys=keys)
+    assert (tmp_path / "c.csv.journal.sqlite").read_bytes() == before

@@ -1,0 +1,103 @@
+"""The Dask runner on a real LocalCluster (loopback): the same end state as the asyncio runner,
+with a worker SIGKILLed mid-run, and unsafe actions refused where Dask would re-run lost tasks."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dask  # the batch extra, part of `make setup`
+import distributed
+import pytest
+
+from spoki_actions.batch import BatchError, Keys, Options, execute, reopen, start
+
+from .conftest import Accounts, write_contacts
+
+ACTION = "SPOKI_CREATE_OR_UPDATE_CONTACT"
+
+
+@pytest.fixture
+def cluster(request: pytest.FixtureRequest) -> Iterator[Any]:
+    allowed = getattr(request, "param", 0)
+    with dask.config.set({"distributed.scheduler.allowed-failures": allowed}), distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+            silence_logs=50) as made:
+        yield made
+
+
+def _held(accounts: Accounts, alias: str) -> collections.Counter[str]:
+    return collections.Counter(doc.get("phone") for doc in accounts.servers[alias].state.store.all("contacts"))
+
+
+def test_worker_killed_mid_run(accounts: Accounts, cluster: Any, tmp_path: Path) -> None:
+    from spoki_actions.batch.dask_runner import DaskRunner
+
+    aliases = sorted(accounts.servers)
+    for server in accounts.servers.values():  # slow enough that the kill lands while chunks are out
+        server.set_faults({"global": {"latency": 0.004}}, seed=3)
+    source = tmp_path / "contacts.csv"
+    write_contacts(source, aliases, 200)
+    keys = Keys(accounts.keys_file)
+    journal = start(source, ACTION, keys=keys, options=Options(pace=False, chunk_size=25))
+    with distributed.Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+    killed: list[int] = []
+
+    def kill_one() -> None:
+        time.sleep(1.0)
+        os.kill(pids[0], signal.SIGKILL)
+        killed.append(pids[0])
+
+    killer = threading.Thread(target=kill_one)
+    killer.start()
+    runner = DaskRunner(scheduler=cluster.scheduler_address)
+    result = execute(journal, reopen(journal.path)[1], keys=keys, runner=runner)
+    killer.join()
+    assert killed
+    assert result.counts == {"pending": 0, "sent": 0, "done": 800, "failed": 0, "unknown": 0}
+    for a, alias in enumerate(aliases):
+        held = _held(accounts, alias)
+        assert all(held[f"+39333{a:02d}{n:05d}"] == 1 for n in range(200))
+    resent = journal.tallies()["resent_rows"]
+    assert 0 < resent <= 25 * 2  # the lost worker's chunk (one per key it held) went out again, nothing more
+    journal.close()
+
+
+@pytest.mark.parametrize("cluster", [3], indirect=True)
+def test_unsafe_refused_where_lost_tasks_rerun(accounts: Accounts, cluster: Any, tmp_path: Path) -> None:
+    from spoki_actions.batch.dask_runner import DaskRunner
+
+    source = tmp_path / "fields.jsonl"
+    source.write_text(json.dumps({"account": "shop0", "code": "DASK_X", "label": "x", "example": "x",
+                                  "field_type": 1}) + "\n")
+    keys = Keys(accounts.keys_file)
+    journal = start(source, "SPOKI_CREATE_CUSTOM_FIELD", keys=keys, options=Options(pace=False))
+    with pytest.raises(BatchError, match=r"allowed-failures = 3\).*send the unsafe action SPOKI_CREATE_CUSTOM_FIELD"):
+        execute(journal, reopen(journal.path)[1], keys=keys, runner=DaskRunner(scheduler=cluster.scheduler_address))
+    assert journal.counts()["pending"] == 1  # nothing was sent
+    assert not accounts.posts("shop0", "/custom-fields/")
+    journal.close()
+
+
+def test_cli_embedded_cluster(accounts: Accounts, tmp_path: Path) -> None:
+    aliases = sorted(accounts.servers)
+    source = tmp_path / "contacts.csv"
+    write_contacts(source, aliases, 30)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPOKI_")}
+    done = subprocess.run([sys.executable, "-m", "spoki_actions.cli", "batch", "run", str(source), "--action", ACTION,
+                           "--keys", str(accounts.keys_file), "--no-pace", "--dask", "--workers", "2", "--quiet"],
+                          env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1])["counts"]["done"] == 120
+    for key in accounts.keys.values():
+        assert key not in done.stdout + done.stderr
