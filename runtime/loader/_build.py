@@ -201,7 +201,7 @@ def _reconcile(raw: Raw, names: set[str], report: Report) -> Reconcile | None:
         report.add(doc, where, "reconcile is for unsafe actions (a read or idempotent call is simply re-sent)")
     if r["action"] not in names:
         report.add(doc, (*where, "action"), f"reconcile action {r['action']!r} is not a known action")
-    mine = set((raw.data.get("params") or {}))
+    mine = set(raw.data.get("params") or {})
     for section in ("params", "match"):
         for target, source in r.get(section, {}).items():
             if source not in mine:
