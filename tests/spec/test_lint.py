@@ -141,7 +141,7 @@ CASES = {
     "unknown key": (
         {"things/get_thing.yaml": GET_THING.replace("  safety: read\n", "  safety: read\n  retries: 3\n")},
         ["specs/things/get_thing.yaml:19:3 behaviour.retries: unknown key 'retries' "
-         "(expected one of: cache_ttl, deprecated, rate_limit, safety)"],
+         "(expected one of: cache_ttl, deprecated, rate_limit, reconcile, safety)"],
     ),
     "missing placeholder param": (
         {"things/get_thing.yaml": GET_THING.replace("things/{id}/", "things/{id}/{part}/")},
