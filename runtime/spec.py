@@ -239,7 +239,9 @@ def _hints(cls: Any) -> dict[str, Any]:
 def _build(cls: type[_T], data: dict[str, Any]) -> _T:
     """A model dataclass from its `to_dict` form, field by field from the declared types."""
     hints = _hints(cast(Any, cls))
-    return cls(**{f.name: _dec(hints[f.name], data[f.name]) for f in fields(cast(Any, cls)) if f.init})
+    # a field missing from older data takes its default (a field without one is still required)
+    given = [f.name for f in fields(cast(Any, cls)) if f.init and f.name in data]
+    return cls(**{name: _dec(hints[name], data[name]) for name in given})
 
 
 def from_dict(data: dict[str, Any]) -> Catalogue:

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from spoki_actions import _yaml
-from spoki_actions import loader as _loader
+from spoki_actions import _yaml, loader
 from spoki_actions.cli import main
 from spoki_actions.errors import SpecError
 
@@ -107,13 +106,13 @@ def problems(specs: Path) -> list[str]:
     here = os.getcwd()
     os.chdir(specs.parent)
     try:
-        return [str(p) for p in _loader.lint(Path(specs.name))]
+        return [str(p) for p in loader.lint(Path(specs.name))]
     finally:
         os.chdir(here)
 
 
 def test_valid_fixture_loads(tmp_path: Path) -> None:
-    catalogue = _loader.load_catalogue(write_specs(tmp_path, {}))
+    catalogue = loader.load_catalogue(write_specs(tmp_path, {}))
     assert sorted(catalogue.actions) == ["SPOKI_CREATE_THING", "SPOKI_GET_THING"]
     get = catalogue.actions["SPOKI_GET_THING"]
     assert get.param("thing_id").wire_name == "id"
@@ -226,12 +225,12 @@ def test_broken_spec_reports_exact_location(tmp_path: Path, case: str) -> None:
 def test_paths_are_shown_as_the_user_named_the_folder(tmp_path: Path) -> None:
     specs = write_specs(tmp_path, {"things/get_thing.yaml": GET_THING.replace("title: Get a thing\n", "")})
     expected = "things/get_thing.yaml:1:1 missing required key 'title'"
-    assert [str(p) for p in _loader.lint(specs)] == [f"{specs.as_posix()}/{expected}"]
+    assert [str(p) for p in loader.lint(specs)] == [f"{specs.as_posix()}/{expected}"]
     assert problems(specs) == [f"specs/{expected}"]
     here = os.getcwd()
     os.chdir(specs)
     try:
-        assert [str(p) for p in _loader.lint(Path("."))] == [expected]
+        assert [str(p) for p in loader.lint(Path("."))] == [expected]
     finally:
         os.chdir(here)
 
@@ -268,7 +267,7 @@ def test_variant_inherits_and_overrides(tmp_path: Path) -> None:
         response:
           output: {type: object}
         """)})
-    catalogue = _loader.load_catalogue(specs)
+    catalogue = loader.load_catalogue(specs)
     base, variant = catalogue.actions["SPOKI_GET_THING"], catalogue.actions["SPOKI_SPOKI_GET_THING"]
     assert variant.variant_of == "SPOKI_GET_THING"
     assert variant.title == "Get a thing (Spoki variant)" and variant.description == base.description
@@ -363,10 +362,10 @@ def test_scalars_stay_json_types() -> None:
 
 def test_missing_folder_and_connector(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as exc:
-        _loader.load_catalogue(tmp_path / "nope")
+        loader.load_catalogue(tmp_path / "nope")
     assert "specs folder not found" in str(exc.value)
     (tmp_path / "empty").mkdir()
-    assert [p.message for p in _loader.lint(tmp_path / "empty")] == [
+    assert [p.message for p in loader.lint(tmp_path / "empty")] == [
         "missing _connector.yaml: every specs folder needs one"]
 
 
@@ -375,7 +374,7 @@ def test_array_output_behind_a_ref_is_an_array(tmp_path: Path) -> None:
         "_shared/thing_list.yaml": "title: ThingList\ntype: array\nitems: {$ref: thing.yaml}\n",
         "things/get_thing.yaml": GET_THING.replace("../_shared/thing.yaml", "../_shared/thing_list.yaml"),
     })
-    response = _loader.load_catalogue(specs).actions["SPOKI_GET_THING"].response
+    response = loader.load_catalogue(specs).actions["SPOKI_GET_THING"].response
     assert response.output["$ref"] == "#/$defs/thing_list"
     assert response.data_is_array and response.empty_data == []
 
@@ -427,7 +426,7 @@ def test_variant_of_a_broken_file_points_at_that_file(tmp_path: Path) -> None:
 def test_load_takes_the_folder_not_a_file(tmp_path: Path) -> None:
     specs = write_specs(tmp_path, {})
     with pytest.raises(SpecError) as exc:
-        _loader.load_catalogue(specs / "things" / "get_thing.yaml")
+        loader.load_catalogue(specs / "things" / "get_thing.yaml")
     assert [p.message for p in exc.value.problems] == [
         f"is a file; lint and load take the specs folder (e.g. {specs})"]
 
@@ -436,7 +435,7 @@ def test_lint_of_a_file_outside_any_specs_folder(tmp_path: Path) -> None:
     loose = tmp_path / "things" / "get_thing.yaml"
     loose.parent.mkdir()
     loose.write_text(GET_THING, "utf-8")
-    assert [p.message for p in _loader.lint(loose)] == [
+    assert [p.message for p in loader.lint(loose)] == [
         f"is a file; lint and load take the specs folder (e.g. {tmp_path})"]
 
 
@@ -520,7 +519,7 @@ def test_lint_one_file_or_one_group_folder(tmp_path: Path, monkeypatch: pytest.M
 def test_lint_of_a_file_shows_connector_and_shared_problems(tmp_path: Path) -> None:
     specs = write_specs(tmp_path, {"_shared/thing.yaml": THING.replace("type: integer}", "type: integr}", 1),
                                    "things/create_thing.yaml": CREATE_THING.replace("default: a", "default: z")})
-    found = {p.file for p in _loader.lint(specs / "things" / "get_thing.yaml")}
+    found = {p.file for p in loader.lint(specs / "things" / "get_thing.yaml")}
     assert found == {f"{specs.as_posix()}/_shared/thing.yaml", f"{specs.as_posix()}/things/get_thing.yaml"}
 
 
