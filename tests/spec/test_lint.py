@@ -484,6 +484,21 @@ NAME_CLASHES = {
         ["specs/things/get_thing.yaml:1:7 name: shared definition 'get_thing_output' and SPOKI_GET_THING both need "
          "the model class 'GetThingOutput'; rename one of them"],
     ),
+    "a shared enum named like an import of the generated models": (
+        {"_shared/enums.yaml": ENUMS.replace("FieldType:", "Field:"),
+         "_shared/thing.yaml": THING.replace("#/FieldType", "#/Field"),
+         "things/create_thing.yaml": CREATE_THING.replace("#/FieldType", "#/Field")},
+        ["specs/things/create_thing.yaml:1:7 name: shared definition 'Field' needs the model class 'Field', a name "
+         "the generated modules import; rename it",
+         "specs/things/get_thing.yaml:1:7 name: shared definition 'Field' needs the model class 'Field', a name "
+         "the generated modules import; rename it"],
+    ),
+    "a shared file named like an import of the generated bindings": (
+        {"_shared/client.yaml": THING,
+         "things/get_thing.yaml": GET_THING.replace("../_shared/thing.yaml", "../_shared/client.yaml")},
+        ["specs/things/get_thing.yaml:1:7 name: shared definition 'client' needs the model class 'Client', a name "
+         "the generated modules import; rename it"],
+    ),
 }
 
 
