@@ -90,8 +90,13 @@ def lint_counted(path: str | Path) -> tuple[list[SpecProblem], int]:
         catalogue = load_catalogue(root)
     except SpecError as exc:
         problems = [p for p in exc.problems if _concerns(p.file, root, target)]
-        return problems, 0 if problems or root == target else len(list(action_paths(target)))
-    return [], len(catalogue.actions) if root == target else len(list(action_paths(target)))
+        return problems, 0 if problems else _count(root, target)
+    return [], len(catalogue.actions) if root == target else _count(root, target)
+
+
+def _count(root: Path, target: Path) -> int:
+    """How many action files of the specs folder are the target or lie under it."""
+    return sum(1 for p in action_paths(root) if p.suffix == ".yaml" and (p == target or p.is_relative_to(target)))
 
 
 def _concerns(file: str, root: Path, target: Path) -> bool:

@@ -84,8 +84,8 @@ def _is_yaml(path: Path, root: Path, report: Report) -> bool:
 
 
 def action_paths(root: Path) -> Iterator[Path]:
-    """Candidate action files under `root` (not in `_`/`.` folders), in order; `root` may be one file."""
-    for path in [root] if root.is_file() else sorted(root.rglob("*")):
+    """Candidate action files under `root` (not in `_`/`.` folders), in order."""
+    for path in sorted(root.rglob("*")):
         rel_parts = path.relative_to(root).parts
         if path.is_dir() or any(part.startswith((".", "_")) for part in rel_parts):
             continue

@@ -527,6 +527,8 @@ def test_lint_one_file_or_one_group_folder(tmp_path: Path, monkeypatch: pytest.M
         "specs/things/create_thing.yaml:15:14 params.label.default: default string 'z' is not one of the enum "
         'values ["a", "b"]',
         "1 problem found"]
+    assert main(["lint", "specs/_shared/thing.yaml"]) == 0
+    assert capsys.readouterr().out == "specs/_shared/thing.yaml: 0 actions, no problems\n"
     assert main(["lint", "specs/things/create_thing.yaml"]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == "1 problem found"
 
