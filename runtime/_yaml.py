@@ -169,53 +169,24 @@ def _build(loader: Any, marks: Marks) -> Any:
             raise YamlProblem("YAML anchors and aliases are not allowed in specs", line, col)
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             container, path, *_ = stack.pop()
-            value = container
-            _attach = True
-        else:
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise YamlProblem(f"more than {MAX_NODES:,} YAML nodes; spec files are limited to that", line, col)
-            if isinstance(event, yaml.ScalarEvent):
-                try:
-                    value = _scalar(loader, event)
-                except YamlProblem as exc:
-                    exc.path = _scalar_path(stack)
-                    raise
-                _attach = True
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                    raise YamlProblem(f"custom YAML tag {event.tag!r} is not allowed", line, col)
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", line, col)
-                _attach = False
-            else:  # pragma: no cover - no other event kinds exist
-                raise YamlProblem(f"unexpected YAML event {type(event).__name__}", line, col)
-        if not _attach:
-            parent_path = _child_path(stack, line, col, marks, event)
-            new: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            marks.values[parent_path] = (line, col)
-            stack.append([new, parent_path, None, None, {}])
-            continue
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             if not stack:
-                root, have_root = value, True
-                continue
-            _store(stack, value, path)
+                root, have_root = container, True
+            else:
+                _store(stack, container, path)
             continue
-        # a scalar
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise YamlProblem(f"more than {MAX_NODES:,} YAML nodes; spec files are limited to that", line, col)
+        if not isinstance(event, yaml.ScalarEvent):
+            _open(stack, event, line, col, marks)
+            continue
+        try:
+            value = _scalar(loader, event)
+        except YamlProblem as exc:
+            exc.path = _scalar_path(stack)
+            raise
         if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-            frame = stack[-1]
-            if not isinstance(value, str):
-                raise YamlProblem(f"keys must be strings; found {_describe(value)} {value!r}", line, col,
-                                  frame[1])
-            if value in frame[4]:
-                first = frame[4][value]
-                raise YamlProblem(f"duplicate key {value!r} (first at line {first[0]})", line, col,
-                                  (*frame[1], value))
-            frame[2] = value
-            frame[3] = (line, col)
-            frame[4][value] = (line, col)
-            marks.keys[(*frame[1], value)] = (line, col)
+            _take_key(stack[-1], value, line, col, marks)
             continue
         path = _child_path(stack, line, col, marks, event)
         marks.values[path] = (line, col)
@@ -224,6 +195,34 @@ def _build(loader: Any, marks: Marks) -> Any:
         else:
             _store(stack, value, path)
     return root if have_root else None
+
+
+def _open(stack: list[list[Any]], event: Any, line: int, col: int, marks: Marks) -> None:
+    """A mapping or sequence starts: checked (tag, depth), then pushed."""
+    if not isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):  # pragma: no cover
+        raise YamlProblem(f"unexpected YAML event {type(event).__name__}", line, col)  # no other kinds exist
+    if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        raise YamlProblem(f"custom YAML tag {event.tag!r} is not allowed", line, col)
+    if len(stack) >= MAX_DEPTH:
+        raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", line, col)
+    parent_path = _child_path(stack, line, col, marks, event)
+    new: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+    marks.values[parent_path] = (line, col)
+    stack.append([new, parent_path, None, None, {}])
+
+
+def _take_key(frame: list[Any], value: Any, line: int, col: int, marks: Marks) -> None:
+    """A scalar in key position: a string, not seen before in this mapping."""
+    if not isinstance(value, str):
+        raise YamlProblem(f"keys must be strings; found {_describe(value)} {_values.short_repr(value)}", line, col,
+                          frame[1])
+    if value in frame[4]:
+        first = frame[4][value]
+        raise YamlProblem(f"duplicate key {value!r} (first at line {first[0]})", line, col, (*frame[1], value))
+    frame[2] = value
+    frame[3] = (line, col)
+    frame[4][value] = (line, col)
+    marks.keys[(*frame[1], value)] = (line, col)
 
 
 def _scalar_path(stack: list[list[Any]]) -> Path:

@@ -3,7 +3,8 @@
 Input: built by `spoki_actions.loader` from `specs/*.yaml` (validated), or by
 `from_dict` from the compiled catalogue that the generator writes.
 Output: plain frozen dataclasses read by both the generator and the runtime.
-Every value is JSON-compatible so that `to_dict`/`from_dict` round-trip exactly.
+Every value is JSON-compatible so that `to_dict`/`from_dict` round-trip exactly; both are
+derived from the dataclass fields and their types, so a new field needs no code there.
 JSON Schemas held here are bundled: an output schema's and an input schema's `$ref`s
 point into that schema's own `$defs`; a `Param.schema` is one property of its action's
 `input_schema`, so its `$ref`s point into the input schema's `$defs`.
@@ -253,7 +254,9 @@ def _hints(cls: Any) -> dict[str, Any]:
 def _build(cls: type[_T], data: dict[str, Any]) -> _T:
     """A model dataclass from its `to_dict` form, field by field from the declared types."""
     hints = _hints(cast(Any, cls))
-    return cls(**{f.name: _dec(hints[f.name], data[f.name]) for f in fields(cast(Any, cls)) if f.init})
+    # a field missing from older data takes its default (a field without one is still required)
+    given = [f.name for f in fields(cast(Any, cls)) if f.init and f.name in data]
+    return cls(**{name: _dec(hints[name], data[name]) for name in given})
 
 
 def from_dict(data: dict[str, Any]) -> Catalogue:

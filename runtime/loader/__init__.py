@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import SpecError, SpecProblem
 from ..spec import ActionSpec, Catalogue
 from . import _build, _checks
-from ._read import Files, read_actions, read_connector, read_shared
+from ._read import Files, action_paths, read_actions, read_connector, read_shared
 from ._refs import Shared, bundle_action_parts
 from ._report import CONNECTOR_FILE, SHARED_DIR, Report
 from ._variants import Raw, resolve_variants
@@ -90,11 +90,14 @@ def lint_counted(path: str | Path) -> tuple[list[SpecProblem], int]:
     try:
         catalogue = load_catalogue(root)
     except SpecError as exc:
-        return [p for p in exc.problems if _concerns(p.file, root, target)], 0
-    inside = target.relative_to(root).as_posix() if target != root else ""
-    count = sum(1 for a in catalogue.actions.values()
-                if not inside or a.source == inside or a.source.startswith(inside + "/"))
-    return [], count
+        problems = [p for p in exc.problems if _concerns(p.file, root, target)]
+        return problems, 0 if problems else _count(root, target)
+    return [], len(catalogue.actions) if root == target else _count(root, target)
+
+
+def _count(root: Path, target: Path) -> int:
+    """How many action files of the specs folder are the target or lie under it."""
+    return sum(1 for p in action_paths(root) if p.suffix == ".yaml" and (p == target or p.is_relative_to(target)))
 
 
 def _concerns(file: str, root: Path, target: Path) -> bool:

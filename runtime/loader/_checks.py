@@ -188,7 +188,7 @@ def check_names(actions: dict[str, ActionSpec], docs: dict[str, Doc], report: Re
     for name, message in clashes(actions):
         if (name, message) not in seen:
             seen.add((name, message))
-            report.add(docs[name], ("name",), f"{message}; rename one of them")
+            report.add(docs[name], ("name",), message)
 
 
 def check_reconcile(actions: dict[str, ActionSpec], docs: dict[str, Raw], report: Report) -> None:

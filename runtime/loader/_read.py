@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import _yaml
 from ..errors import SpecProblem
 from ._meta import check_meta
-from ._report import CONNECTOR_FILE, SHARED_DIR, Doc, Report, dotted
+from ._report import CONNECTOR_FILE, SHARED_DIR, Doc, Report, close_matches, dotted
 
 
 @dataclass
@@ -58,7 +58,9 @@ def read(path: Path, root: Path, report: Report) -> Doc | None:
 def read_connector(root: Path, files: Files, report: Report) -> None:
     path = root / CONNECTOR_FILE
     if not path.is_file():
-        report.add(display(path, root), (), f"missing {CONNECTOR_FILE}: every specs folder needs one")
+        near = close_matches(CONNECTOR_FILE, [p.name for p in root.iterdir() if p.is_file()])
+        hint = f" (found {near[0]}: did you mean {CONNECTOR_FILE}?)" if near else ""
+        report.add(display(path, root), (), f"missing {CONNECTOR_FILE}: every specs folder needs one{hint}")
         return
     doc = read(path, root, report)
     if doc is not None and check_meta(doc, "connector", report):

@@ -7,13 +7,12 @@ definition; unresolvable references and name clashes go to the report.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._report import SHARED_DIR, Doc, Report, YPath
+from ._report import SHARED_DIR, Doc, Report, YPath, close_matches
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ._variants import Raw
 
 
@@ -32,7 +31,8 @@ class Shared:
         target_path = (base.parent / file_part).resolve()
         doc = self.docs.get(target_path)
         if doc is None:
-            return f"$ref {ref!r} does not resolve: no shared definition file {file_part!r}"
+            hint = self._file_hint(target_path, file_part)
+            return f"$ref {ref!r} does not resolve: no shared definition file {file_part!r}{hint}"
         node: Any = doc.data
         name = target_path.stem
         if fragment:
@@ -41,7 +41,9 @@ class Shared:
             for part in fragment.lstrip("/").split("/"):
                 part = part.replace("~1", "/").replace("~0", "~")
                 if not isinstance(node, dict) or part not in node:
-                    return f"$ref {ref!r} does not resolve: {file_part!r} has no {fragment!r}"
+                    close = close_matches(part, list(node)) if isinstance(node, dict) else []
+                    hint = f"; did you mean '#/{close[0]}'?" if close and fragment.count("/") == 1 else ""
+                    return f"$ref {ref!r} does not resolve: {file_part!r} has no {fragment!r}{hint}"
                 node = node[part]
                 name = part
         claim = f"{target_path}#{fragment}"
@@ -49,6 +51,16 @@ class Shared:
         if previous != claim:
             return f"$ref {ref!r}: the name {name!r} is already used by another shared definition"
         return name, node, doc
+
+
+    def _file_hint(self, target: Path, written: str) -> str:
+        """A did-you-mean among the shared files in the folder the reference points into."""
+        siblings = {p.name: p for p in self.docs if p.parent == target.parent}
+        close = close_matches(target.name, list(siblings))
+        if not close:
+            return ""
+        prefix = written[: len(written) - len(target.name)] if written.endswith(target.name) else ""
+        return f"; did you mean {prefix + close[0]!r}?"
 
 
 def bundle(schema: Any, doc: Doc, path: YPath, shared: Shared, report: Report,

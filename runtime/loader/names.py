@@ -19,6 +19,10 @@ from ..spec import ActionSpec
 # names the generated modules bind themselves (imports, locals); a spec name never takes them
 RESERVED = frozenset({"client", "annotations"})
 _WORD = re.compile(r"[A-Za-z0-9]+")
+# module-level names the generated models, actions and aio modules import; no model class takes one
+# (datamodel-code-generator would rename the class, and the bindings would import the wrong thing)
+IMPORTED = frozenset({"Annotated", "Any", "AsyncClient", "BaseModel", "Client", "ConfigDict", "Field", "IntEnum",
+                      "Literal", "StrEnum"})
 
 
 def identifier(name: str) -> str:
@@ -73,10 +77,15 @@ def clashes(actions: dict[str, ActionSpec]) -> Iterator[tuple[str, str]]:
         fn = identifier(action.function_name)
         first = functions.setdefault(fn, action.name)
         if first != action.name:
-            yield action.name, f"{first} and {action.name} both become the Python function {fn!r}"
+            yield action.name, (f"{first} and {action.name} both become the Python function {fn!r}; "
+                                "rename one of them")
         defs = [*action.response.output.get("$defs", {}), *action.input_schema.get("$defs", {})]
         owners = [(class_name(d), f"shared definition {d!r}") for d in defs]
         for cls, owner in [*owners, *((c, action.name) for c in model_classes(action))]:
+            if cls in IMPORTED:
+                yield action.name, (f"{owner} needs the model class {cls!r}, a name the generated modules "
+                                    "import; rename it")
+                continue
             first = classes.setdefault(cls, owner)
             if first != owner:
-                yield action.name, f"{first} and {owner} both need the model class {cls!r}"
+                yield action.name, f"{first} and {owner} both need the model class {cls!r}; rename one of them"

@@ -65,6 +65,7 @@ def test_wheel_has_one_import_root(wheel: Path) -> None:
     assert roots == {"spoki_actions", dist_info}
     for expected in (
         "spoki_actions/__init__.py", "spoki_actions/py.typed", "spoki_actions/meta/action.schema.json",
+        "spoki_actions/loader/__init__.py", "spoki_actions/loader/names.py",
         "spoki_actions/generator/__init__.py", "spoki_actions/generator/templates/actions.py.jinja",
         "spoki_actions/simulator/__init__.py", "spoki_actions/simulator/pytest_plugin.py",
         "spoki_actions/generated/__init__.py", "spoki_actions/generated/catalogue.json",

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from spoki_actions import _yaml
-from spoki_actions import loader as _loader
+from spoki_actions import _yaml, loader
 from spoki_actions.cli import main
 from spoki_actions.errors import SpecError
 
@@ -107,13 +106,13 @@ def problems(specs: Path) -> list[str]:
     here = os.getcwd()
     os.chdir(specs.parent)
     try:
-        return [str(p) for p in _loader.lint(Path(specs.name))]
+        return [str(p) for p in loader.lint(Path(specs.name))]
     finally:
         os.chdir(here)
 
 
 def test_valid_fixture_loads(tmp_path: Path) -> None:
-    catalogue = _loader.load_catalogue(write_specs(tmp_path, {}))
+    catalogue = loader.load_catalogue(write_specs(tmp_path, {}))
     assert sorted(catalogue.actions) == ["SPOKI_CREATE_THING", "SPOKI_GET_THING"]
     get = catalogue.actions["SPOKI_GET_THING"]
     assert get.param("thing_id").wire_name == "id"
@@ -156,7 +155,7 @@ CASES = {
     "dangling $ref": (
         {"things/get_thing.yaml": GET_THING.replace("../_shared/thing.yaml", "../_shared/thingy.yaml")},
         ["specs/things/get_thing.yaml:16:11 response.output.$ref: $ref '../_shared/thingy.yaml' does not resolve: "
-         "no shared definition file '../_shared/thingy.yaml'"],
+         "no shared definition file '../_shared/thingy.yaml'; did you mean '../_shared/thing.yaml'?"],
     ),
     "dangling $ref fragment": (
         {"things/create_thing.yaml": CREATE_THING.replace("#/FieldType", "#/FieldKind")},
@@ -226,12 +225,12 @@ def test_broken_spec_reports_exact_location(tmp_path: Path, case: str) -> None:
 def test_paths_are_shown_as_the_user_named_the_folder(tmp_path: Path) -> None:
     specs = write_specs(tmp_path, {"things/get_thing.yaml": GET_THING.replace("title: Get a thing\n", "")})
     expected = "things/get_thing.yaml:1:1 missing required key 'title'"
-    assert [str(p) for p in _loader.lint(specs)] == [f"{specs.as_posix()}/{expected}"]
+    assert [str(p) for p in loader.lint(specs)] == [f"{specs.as_posix()}/{expected}"]
     assert problems(specs) == [f"specs/{expected}"]
     here = os.getcwd()
     os.chdir(specs)
     try:
-        assert [str(p) for p in _loader.lint(Path("."))] == [expected]
+        assert [str(p) for p in loader.lint(Path("."))] == [expected]
     finally:
         os.chdir(here)
 
@@ -268,7 +267,7 @@ def test_variant_inherits_and_overrides(tmp_path: Path) -> None:
         response:
           output: {type: object}
         """)})
-    catalogue = _loader.load_catalogue(specs)
+    catalogue = loader.load_catalogue(specs)
     base, variant = catalogue.actions["SPOKI_GET_THING"], catalogue.actions["SPOKI_SPOKI_GET_THING"]
     assert variant.variant_of == "SPOKI_GET_THING"
     assert variant.title == "Get a thing (Spoki variant)" and variant.description == base.description
@@ -363,10 +362,10 @@ def test_scalars_stay_json_types() -> None:
 
 def test_missing_folder_and_connector(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as exc:
-        _loader.load_catalogue(tmp_path / "nope")
+        loader.load_catalogue(tmp_path / "nope")
     assert "specs folder not found" in str(exc.value)
     (tmp_path / "empty").mkdir()
-    assert [p.message for p in _loader.lint(tmp_path / "empty")] == [
+    assert [p.message for p in loader.lint(tmp_path / "empty")] == [
         "missing _connector.yaml: every specs folder needs one"]
 
 
@@ -375,7 +374,7 @@ def test_array_output_behind_a_ref_is_an_array(tmp_path: Path) -> None:
         "_shared/thing_list.yaml": "title: ThingList\ntype: array\nitems: {$ref: thing.yaml}\n",
         "things/get_thing.yaml": GET_THING.replace("../_shared/thing.yaml", "../_shared/thing_list.yaml"),
     })
-    response = _loader.load_catalogue(specs).actions["SPOKI_GET_THING"].response
+    response = loader.load_catalogue(specs).actions["SPOKI_GET_THING"].response
     assert response.output["$ref"] == "#/$defs/thing_list"
     assert response.data_is_array and response.empty_data == []
 
@@ -427,7 +426,7 @@ def test_variant_of_a_broken_file_points_at_that_file(tmp_path: Path) -> None:
 def test_load_takes_the_folder_not_a_file(tmp_path: Path) -> None:
     specs = write_specs(tmp_path, {})
     with pytest.raises(SpecError) as exc:
-        _loader.load_catalogue(specs / "things" / "get_thing.yaml")
+        loader.load_catalogue(specs / "things" / "get_thing.yaml")
     assert [p.message for p in exc.value.problems] == [
         f"is a file; lint and load take the specs folder (e.g. {specs})"]
 
@@ -436,5 +435,182 @@ def test_lint_of_a_file_outside_any_specs_folder(tmp_path: Path) -> None:
     loose = tmp_path / "things" / "get_thing.yaml"
     loose.parent.mkdir()
     loose.write_text(GET_THING, "utf-8")
-    assert [p.message for p in _loader.lint(loose)] == [
+    assert [p.message for p in loader.lint(loose)] == [
         f"is a file; lint and load take the specs folder (e.g. {tmp_path})"]
+
+
+# --- names the generator would refuse, reported by lint first (issue 8, defect 4) -------------
+
+def _renamed(name: str, text: str = GET_THING) -> str:
+    return text.replace("SPOKI_GET_THING", name)
+
+
+NAME_CLASHES = {
+    "a keyword and its escape become one function": (
+        {"things/class.yaml": _renamed("SPOKI_CLASS"), "things/class_.yaml": _renamed("SPOKI_CLASS_")},
+        ["specs/things/class_.yaml:1:7 name: SPOKI_CLASS and SPOKI_CLASS_ both become the Python function 'class_'; "
+         "rename one of them",
+         "specs/things/class_.yaml:1:7 name: SPOKI_CLASS and SPOKI_CLASS_ both need the model class 'ClassInput'; "
+         "rename one of them",
+         "specs/things/class_.yaml:1:7 name: SPOKI_CLASS and SPOKI_CLASS_ both need the model class 'ClassOutput'; "
+         "rename one of them"],
+    ),
+    "a reserved name and its escape become one function": (
+        {"things/client.yaml": _renamed("SPOKI_CLIENT"), "things/client_.yaml": _renamed("SPOKI_CLIENT_")},
+        ["specs/things/client_.yaml:1:7 name: SPOKI_CLIENT and SPOKI_CLIENT_ both become the Python function "
+         "'client_'; rename one of them",
+         "specs/things/client_.yaml:1:7 name: SPOKI_CLIENT and SPOKI_CLIENT_ both need the model class "
+         "'ClientInput'; rename one of them",
+         "specs/things/client_.yaml:1:7 name: SPOKI_CLIENT and SPOKI_CLIENT_ both need the model class "
+         "'ClientOutput'; rename one of them"],
+    ),
+    "two functions, one model class": (
+        {"things/thing_1.yaml": _renamed("SPOKI_THING_1"), "things/thing1.yaml": _renamed("SPOKI_THING1")},
+        ["specs/things/thing_1.yaml:1:7 name: SPOKI_THING1 and SPOKI_THING_1 both need the model class "
+         "'Thing1Input'; rename one of them",
+         "specs/things/thing_1.yaml:1:7 name: SPOKI_THING1 and SPOKI_THING_1 both need the model class "
+         "'Thing1Output'; rename one of them"],
+    ),
+    "an inline integer enum's class is another action's model": (
+        {"things/get.yaml": _renamed("SPOKI_GET").replace(
+            "    wire_name: id\n",
+            "    wire_name: id\n  thing_input:\n    type: integer\n    enum: [1, 2]\n    labels: [ONE, TWO]\n")},
+        ["specs/things/get_thing.yaml:1:7 name: SPOKI_GET and SPOKI_GET_THING both need the model class "
+         "'GetThingInput'; rename one of them"],
+    ),
+    "a shared definition's class is an action's model": (
+        {"_shared/get_thing_output.yaml": THING,
+         "things/create_thing.yaml": CREATE_THING.replace("../_shared/thing.yaml", "../_shared/get_thing_output.yaml")},
+        ["specs/things/get_thing.yaml:1:7 name: shared definition 'get_thing_output' and SPOKI_GET_THING both need "
+         "the model class 'GetThingOutput'; rename one of them"],
+    ),
+    "a shared enum named like an import of the generated models": (
+        {"_shared/enums.yaml": ENUMS.replace("FieldType:", "Field:"),
+         "_shared/thing.yaml": THING.replace("#/FieldType", "#/Field"),
+         "things/create_thing.yaml": CREATE_THING.replace("#/FieldType", "#/Field")},
+        ["specs/things/create_thing.yaml:1:7 name: shared definition 'Field' needs the model class 'Field', a name "
+         "the generated modules import; rename it",
+         "specs/things/get_thing.yaml:1:7 name: shared definition 'Field' needs the model class 'Field', a name "
+         "the generated modules import; rename it"],
+    ),
+    "a shared file named like an import of the generated bindings": (
+        {"_shared/client.yaml": THING,
+         "things/get_thing.yaml": GET_THING.replace("../_shared/thing.yaml", "../_shared/client.yaml")},
+        ["specs/things/get_thing.yaml:1:7 name: shared definition 'client' needs the model class 'Client', a name "
+         "the generated modules import; rename it"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NAME_CLASHES))
+def test_lint_reports_what_generate_would_refuse(tmp_path: Path, case: str) -> None:
+    files, expected = NAME_CLASHES[case]
+    specs = write_specs(tmp_path, files)
+    assert problems(specs) == sorted(expected)
+
+
+# --- lint one file or one group folder (issue 14) ---------------------------------------------
+
+def test_lint_one_file_or_one_group_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    write_specs(tmp_path, {
+        "things/create_thing.yaml": CREATE_THING.replace("default: a", "default: z"),
+        "others/get_other.yaml": _renamed("SPOKI_GET_OTHER").replace("group: things", "group: others"),
+    })
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "specs/things/get_thing.yaml"]) == 0
+    assert capsys.readouterr().out == "specs/things/get_thing.yaml: 1 action, no problems\n"
+    assert main(["lint", "specs/others"]) == 0
+    assert capsys.readouterr().out == "specs/others: 1 action, no problems\n"
+    assert main(["lint", "specs/things"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "specs/things/create_thing.yaml:15:14 params.label.default: default string 'z' is not one of the enum "
+        'values ["a", "b"]',
+        "1 problem found"]
+    assert main(["lint", "specs/_shared/thing.yaml"]) == 0
+    assert capsys.readouterr().out == "specs/_shared/thing.yaml: 0 actions, no problems\n"
+    assert main(["lint", "specs/things/create_thing.yaml"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "1 problem found"
+
+
+def test_lint_of_a_file_shows_connector_and_shared_problems(tmp_path: Path) -> None:
+    specs = write_specs(tmp_path, {"_shared/thing.yaml": THING.replace("type: integer}", "type: integr}", 1),
+                                   "things/create_thing.yaml": CREATE_THING.replace("default: a", "default: z")})
+    found = {p.file for p in loader.lint(specs / "things" / "get_thing.yaml")}
+    assert found == {f"{specs.as_posix()}/_shared/thing.yaml", f"{specs.as_posix()}/things/get_thing.yaml"}
+
+
+# --- did-you-mean and patterns in words (issue 14) --------------------------------------------
+
+WORDED = {
+    "misspelled key": (
+        {"things/get_thing.yaml": GET_THING.replace("  safety: read\n", "  safety: read\n  cache_tll: 5\n")},
+        ["specs/things/get_thing.yaml:19:3 behaviour.cache_tll: unknown key 'cache_tll'; did you mean 'cache_ttl'? "
+         "(expected one of: cache_ttl, deprecated, rate_limit, safety)"],
+    ),
+    "misspelled enum value": (
+        {"things/get_thing.yaml": GET_THING.replace("  safety: read\n", "  safety: reed\n")},
+        ['specs/things/get_thing.yaml:18:11 behaviour.safety: expected one of ["read", "idempotent", "unsafe"], '
+         "found string 'reed' (did you mean 'read'?)"],
+    ),
+    "misspelled bucket": (
+        {"things/create_thing.yaml": CREATE_THING.replace("rate_limit: custom_fields", "rate_limit: custom_field")},
+        ["specs/things/create_thing.yaml:21:15 behaviour.rate_limit: unknown rate-limit bucket 'custom_field'; "
+         "did you mean 'custom_fields'? (declared in _connector.yaml: contacts_list, contacts_sync, custom_fields, "
+         "tickets)"],
+    ),
+    "misspelled shared file": (
+        {"things/create_thing.yaml": CREATE_THING.replace("../_shared/enums.yaml", "../_shared/enum.yaml")},
+        ["specs/things/create_thing.yaml:10:11 params.kind.$ref: $ref '../_shared/enum.yaml#/FieldType' does not "
+         "resolve: no shared definition file '../_shared/enum.yaml'; did you mean '../_shared/enums.yaml'?"],
+    ),
+    "misspelled shared name": (
+        {"things/create_thing.yaml": CREATE_THING.replace("#/FieldType", "#/FieldTyp")},
+        ["specs/things/create_thing.yaml:10:11 params.kind.$ref: $ref '../_shared/enums.yaml#/FieldTyp' does not "
+         "resolve: '../_shared/enums.yaml' has no '/FieldTyp'; did you mean '#/FieldType'?"],
+    ),
+    "misspelled connector file": (
+        {"_connector.yaml": None, "_conector.yaml": CONNECTOR},
+        ["specs/_connector.yaml:1:1 missing _connector.yaml: every specs folder needs one "
+         "(found _conector.yaml: did you mean _connector.yaml?)"],
+    ),
+    "path without the trailing slash": (
+        {"things/get_thing.yaml": GET_THING.replace("things/{id}/", "things/{id}")},
+        ["specs/things/get_thing.yaml:7:9 request.path: must end with / and hold only lower-case letters, digits, "
+         "_, -, / and {placeholders}, found string 'things/{id}'"],
+    ),
+    "name without SPOKI_": (
+        {"things/get_thing.yaml": GET_THING.replace("name: SPOKI_GET_THING", "name: GET_THING")},
+        ["specs/things/get_thing.yaml:1:7 name: must start with SPOKI_ followed by upper-case letters, digits and _, "
+         "found string 'GET_THING'"],
+    ),
+    "param name not snake_case": (
+        {"things/get_thing.yaml": GET_THING.replace("  thing_id:\n", "  ThingId:\n").replace(
+            "    wire_name: id\n", "    wire_name: id\n")},
+        ["specs/things/get_thing.yaml:9:3 params: must be lower_snake_case: a lower-case letter, then lower-case "
+         "letters, digits and _, found string 'ThingId'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(WORDED))
+def test_problems_said_in_words(tmp_path: Path, case: str) -> None:
+    files, expected = WORDED[case]
+    specs = write_specs(tmp_path, files)
+    assert problems(specs) == sorted(expected)
+
+
+def test_every_meta_schema_pattern_has_words() -> None:
+    import json
+
+    def walk(node: object, where: str) -> list[str]:
+        if isinstance(node, dict):
+            own = [where] if isinstance(node.get("pattern"), str) and not isinstance(node.get("x-words"), str) else []
+            return own + [w for k, v in node.items() for w in walk(v, f"{where}/{k}")]
+        if isinstance(node, list):
+            return [w for i, v in enumerate(node) for w in walk(v, f"{where}/{i}")]
+        return []
+
+    meta = Path(__file__).parents[2] / "runtime" / "meta"
+    missing = [w for f in sorted(meta.glob("*.json")) for w in walk(json.loads(f.read_text("utf-8")), f.name)]
+    assert missing == []

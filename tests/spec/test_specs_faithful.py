@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from spoki_actions import loader as _loader
+from spoki_actions import loader
 from spoki_actions.spec import ActionSpec, Catalogue
 
 ROOT = Path(__file__).parents[2]
@@ -73,7 +73,7 @@ WIDENED = {
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return _loader.load_catalogue(ROOT / "specs")
+    return loader.load_catalogue(ROOT / "specs")
 
 
 def test_the_catalogue_is_exactly_the_22_actions(catalogue: Catalogue) -> None:
