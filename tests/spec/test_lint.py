@@ -546,7 +546,7 @@ WORDED = {
     "misspelled key": (
         {"things/get_thing.yaml": GET_THING.replace("  safety: read\n", "  safety: read\n  cache_tll: 5\n")},
         ["specs/things/get_thing.yaml:19:3 behaviour.cache_tll: unknown key 'cache_tll'; did you mean 'cache_ttl'? "
-         "(expected one of: cache_ttl, deprecated, rate_limit, safety)"],
+         "(expected one of: cache_ttl, deprecated, rate_limit, reconcile, safety)"],
     ),
     "misspelled enum value": (
         {"things/get_thing.yaml": GET_THING.replace("  safety: read\n", "  safety: reed\n")},
