@@ -68,8 +68,8 @@ def short(text_of: Any, value: Any, limit: int = SHORT) -> str:
 
 
 def short_repr(value: Any) -> str:
-    """`repr(value)` cut to fit a message (never raises for a huge integer): see `quoted`."""
-    return quoted(value)
+    """`repr(value)` cut to fit a message, a huge integer by its first digits (never raises)."""
+    return short(repr, value)
 
 
 _ARTICLE = {"integer": "an integer", "array": "an array", "object": "an object"}
