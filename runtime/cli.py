@@ -160,6 +160,14 @@ def _split_top(args: list[str]) -> tuple[list[str], list[str]]:
     return args, []
 
 
+def parse_anywhere(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespace:
+    """Options before, between or after the positionals (`run NAME --compact key=value`)."""
+    try:
+        return parser.parse_intermixed_args(args)
+    except TypeError:  # a parser argparse cannot intermix (REMAINDER, subparsers): the usual rules
+        return parser.parse_args(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     top, rest = _split_top(args)
@@ -190,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure(parser)
     if not any(a.dest == "verbose" for a in parser._actions):
         parser.add_argument("-v", "--verbose", action="store_true", help="log each attempt (DEBUG) on stderr")
-    parsed = parser.parse_args(rest[1:])
+    parsed = parse_anywhere(parser, rest[1:])
     undo = install_logging(verbose or bool(getattr(parsed, "verbose", False)))
     try:
         return int(run(parsed))
