@@ -85,8 +85,8 @@ def run_list(args: argparse.Namespace) -> int:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
     else:
-        cells = [list(LIST_COLUMNS)] + [[r["name"], r["method"], r["path"], r["title"],
-                                         "(deprecated)" if r["deprecated"] else ""] for r in rows]
+        cells = [list(LIST_COLUMNS)] + [[a.name, a.method, a.path, a.title,
+                                         "(deprecated)" if a.behaviour.deprecated else ""] for a in actions]
         print("\n".join(table(cells)))
     return 0
 
