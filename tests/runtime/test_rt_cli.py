@@ -310,3 +310,10 @@ def test_the_log_handler_says_waits_and_with_verbose_each_attempt(capsys: pytest
     log.info("after the command: no handler of ours is left")
     assert capsys.readouterr().err == ""
     assert not [h for h in logging.getLogger("spoki_actions").handlers if isinstance(h, cli._StderrHandler)]
+
+
+def test_the_readme_lists_the_same_exit_codes() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    rows = [line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| ") and
+            line.split("|")[1].strip().isdigit()]
+    assert [int(code) for code in rows] == [code for code, _ in cli.EXIT_CODES]
