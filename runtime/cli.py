@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "describe": "spoki_actions._commands",
     "run": "spoki_actions._commands",
     "lint": "spoki_actions._lint_cmd",
+    "completion": "spoki_actions._completion",
 }
 
 # exit codes, one per kind of failure (`run` maps the envelope's error kind, see `_commands.RUN_EXIT`)
@@ -196,8 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=_attr(module, "EPILOG", name))
     configure(parser)
-    if not any(a.dest == "verbose" for a in parser._actions):
-        parser.add_argument("-v", "--verbose", action="store_true", help="log each attempt (DEBUG) on stderr")
+    flags = [f for f in ("-v", "--verbose") if f not in parser._option_string_actions]
+    if flags and not any(a.dest == "verbose" for a in parser._actions):  # unless the command has its own
+        parser.add_argument(*flags, dest="verbose", action="store_true", help="log each attempt (DEBUG) on stderr")
     parsed = parse_anywhere(parser, rest[1:])
     undo = install_logging(verbose or bool(getattr(parsed, "verbose", False)))
     try:

@@ -317,3 +317,22 @@ def test_the_readme_lists_the_same_exit_codes() -> None:
     rows = [line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| ") and
             line.split("|")[1].strip().isdigit()]
     assert [int(code) for code in rows] == [code for code, _ in cli.EXIT_CODES]
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("des", "describe"),
+    ("run SPOKI_LIST_TI", "SPOKI_LIST_TICKETS"),
+    ("-v run --compact SPOKI_RETRIEVE_CON", "SPOKI_RETRIEVE_CONTACT"),
+    ("list --out", "--output"),
+    ("fake", "fake-server"),
+    ("generate --ch", "--check"),
+])
+def test_bash_completion_completes(tmp_path: Path, capsys: pytest.CaptureFixture[str], words: str,
+                                   expected: str) -> None:
+    assert main(["completion", "bash"]) == 0
+    script = tmp_path / "spoki-actions.bash"
+    script.write_text(capsys.readouterr().out)
+    done = subprocess.run(["bash", "-c", f'source {script}; COMP_WORDS=(spoki-actions {words}); '
+                           'COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _spoki_actions; echo "${COMPREPLY[*]}"'],
+                          capture_output=True, text=True, timeout=30)
+    assert done.stdout.split() == [expected], done.stderr
