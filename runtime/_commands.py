@@ -57,9 +57,18 @@ def _registry_or_exit(args: argparse.Namespace) -> _registry.Registry | int:
 
 # --- list --------------------------------------------------------------------------------------
 
+def _output_arg(parser: argparse.ArgumentParser, choices: tuple[str, ...], default: str) -> None:
+    parser.add_argument("--output", "-o", choices=choices, default=None,
+                        help=f"output format (default: {default})")
+
+
 def configure_list(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print a JSON array of {name, method, path, title}")
+    _output_arg(parser, ("table", "json", "jsonl"), "table")
+    parser.add_argument("--json", action="store_true", help="the same as --output json")
     _catalogue_arg(parser)
+
+
+LIST_COLUMNS = ("NAME", "METHOD", "PATH", "TITLE", "DEPRECATED")
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -67,24 +76,33 @@ def run_list(args: argparse.Namespace) -> int:
     if isinstance(registry, int):
         return registry
     actions = list(registry.catalogue.actions.values())
-    if args.json:
-        rows = [{"name": a.name, "method": a.method, "path": a.path, "title": a.title,
-                 "deprecated": a.behaviour.deprecated is not None} for a in actions]
+    rows = [{"name": a.name, "method": a.method, "path": a.path, "title": a.title,
+             "deprecated": a.behaviour.deprecated is not None} for a in actions]
+    output = args.output or ("json" if args.json else "table")
+    if output == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    width = max((len(a.name) for a in actions), default=4)
-    route = max((len(f"{a.method} {a.path}") for a in actions), default=5)
-    for a in actions:
-        flag = "  (deprecated)" if a.behaviour.deprecated else ""
-        print(f"{a.name:<{width}}  {a.method + ' ' + a.path:<{route}}  {a.title}{flag}")
+    elif output == "jsonl":
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    else:
+        cells = [list(LIST_COLUMNS)] + [[a.name, a.method, a.path, a.title,
+                                         "(deprecated)" if a.behaviour.deprecated else ""] for a in actions]
+        print("\n".join(table(cells)))
     return 0
+
+
+def table(cells: list[list[str]]) -> list[str]:
+    """Rows of cells as aligned lines, two spaces between columns, no trailing spaces."""
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return ["  ".join(f"{cell:<{widths[i]}}" for i, cell in enumerate(row)).rstrip() for row in cells]
 
 
 # --- describe ----------------------------------------------------------------------------------
 
 def configure_describe(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", help="action name, e.g. SPOKI_LIST_TICKETS")
-    parser.add_argument("--json", action="store_true", help="print the action's compiled spec as JSON")
+    _output_arg(parser, ("text", "json"), "text")
+    parser.add_argument("--json", action="store_true", help="print the action's compiled spec as JSON (--output json)")
     _catalogue_arg(parser)
 
 
@@ -97,7 +115,7 @@ def run_describe(args: argparse.Namespace) -> int:
     except UnknownActionError as exc:
         print(f"spoki-actions: {exc}", file=sys.stderr)
         return 1
-    if args.json:
+    if (args.output or ("json" if args.json else "text")) == "json":
         print(json.dumps(dataclasses.asdict(action), indent=2, ensure_ascii=False, sort_keys=True))
         return 0
     print("\n".join(describe_lines(action)))
@@ -106,7 +124,10 @@ def run_describe(args: argparse.Namespace) -> int:
 
 def describe_lines(action: ActionSpec) -> list[str]:
     b = action.behaviour
-    lines = [f"{action.name}: {action.title}", f"{action.method} {action.path}", "", action.description.strip(), ""]
+    lines = [f"{action.name}: {action.title}", f"{action.method} {action.path}"]
+    if action.variant_of:
+        lines.append(f"Variant of: {action.variant_of}")
+    lines += ["", action.description.strip(), ""]
     if action.params:
         lines.append("Inputs:")
         width = max(len(p.name) for p in action.params)
@@ -126,6 +147,7 @@ def describe_lines(action: ActionSpec) -> list[str]:
         item = out["items"].get("$ref", "#/$defs/item").split("/")[-1]
         shape = f"array of {item}"
     lines += ["", f"Output (data): {shape}; success statuses {', '.join(map(str, action.response.success))}"]
+    lines += output_fields(out)
     if action.response.paginate:
         lines.append(f"  follows next pages (up to {action.response.paginate.max_pages}) and returns every record")
     for f in action.response.filters:
@@ -141,6 +163,72 @@ def describe_lines(action: ActionSpec) -> list[str]:
     if b.deprecated:
         instead = f" Use {b.deprecated.replacement}." if b.deprecated.replacement else ""
         lines.append(f"Deprecated: {b.deprecated.message.strip()}{instead}")
+    return lines
+
+
+def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref", "")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        target = root.get("$defs", {}).get(ref.split("/")[-1])
+        if isinstance(target, dict):
+            return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema
+
+
+def _field_type(schema: dict[str, Any], root: dict[str, Any]) -> str:
+    ref = schema.get("$ref", "")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        resolved = _resolve(schema, root)
+        return str(resolved.get("title") or ref.split("/")[-1])
+    for key in ("anyOf", "oneOf"):
+        if isinstance(schema.get(key), list):
+            return " or ".join(_field_type(s, root) for s in schema[key] if isinstance(s, dict))
+    kind = schema.get("type", "any")
+    kinds = kind if isinstance(kind, list) else [kind]
+    words = []
+    for k in kinds:
+        if k == "array" and isinstance(schema.get("items"), dict):
+            words.append(f"array of {_field_type(schema['items'], root)}")
+        else:
+            words.append(str(k))
+    text = " or ".join(words)
+    if schema.get("format"):
+        text += f" ({schema['format']})"
+    if isinstance(schema.get("enum"), list):
+        text += " one of " + ", ".join(json.dumps(v) for v in schema["enum"])
+    return text
+
+
+def output_fields(output: dict[str, Any]) -> list[str]:
+    """The fields of the output (an object, or the items of an array), one line each; for a page, the
+    fields of each of its `results` too."""
+    shape = _resolve(output, output)
+    if shape.get("type") == "array" and isinstance(shape.get("items"), dict):
+        return _fields(_resolve(shape["items"], output), output, "Fields of each item")
+    lines = _fields(shape, output, "Output fields")
+    results = shape.get("properties", {}).get("results")
+    if isinstance(results, dict) and isinstance(results.get("items"), dict):
+        item = results["items"]
+        lines += _fields(_resolve(item, output), output, f"Fields of each result ({_field_type(item, output)})")
+    return lines
+
+
+def _fields(shape: dict[str, Any], output: dict[str, Any], heading: str) -> list[str]:
+    props = shape.get("properties")
+    if not isinstance(props, dict) or not props:
+        return []
+    required = set(shape.get("required", ()))
+    width = max(len(name) for name in props)
+    lines = [f"{heading}:"]
+    for name, schema in props.items():
+        if not isinstance(schema, dict):
+            continue
+        need = "required" if name in required else "optional"
+        lines.append(f"  {name:<{width}}  {_field_type(schema, output)}, {need}")
+        description = _resolve(schema, output).get("description") if "$ref" not in schema else schema.get(
+            "description")
+        if description:
+            lines.append(f"  {'':<{width}}  {' '.join(str(description).split())}")
     return lines
 
 
@@ -167,10 +255,12 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", help="action name, e.g. SPOKI_LIST_TICKETS")
     parser.add_argument("pairs", nargs="*", default=[], metavar="KEY=VALUE",  # a default: optional in usage
                         help="an input; the value is read as JSON unless the input is a string (per the spec)")
-    parser.add_argument("--params", metavar="JSON", default=None, help='inputs as a JSON object, e.g. \'{"id": 1}\'')
+    parser.add_argument("--params", metavar="JSON", default=None,
+                        help='inputs as a JSON object, e.g. \'{"id": 1}\'; @FILE reads it from a file, - from stdin')
     parser.add_argument("--strict", action="store_true", help="validate data against the output schema")
     parser.add_argument("--no-cache", action="store_true", help="do not answer from the cache")
-    parser.add_argument("--compact", action="store_true", help="print the envelope on one line")
+    parser.add_argument("--compact", action="store_true", help="print the envelope on one line (--output jsonl)")
+    _output_arg(parser, ("json", "jsonl"), "json")
     _catalogue_arg(parser)
 
 
@@ -181,7 +271,11 @@ def run_run(args: argparse.Namespace) -> int:
     registry = _registry_or_exit(args)
     if isinstance(registry, int):
         return registry
-    params = parse_params(args.params, args.pairs, registry.get(args.name))
+    text = read_params(args.params)
+    if text is not None and text.startswith("error: "):
+        print(f"spoki-actions run: {text[len('error: '):]}", file=sys.stderr)
+        return 2
+    params = parse_params(text, args.pairs, registry.get(args.name))
     if isinstance(params, str):
         print(f"spoki-actions run: {params}", file=sys.stderr)
         return 2
@@ -195,7 +289,7 @@ def run_run(args: argparse.Namespace) -> int:
             outcome = unusable_client(registry, args.name, params, for_the_shell(str(exc)))
     for warning in caught:
         print(f"warning: {warning_line(args.name, str(warning.message))}", file=sys.stderr)
-    indent = None if args.compact else 2
+    indent = None if args.compact or args.output == "jsonl" else 2
     print(json.dumps(outcome.envelope, indent=indent, ensure_ascii=False))
     if outcome.successful:
         return 0
@@ -213,6 +307,21 @@ def warning_line(name: str, message: str) -> str:
     if text.startswith("Deprecated: "):
         return f"{name} is deprecated: {text[len('Deprecated: '):]}"
     return text
+
+
+def read_params(value: str | None) -> str | None:
+    """The --params text: as given, from a file (`@FILE`) or from stdin (`-`); `error: ...` when unreadable."""
+    if value is None or not (value == "-" or value.startswith("@")):
+        return value
+    where = "stdin" if value == "-" else value[1:]
+    try:
+        if value == "-":
+            return sys.stdin.read()
+        with open(value[1:], encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return f"error: --params {value}: cannot read {where}: {reason}"
 
 
 def parse_params(text: str | None, pairs: list[str], action: Any) -> dict[str, Any] | str:

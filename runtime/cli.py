@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "describe": "spoki_actions._commands",
     "run": "spoki_actions._commands",
     "lint": "spoki_actions._lint_cmd",
+    "completion": "spoki_actions._completion",
 }
 
 # exit codes, one per kind of failure (`run` maps the envelope's error kind, see `_commands.RUN_EXIT`)
@@ -160,6 +161,14 @@ def _split_top(args: list[str]) -> tuple[list[str], list[str]]:
     return args, []
 
 
+def parse_anywhere(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespace:
+    """Options before, between or after the positionals (`run NAME --compact key=value`)."""
+    try:
+        return parser.parse_intermixed_args(args)
+    except TypeError:  # a parser argparse cannot intermix (REMAINDER, subparsers): the usual rules
+        return parser.parse_args(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     top, rest = _split_top(args)
@@ -188,9 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=_attr(module, "EPILOG", name))
     configure(parser)
-    if not any(a.dest == "verbose" for a in parser._actions):
-        parser.add_argument("-v", "--verbose", action="store_true", help="log each attempt (DEBUG) on stderr")
-    parsed = parser.parse_args(rest[1:])
+    flags = [f for f in ("-v", "--verbose") if f not in parser._option_string_actions]
+    if flags and not any(a.dest == "verbose" for a in parser._actions):  # unless the command has its own
+        parser.add_argument(*flags, dest="verbose", action="store_true", help="log each attempt (DEBUG) on stderr")
+    parsed = parse_anywhere(parser, rest[1:])
     undo = install_logging(verbose or bool(getattr(parsed, "verbose", False)))
     try:
         return int(run(parsed))

@@ -44,14 +44,14 @@ behaviour:
 def test_a_23rd_action_is_one_yaml_file_and_generate(tmp_path: Path) -> None:
     specs = copy_specs(SPECS, tmp_path / "specs")
     before = len([p for p in specs.rglob("*.yaml") if not p.relative_to(specs).parts[0].startswith("_")])
-    assert before == 22
+    assert before == len([p for p in SPECS.glob("*/*.yaml") if not p.parent.name.startswith("_")])
     (specs / "tickets" / "retrieve_ticket.yaml").write_text(NEW_ACTION)
     out = tmp_path / "generated"
     done = subprocess.run([sys.executable, "-m", "spoki_actions.cli", "generate", "--specs", str(specs),
                            "--out", str(out)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     index = json.loads((out / "schemas" / "index.json").read_bytes())
-    assert len(index["actions"]) == 23
+    assert len(index["actions"]) == before + 1
     assert (out / "docs" / "tickets" / "retrieve_ticket.md").is_file()
     assert (out / "schemas" / "retrieve_ticket.output.json").is_file()
 

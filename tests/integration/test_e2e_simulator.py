@@ -61,7 +61,14 @@ def partner_client(spoki_simulator: SimulatorServer) -> Iterator[Client]:
 
 
 def test_every_action_is_exercised() -> None:
-    assert sorted(CALLS) == sorted(Client(api_key="k", base_url="http://127.0.0.1:1/api/1").actions)
+    names = sorted(Client(api_key="k", base_url="http://127.0.0.1:1/api/1").actions)
+    missing = [n for n in names if n not in CALLS]
+    assert not missing, (
+        f"{missing} not exercised end to end: add one line per action to CALLS in "
+        "tests/integration/test_e2e_simulator.py, e.g. \"SPOKI_X\": {\"id\": 1} (ids that exist in the "
+        "simulator's default seed, simulator/seed.py); if the simulator does not serve the action's route yet, "
+        "add the route in simulator/app.py and simulator/endpoints.py, from the API reference")
+    assert sorted(CALLS) == names, f"CALLS names actions not in the catalogue: {sorted(set(CALLS) - set(names))}"
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))

@@ -125,7 +125,8 @@ def test_base_install_runs_the_runtime_commands(fresh_python: Path, tmp_path: Pa
     cli = [str(fresh_python), "-m", "spoki_actions.cli"]
     assert "SPOKI_LIST_TICKETS" in _run([*cli, "list"], cwd=tmp_path, env=_env()).stdout
     assert "tickets/" in _run([*cli, "describe", "SPOKI_LIST_TICKETS"], cwd=tmp_path, env=_env()).stdout
-    assert "22 actions, no problems" in _run([*cli, "lint", str(ROOT / "specs")], cwd=tmp_path, env=_env()).stdout
+    count = len([p for p in (ROOT / "specs").glob("*/*.yaml") if not p.parent.name.startswith("_")])
+    assert f"{count} actions, no problems" in _run([*cli, "lint", str(ROOT / "specs")], cwd=tmp_path, env=_env()).stdout
     bad = subprocess.run([*cli, "run", "SPOKI_LIST_TAGS", "--params", '{"nope": 1}'], capture_output=True,
                          text=True, cwd=tmp_path, env=_env())
     assert bad.returncode == 3 and json.loads(bad.stdout)["successful"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -77,14 +78,26 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], canary: str, ar
     assert code == 2 and out == "" and message in err
 
 
+def catalogue_names() -> list[str]:
+    from spoki_actions._registry import load
+    return list(load().names)
+
+
 def test_list(capsys: pytest.CaptureFixture[str], canary: str) -> None:
+    names = catalogue_names()
     code, out, _ = run_cli(capsys, canary, "list")
     lines = out.splitlines()
-    assert code == 0 and len(lines) == 22
-    assert lines[0].split()[:3] == ["SPOKI_CREATE_CUSTOM_FIELD", "POST", "custom-fields/"]
+    assert code == 0 and len(lines) == len(names) + 1  # a header row, then one row per action
+    assert lines[0].split() == ["NAME", "METHOD", "PATH", "TITLE", "DEPRECATED"]
+    assert lines[1].split()[:3] == ["SPOKI_CREATE_CUSTOM_FIELD", "POST", "custom-fields/"]
     assert any(line.endswith("(deprecated)") and "SPOKI_SPOKI_LIST_PARTNERS" in line for line in lines)
+    path_column = lines[0].index("PATH")
+    assert all(line[path_column - 2:path_column] == "  " for line in lines)  # columns apart, aligned
     code, out, _ = run_cli(capsys, canary, "list", "--json")
-    assert code == 0 and len(json.loads(out)) == 22
+    assert code == 0 and len(json.loads(out)) == len(names)
+    code, out, _ = run_cli(capsys, canary, "list", "--output", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["name"] for r in rows] == names
 
 
 def test_describe(capsys: pytest.CaptureFixture[str], canary: str) -> None:
@@ -93,6 +106,7 @@ def test_describe(capsys: pytest.CaptureFixture[str], canary: str) -> None:
     assert out.startswith("SPOKI_CREATE_CUSTOM_FIELD: Create custom field\nPOST custom-fields/\n")
     assert "field_type  integer one of 1 (TEXT), 2 (DATE), 3 (DATETIME), required, in body" in out
     assert "Behaviour: safety unsafe; rate limit 5 per 60 s (custom_fields)" in out
+    assert "Variant of" not in out
     code, out, _ = run_cli(capsys, canary, "describe", "SPOKI_GET_ACCOUNT_CURRENT_REPORT", "--json")
     spec = json.loads(out)
     assert code == 0 and spec["behaviour"]["cache_ttl"] == 1800 and spec["params"][0]["wire_name"] == "id"
@@ -212,3 +226,113 @@ def test_the_runtime_names_no_command_above_it() -> None:
         assert f"spoki_actions.{room}" not in source, room
     names = set(cli.commands())
     assert {"generate", "fake-server"} <= names  # registered by entry points in pyproject.toml
+
+
+def test_describe_shows_the_output_fields_and_the_variant(capsys: pytest.CaptureFixture[str], canary: str) -> None:
+    code, out, _ = run_cli(capsys, canary, "describe", "SPOKI_LIST_TICKETS")
+    assert code == 0
+    assert "Output fields:\n  count     integer, required\n" in out
+    assert "  results   array of Ticket, required\n" in out
+    assert "Fields of each result (Ticket):\n" in out and "  owner             User, required\n" in out
+    code, out, _ = run_cli(capsys, canary, "describe", "SPOKI_SPOKI_LIST_TAGS")
+    assert code == 0 and out.splitlines()[2] == "Variant of: SPOKI_LIST_TAGS"
+    code, out, _ = run_cli(capsys, canary, "describe", "--output", "json", "SPOKI_SPOKI_LIST_TAGS")
+    assert json.loads(out)["variant_of"] == "SPOKI_LIST_TAGS"
+
+
+def test_options_anywhere(server: LocalServer, capsys: pytest.CaptureFixture[str], canary: str) -> None:
+    server.behaviour["/api/1/tickets/"] = lambda h: send_json(h, 200, {"count": 0, "next": None, "results": []})
+    for argv in (["run", "SPOKI_LIST_TICKETS", "--compact", "status=OPEN", "per_page=2"],
+                 ["run", "--compact", "SPOKI_LIST_TICKETS", "status=OPEN", "per_page=2"],
+                 ["run", "SPOKI_LIST_TICKETS", "status=OPEN", "--compact", "per_page=2"],
+                 ["-v", "run", "SPOKI_LIST_TICKETS", "per_page=2", "status=OPEN", "-o", "jsonl"]):
+        code, out, err = run_cli(capsys, canary, *argv)
+        assert code == 0 and out.count("\n") == 1 and json.loads(out)["successful"], (argv, err)
+        assert server.seen[-1][1] in ("/api/1/tickets/?per_page=2&status=OPEN",
+                                      "/api/1/tickets/?status=OPEN&per_page=2")
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0 and capsys.readouterr().out == f"spoki-actions {version('spoki-actions')}\n"
+
+
+def test_params_from_a_file_and_from_stdin(server: LocalServer, capsys: pytest.CaptureFixture[str], canary: str,
+                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.behaviour["/api/1/contacts/1234/"] = lambda h: send_json(h, 200, {"id": 1234})
+    (tmp_path / "p.json").write_text('{"contact_id": 1234}')
+    code, out, _ = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", "--params", f"@{tmp_path / 'p.json'}")
+    assert code == 0 and json.loads(out)["data"] == {"id": 1234}
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"contact_id": 1234}'))
+    code, out, _ = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", "--params", "-")
+    assert code == 0 and json.loads(out)["data"] == {"id": 1234}
+    code, out, err = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", "--params", f"@{tmp_path / 'no.json'}")
+    assert (code, out) == (2, "")
+    assert err == f"spoki-actions run: --params @{tmp_path / 'no.json'}: cannot read {tmp_path / 'no.json'}: " \
+                  "No such file or directory\n"
+    (tmp_path / "bad.json").write_text("[1]")
+    code, out, err = run_cli(capsys, canary, "run", "SPOKI_RETRIEVE_CONTACT", "--params", f"@{tmp_path / 'bad.json'}")
+    assert code == 2 and "--params must be a JSON object" in err
+
+
+def test_exit_codes_are_documented_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from spoki_actions._commands import RUN_EXIT
+    from spoki_actions._outcome import ErrorKind
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())
+    for code, text in cli.EXIT_CODES:
+        assert f"{code} {' '.join(text.split())}" in flat
+    assert set(RUN_EXIT) == set(ErrorKind)  # every kind has its code
+    assert set(RUN_EXIT.values()) <= {code for code, _ in cli.EXIT_CODES}
+
+
+def test_the_log_handler_says_waits_and_with_verbose_each_attempt(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+    log = logging.getLogger("spoki_actions.client")
+    undo = cli.install_logging(verbose=False)
+    try:
+        log.info("SPOKI_CREATE_CUSTOM_FIELD: waiting 59.9 s for the rate limit of bucket custom_fields (5 per 60 s)")
+        log.debug("SPOKI_CREATE_CUSTOM_FIELD: attempt 1 -> status 201, 0.01 s")
+    finally:
+        undo()
+    assert capsys.readouterr().err == ("spoki-actions: SPOKI_CREATE_CUSTOM_FIELD: waiting 59.9 s for the rate limit "
+                                       "of bucket custom_fields (5 per 60 s)\n")
+    undo = cli.install_logging(verbose=True)
+    try:
+        log.debug("SPOKI_CREATE_CUSTOM_FIELD: attempt 2 -> status 503 (upstream), 0.12 s")
+    finally:
+        undo()
+    assert capsys.readouterr().err == ("spoki-actions: SPOKI_CREATE_CUSTOM_FIELD: attempt 2 -> status 503 (upstream), "
+                                       "0.12 s\n")
+    log.info("after the command: no handler of ours is left")
+    assert capsys.readouterr().err == ""
+    assert not [h for h in logging.getLogger("spoki_actions").handlers if isinstance(h, cli._StderrHandler)]
+
+
+def test_the_readme_lists_the_same_exit_codes() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    rows = [line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| ") and
+            line.split("|")[1].strip().isdigit()]
+    assert [int(code) for code in rows] == [code for code, _ in cli.EXIT_CODES]
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("des", "describe"),
+    ("run SPOKI_LIST_TI", "SPOKI_LIST_TICKETS"),
+    ("-v run --compact SPOKI_RETRIEVE_CON", "SPOKI_RETRIEVE_CONTACT"),
+    ("list --out", "--output"),
+    ("fake", "fake-server"),
+    ("generate --ch", "--check"),
+])
+def test_bash_completion_completes(tmp_path: Path, capsys: pytest.CaptureFixture[str], words: str,
+                                   expected: str) -> None:
+    assert main(["completion", "bash"]) == 0
+    script = tmp_path / "spoki-actions.bash"
+    script.write_text(capsys.readouterr().out)
+    done = subprocess.run(["bash", "-c", f'source {script}; COMP_WORDS=(spoki-actions {words}); '
+                           'COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _spoki_actions; echo "${COMPREPLY[*]}"'],
+                          capture_output=True, text=True, timeout=30)
+    assert done.stdout.split() == [expected], done.stderr

@@ -98,9 +98,10 @@ def test_the_default_client_is_shared_and_follows_the_environment(monkeypatch: p
 
 def test_the_compiled_catalogue_is_the_default() -> None:
     path = compiled_catalogue_path()
-    assert path.name == "catalogue.json" and path.parent.name == "python"
+    assert path.name == "catalogue.json" and path.resolve().parent.name == "python"
     assert load() is load()
-    assert len(load().names) == 22
+    specs = Path(__file__).parents[2] / "specs"
+    assert len(load().names) == len([p for p in specs.glob("*/*.yaml") if not p.parent.name.startswith("_")])
 
 
 def test_a_catalogue_object_a_json_file_and_a_specs_folder(tmp_path: Path) -> None:
