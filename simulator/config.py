@@ -21,6 +21,9 @@ Clock = Callable[[], float]
 DEFAULT_API_KEY = "sim-account-key"
 DEFAULT_PARTNER_KEY = "sim-partner-key"
 DEFAULT_SEED = 0
+ASGI_BASE_URL = "https://spoki.test/api/1"
+"""Base URL for clients over the in-process transport (any host works; https because the runtime
+refuses plain http to hosts other than loopback)."""
 
 # Known limits from the reference (requests per window, per key). Keys are route names or throttle
 # scopes; every `custom-fields-*` route shares the `custom-fields` scope.
