@@ -286,3 +286,19 @@ async def test_the_async_client_fixture(spoki_async_client: Any) -> None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def test_the_in_process_transport_serves_threads_at_once(spoki_asgi_transport: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with httpx.Client(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL,
+                      headers={"X-Spoki-Api-Key": "sim-account-key"}) as client, ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda i: client.get(f"/contacts/{i}/"), range(1, 41)))
+        assert [a.json()["id"] for a in answers] == list(range(1, 41))
+        posted = client.post("/custom-fields/", json={"code": "_TARGA_", "label": "Targa", "example": "AB123CD",
+                                                      "field_type": 1})
+        assert posted.status_code == 201 and posted.json()["code"] == "_TARGA_"  # request bodies cross over
+        unknown = client.get("/nothing/")
+        assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("text/html")
+    spoki_asgi_transport.close()
+    spoki_asgi_transport.close()  # closing twice is fine
