@@ -1,7 +1,7 @@
 """spoki-actions: run any of the Spoki API actions by name, from declarative specs.
 
     from spoki_actions import run_action, Client
-    run_action("SPOKI_LIST_TICKETS", {"status": "OPEN", "per_page": 20})
+    run_action("SPOKI_LIST_TICKETS", {"status": "Open", "per_page": 20})
     # -> {"data": {...}, "error": None, "successful": True}
 
     with Client() as client:                       # SPOKI_API_KEY / SPOKI_BASE_URL from the environment

@@ -1,7 +1,8 @@
 """The local Spoki API simulator: a seeded, faithful fake of the raw REST API for tests and demos.
 
 Stage: test double for the whole HTTP side. Input: a `SimulatorConfig`. Output: an ASGI app
-(`create_app`), a loopback server (`SimulatorServer`), the `fake-server` command (`cli`) and pytest
+(`create_app`), a loopback server (`SimulatorServer`), an in-process transport for sync and async
+clients (`SimulatorTransport`, with `ASGI_BASE_URL`), the `fake-server` command (`cli`) and pytest
 fixtures (`pytest_plugin`). Names are imported lazily, so importing this package (as the pytest
 plugin does in every test run) costs nothing until something is used; without the `[simulator]`
 extra (Starlette, uvicorn), using them raises ModuleNotFoundError with the install hint.
@@ -14,26 +15,31 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .app import create_app
-    from .config import FaultConfig, FaultSpec, ManualClock, RateLimitConfig, SimulatorConfig
+    from .config import ASGI_BASE_URL, FaultConfig, FaultSpec, ManualClock, RateLimitConfig, SimulatorConfig
+    from .inprocess import SimulatorTransport
     from .server import SimulatorServer
 
 __all__ = [
+    "ASGI_BASE_URL",
     "FaultConfig",
     "FaultSpec",
     "ManualClock",
     "RateLimitConfig",
     "SimulatorConfig",
     "SimulatorServer",
+    "SimulatorTransport",
     "create_app",
 ]
 
 _HOMES = {
+    "ASGI_BASE_URL": "config",
     "FaultConfig": "config",
     "FaultSpec": "config",
     "ManualClock": "config",
     "RateLimitConfig": "config",
     "SimulatorConfig": "config",
     "SimulatorServer": "server",
+    "SimulatorTransport": "inprocess",
     "create_app": "app",
 }
 

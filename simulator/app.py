@@ -1,7 +1,7 @@
 """The simulator's ASGI application: routes, authentication, throttling, error shapes, faults.
 
 Stage: HTTP surface. Input: a `SimulatorConfig`. Output: `create_app(config)`, a Starlette app serving
-the raw Spoki API under `/api/1/` (every path with its trailing slash; without it, 404) plus the
+the raw Spoki API under `/api/1/` (every path with its trailing slash; without it, Django's HTML 404) plus the
 `/_control/` endpoints, with its `SimulatorState` at `app.state.sim`. Each API request passes the
 fault layer, then routing, then `guard` (key check, per-endpoint throttle), then its handler.
 """
@@ -15,14 +15,14 @@ from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Receive, Scope, Send
 
 from . import control
 from . import endpoints as ep
 from .config import SimulatorConfig
-from .errors import BAD_CREDENTIALS, FORBIDDEN, NO_CREDENTIALS, NOT_FOUND, APIError, detail, throttled
+from .errors import BAD_CREDENTIALS, FORBIDDEN, NO_CREDENTIALS, APIError, detail, throttled
 from .faults import apply as apply_fault
 from .state import SimulatorState
 
@@ -115,11 +115,18 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(error.body, status_code=error.status, headers=error.headers)
 
 
+DJANGO_NOT_FOUND_PAGE = (
+    '<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n'
+    "  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n"
+)
+"""What Django (DEBUG off) answers for a URL no route matches: not DRF, so not JSON."""
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     error = cast(HTTPException, exc)
-    if error.status_code == 404:
-        body = {"detail": NOT_FOUND}
-    elif error.status_code == 405:
+    if error.status_code == 404:  # only the router raises this; an unknown id is an APIError (DRF JSON)
+        return HTMLResponse(DJANGO_NOT_FOUND_PAGE, status_code=404)
+    if error.status_code == 405:
         body = {"detail": f'Method "{request.method}" not allowed.'}
     else:
         body = {"detail": error.detail}
@@ -158,7 +165,7 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
         routes=[*api_routes(), *control.routes()],
         exception_handlers={APIError: _api_error, HTTPException: _http_error, Exception: _server_error},
     )
-    app.router.redirect_slashes = False  # DRF would redirect or 404; we answer 404 JSON (see README)
+    app.router.redirect_slashes = False  # Django without APPEND_SLASH: an unknown URL, 404 HTML (see README)
     app.state.sim = SimulatorState(config)
     return app
 

@@ -46,6 +46,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     server.add_argument("--api-key", default=DEFAULT_API_KEY, help=f"account key (default: {DEFAULT_API_KEY})")
     server.add_argument("--partner-key", default=DEFAULT_PARTNER_KEY,
                         help=f"partner-level key for partners/ (default: {DEFAULT_PARTNER_KEY})")
+    server.add_argument("--bare-lists", action="store_true",
+                        help="answer agencies/ and custom-fields/ with a bare JSON array, not a DRF page "
+                             "(both shapes are seen from the live API)")
     server.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"],
                         help="uvicorn log level; debug also logs each request (default: warning)")
 
@@ -123,7 +126,8 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
     if errors:
         raise ValueError("; ".join(errors))
     return SimulatorConfig(api_key=args.api_key, partner_key=args.partner_key, seed=args.seed,
-                           db_path=Path(args.db) if args.db else None, rate_limits=rate_limits, faults=faults)
+                           db_path=Path(args.db) if args.db else None, rate_limits=rate_limits, faults=faults,
+                           bare_lists=args.bare_lists)
 
 
 def _faults_from_args(args: argparse.Namespace) -> FaultConfig:
@@ -212,8 +216,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"  X-Spoki-Api-Key: {config.api_key}   (partner key, partners/ only: {config.partner_key})")
     print(f"  data seed {config.data_seed}, state in {storage}, "
           f"rate limits {'on' if config.rate_limits.enabled else 'off'}, "
-          f"faults {'ON' if config.faults.active else 'off'}")
-    print(f"  control: {root}/_control/  (reset/, faults/, rate-limits/, clock/; same account key)")
+          f"faults {'ON' if config.faults.active else 'off'}"
+          + (", agencies/ and custom-fields/ as bare arrays" if config.bare_lists else ""))
+    print(f"  control: {root}/_control/  (reset/, faults/, rate-limits/, clock/, bare-lists/; same account key)")
     print("  Ctrl-C to stop.", flush=True)
     try:
         uvicorn.Server(uvicorn_config(app, args.log_level)).run(sockets=[sock])

@@ -21,6 +21,9 @@ Clock = Callable[[], float]
 DEFAULT_API_KEY = "sim-account-key"
 DEFAULT_PARTNER_KEY = "sim-partner-key"
 DEFAULT_SEED = 0
+ASGI_BASE_URL = "https://spoki.test/api/1"
+"""Base URL for clients over the in-process transport (any host works; https because the runtime
+refuses plain http to hosts other than loopback)."""
 
 # Known limits from the reference (requests per window, per key). Keys are route names or throttle
 # scopes; every `custom-fields-*` route shares the `custom-fields` scope.
@@ -292,7 +295,8 @@ class SimulatorConfig:
     seed: int | None = None
     db_path: str | Path | None = None
     page_size: int = 20
-    max_page_size: int = 100
+    max_page_size: int | None = None  # no source gives one; a live integration asks for page_size=200
+    bare_lists: bool = False  # agencies/ and custom-fields/ answer a bare JSON array instead of a DRF page
     report_cache_seconds: float = 1800.0
     rate_limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     faults: FaultConfig = field(default_factory=FaultConfig)
@@ -305,7 +309,8 @@ class SimulatorConfig:
     def __repr__(self) -> str:  # keys stay out of reprs, even fake ones
         return (
             f"SimulatorConfig(seed={self.seed!r}, db_path={self.db_path!r}, page_size={self.page_size}, "
-            f"rate_limits={'on' if self.rate_limits.enabled else 'off'}, faults={self.faults.active})"
+            f"rate_limits={'on' if self.rate_limits.enabled else 'off'}, faults={self.faults.active}, "
+            f"bare_lists={self.bare_lists})"
         )
 
 

@@ -1,6 +1,7 @@
 """Control endpoints: steer a running simulator over HTTP (reset, faults, rate limits, clock).
 
-Stage: test and demo control, outside the API (no faults, no throttling). Input: JSON bodies on
+Stage: test and demo control, outside the API (no faults, no throttling): reset, faults, rate limits,
+clock and the bare-array answer of agencies/ and custom-fields/. Input: JSON bodies on
 `/_control/...`, authenticated with the account key in `X-Spoki-Api-Key` (health needs none).
 Output: the resulting settings as JSON; bad bodies answer 400 `{"detail": "<every problem>"}`.
 """
@@ -103,6 +104,17 @@ async def clock(request: Request) -> Response:
     return JSONResponse({"now": iso(state.now()), "offset": state.clock_offset})
 
 
+async def bare_lists(request: Request) -> Response:
+    state = _state(request)
+    if request.method == "POST":
+        body = await _body(request)
+        unknown = sorted(set(body) - {"bare_lists"})
+        if unknown or not isinstance(body.get("bare_lists"), bool):
+            raise detail(400, 'expected {"bare_lists": true} or {"bare_lists": false}')
+        state.bare_lists = body["bare_lists"]
+    return JSONResponse({"bare_lists": state.bare_lists})
+
+
 def routes() -> list[BaseRoute]:
     endpoint = Callable[[Request], Awaitable[Response]]
     table: list[tuple[str, endpoint, list[str]]] = [
@@ -111,6 +123,7 @@ def routes() -> list[BaseRoute]:
         ("/faults/", faults, ["GET", "POST", "DELETE"]),
         ("/rate-limits/", rate_limits, ["GET", "POST", "DELETE"]),
         ("/clock/", clock, ["GET", "POST"]),
+        ("/bare-lists/", bare_lists, ["GET", "POST"]),
     ]
     out: list[BaseRoute] = []
     for path, handler, methods in table:

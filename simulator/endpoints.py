@@ -31,7 +31,7 @@ Handler = Callable[[Request, SimulatorState], Any]
 # Used with fullmatch only: `$` also matches before a final newline, and `\d` takes any script's digits.
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+CODE = re.compile(r"_*[A-Z][A-Z0-9_]*")  # as specs/ and real accounts (`_TARGA_`): underscores anywhere
 RESERVED_CODES = ("FIRST_NAME", "LAST_NAME", "EMAIL", "PHONE", "ACCOUNT_NAME", "LANGUAGE")
 FIELD_TYPES = (1, 2, 3)
 TICKET_SORT_FIELDS = ("id", "title", "status", "priority", "reference", "description", "created_datetime",
@@ -115,6 +115,8 @@ async def account_report(request: Request, state: SimulatorState) -> Response:
 
 
 async def list_agencies(request: Request, state: SimulatorState) -> Response:
+    if state.bare_lists:
+        return JSONResponse([render.agency(doc) for doc in state.store.all("agencies")])
     return _page(request, state, state.store.all("agencies"), render.agency)
 
 
@@ -329,6 +331,8 @@ def _check_label(label: object, state: SimulatorState, errors: Errors, own_id: i
 async def list_custom_fields(request: Request, state: SimulatorState) -> Response:
     terms = search_terms(request.query_params.get("search"))
     docs = [doc for doc in state.store.all("custom_fields") if search_matches(terms, [doc["label"], doc["code"]])]
+    if state.bare_lists:
+        return JSONResponse([render.custom_field(doc) for doc in docs])
     return _page(request, state, docs, render.custom_field)
 
 
@@ -345,7 +349,8 @@ async def create_custom_field(request: Request, state: SimulatorState) -> Respon
         elif not code:
             errors["code"] = [BLANK]
         elif not CODE.fullmatch(code):
-            errors["code"] = ["Use upper-case letters, digits and underscores, starting with a letter (e.g. ORDER_ID)."]
+            errors["code"] = ["Use upper-case letters, digits and underscores, with a letter before any digit "
+                              "(e.g. ORDER_ID or _TARGA_)."]
         elif code in RESERVED_CODES:
             errors["code"] = [f'"{code}" is reserved.']
         elif any(doc["code"] == code for doc in state.store.all("custom_fields")):
@@ -394,9 +399,8 @@ async def list_tickets(request: Request, state: SimulatorState) -> Response:
     query = Query(request.query_params)
     order = query.choice("order", ("asc", "desc"))
     sort_by = query.text("sort_by") or None
-    if sort_by is not None and sort_by not in TICKET_SORT_FIELDS:
-        allowed = ", ".join(TICKET_SORT_FIELDS)
-        query.errors["sort_by"] = [f'"{sort_by}" is not a valid choice. Choose one of: {allowed}.']
+    if sort_by not in TICKET_SORT_FIELDS:  # unknown fields are ignored, as DRF's OrderingFilter does
+        sort_by = None
     _check(query)
     status = query.text("status")
     docs = state.store.all("tickets")

@@ -4,7 +4,8 @@ Stage: response shaping for collections. Input: the request (its absolute URL an
 filtered items. Output: the page's items plus `count`, `next`, `previous`, with absolute links on the
 request's own host, other query params kept (sorted, as DRF rewrites them). `page` out of range or not
 an integer raises 404 `{"detail": "Invalid page."}`; a bad size falls back to the default, a big one
-is cut to the maximum (DRF's `_positive_int(strict=True, cutoff=max)`).
+is cut to the maximum when one is configured (DRF's `_positive_int(strict=True, cutoff=max)`); by default
+there is none, since no source gives Spoki's.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .errors import INVALID_PAGE, not_found
 T = TypeVar("T")
 
 
-def page_size(request: Request, default: int, maximum: int, size_params: Sequence[str]) -> int:
+def page_size(request: Request, default: int, maximum: int | None, size_params: Sequence[str]) -> int:
     for name in size_params:
         raw = request.query_params.get(name)
         if raw is None:
@@ -30,7 +31,9 @@ def page_size(request: Request, default: int, maximum: int, size_params: Sequenc
             size = int(raw)
         except ValueError:
             return default
-        return min(size, maximum) if size > 0 else default
+        if size <= 0:
+            return default
+        return size if maximum is None else min(size, maximum)
     return default
 
 
@@ -39,7 +42,7 @@ def paginate(
     items: Sequence[T],
     *,
     default_size: int,
-    max_size: int,
+    max_size: int | None,
     size_params: Sequence[str] = ("page_size",),
 ) -> tuple[list[T], dict[str, Any]]:
     size = page_size(request, default_size, max_size, size_params)

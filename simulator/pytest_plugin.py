@@ -1,9 +1,11 @@
 """Pytest fixtures for testing against the Spoki simulator (registered as the `spoki_actions` plugin).
 
 Stage: test support. Input: the `spoki_simulator_config` fixture (override it in a conftest to change
-keys, seed, limits or faults). Output: a session-wide loopback server reset before each test
-(`spoki_simulator`), a configured runtime client (`spoki_client`), extra servers on demand
-(`spoki_simulator_factory`) and an in-process app and `httpx.ASGITransport` for async tests. This module
+keys, seed, limits or faults) and `spoki_client_options` (keyword arguments of the fixtures' clients).
+Output: a session-wide loopback server reset before each test (`spoki_simulator`), configured runtime
+clients (`spoki_client`, `spoki_async_client`), extra servers on demand (`spoki_simulator_factory`) and
+an in-process app and transport that sync and async clients can use. Fast by default: the simulator's
+rate limits are off and the clients do not pace; both are one explicit override away. This module
 loads in every pytest run of anyone who installs the package, so heavy imports happen inside fixtures;
 without the `[simulator]` extra those fixtures fail the test with the install hint.
 """
@@ -11,17 +13,21 @@ without the `[simulator]` extra those fixtures fail the test with the install hi
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .config import ASGI_BASE_URL
+
 if TYPE_CHECKING:
-    import httpx
     from starlette.applications import Starlette
 
     from .config import SimulatorConfig
+    from .inprocess import SimulatorTransport
     from .server import SimulatorServer
+
+__all__ = ["ASGI_BASE_URL"]  # kept importable from here; its home is spoki_actions.simulator
 
 def _require_extra(fixture: str, modules: tuple[str, ...] = ("starlette", "uvicorn")) -> None:
     """Fails the test with the install hint (not a ModuleNotFoundError) when the extra is missing."""
@@ -32,17 +38,22 @@ def _require_extra(fixture: str, modules: tuple[str, ...] = ("starlette", "uvico
         pytest.fail(f"{needs_extra(f'the {fixture} fixture')} (no module named {name!r})", pytrace=False)
 
 
-ASGI_BASE_URL = "https://spoki.test/api/1"
-"""Base URL for clients over `spoki_asgi_transport` (any host works; https because the runtime
-refuses plain http to hosts other than loopback)."""
-
-
 @pytest.fixture(scope="session")
 def spoki_simulator_config() -> SimulatorConfig:
-    """Config of the session server and the in-process app: seed 0, default keys, rate limits on, no faults."""
-    from .config import SimulatorConfig
+    """Config of the session server and the in-process app: seed 0, default keys, no faults, and rate
+    limits OFF so tests run at full speed (override this fixture with `RateLimitConfig()` to enforce them)."""
+    from .config import RateLimitConfig, SimulatorConfig
 
-    return SimulatorConfig(seed=0)
+    return SimulatorConfig(seed=0, rate_limits=RateLimitConfig(enabled=False))
+
+
+@pytest.fixture
+def spoki_client_options() -> dict[str, Any]:
+    """Keyword arguments for `spoki_client` and `spoki_async_client` beyond the key and base URL.
+    Default `{"pace": False}`: the clients do not wait for their declared rate limits. To test pacing,
+    override it: `@pytest.mark.parametrize("spoki_client_options", [{"pace": True}])`, or a fixture of
+    the same name in a conftest."""
+    return {"pace": False}
 
 
 @pytest.fixture(scope="session")
@@ -85,16 +96,32 @@ def spoki_simulator_factory(
 
 
 @pytest.fixture
-def spoki_client(spoki_simulator: SimulatorServer) -> Iterator[Any]:
-    """A `spoki_actions.Client` pointed at the reset session server."""
+def spoki_client(spoki_simulator: SimulatorServer, spoki_client_options: dict[str, Any]) -> Iterator[Any]:
+    """A `spoki_actions.Client` pointed at the reset session server (not pacing, unless the options say so)."""
     from importlib import import_module
 
     client_class = import_module("spoki_actions").Client  # the runtime's public client, looked up late
-    client = client_class(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url)
+    client = client_class(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url,
+                          **spoki_client_options)
     yield client
     close = getattr(client, "close", None)
     if callable(close):
         close()
+
+
+@pytest.fixture
+async def spoki_async_client(spoki_simulator: SimulatorServer,
+                             spoki_client_options: dict[str, Any]) -> AsyncIterator[Any]:
+    """A `spoki_actions.AsyncClient` pointed at the reset session server, closed after the test. An async
+    fixture: use it from tests an async plugin runs (`@pytest.mark.anyio`; anyio comes with httpx)."""
+    from importlib import import_module
+
+    client = import_module("spoki_actions").AsyncClient(api_key=spoki_simulator.api_key,
+                                                        base_url=spoki_simulator.base_url, **spoki_client_options)
+    try:
+        yield client
+    finally:
+        await client.aclose()
 
 
 @pytest.fixture
@@ -109,8 +136,12 @@ def spoki_asgi_app(spoki_simulator_config: SimulatorConfig) -> Iterator[Starlett
 
 
 @pytest.fixture
-def spoki_asgi_transport(spoki_asgi_app: Starlette) -> httpx.ASGITransport:
-    """`httpx.AsyncClient(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL)` talks to the app."""
-    import httpx
+def spoki_asgi_transport(spoki_asgi_app: Starlette) -> Iterator[SimulatorTransport]:
+    """An in-process transport over `spoki_asgi_app` for sync and async clients alike:
+    `Client(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL, api_key=...)`, `AsyncClient(...)` or
+    `httpx.AsyncClient(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL)`."""
+    from .inprocess import SimulatorTransport
 
-    return httpx.ASGITransport(app=spoki_asgi_app)
+    transport = SimulatorTransport(spoki_asgi_app)
+    yield transport
+    transport.close()

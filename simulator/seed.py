@@ -34,7 +34,8 @@ SIZES = {
 }
 
 TICKET_STATUSES = ("Open", "In Progress", "Pending", "Closed")
-TICKET_PRIORITIES = ("Low", "Medium", "High")
+TICKET_PRIORITIES = ("Lowest", "Low", "Medium", "High", "Highest")
+_DRAWN_PRIORITIES = ("Low", "Medium", "High")  # the main draw (kept, so every other seeded value stays put)
 CAMPAIGN_STATUSES = ("Draft", "Scheduled", "Processing", "Completed")
 TEMPLATE_STATUSES = ("APPROVED", "APPROVED", "APPROVED", "PENDING", "REJECTED")
 TEMPLATE_CATEGORIES = ("MARKETING", "UTILITY", "AUTHENTICATION", "ACCOUNT_UPDATE")
@@ -126,7 +127,7 @@ def build(seed: int) -> dict[str, list[Document]]:
         for i, (code, label, field_type, example) in enumerate(_CUSTOM_FIELDS)
     ]
     data["contacts"] = _contacts(rng, data)
-    data["tickets"] = _tickets(rng, data)
+    data["tickets"] = _tickets(rng, data, seed)
     data["templates"] = _templates(rng)
     data["automations"] = _automations(rng)
     data["campaigns"] = _campaigns(rng, data)
@@ -224,10 +225,13 @@ def _field_value(rng: random.Random, custom_field: Document) -> tuple[str, str |
     return rng.choice(choices), None
 
 
-def _tickets(rng: random.Random, data: dict[str, list[Document]]) -> list[Document]:
+def _tickets(rng: random.Random, data: dict[str, list[Document]], seed: int) -> list[Document]:
     titles = ("Order not delivered", "Refund request", "Wrong size", "Invoice copy", "Account locked",
               "Damaged item", "Change address", "Question about warranty")
     tickets: list[Document] = []
+    # Lowest/Highest refine some Low/High tickets from a draw of their own, so the main stream (and with it
+    # every later collection) is what it was before real accounts were seen to use them.
+    extremes = random.Random(f"ticket-priorities:{seed}")
     for i in range(SIZES["tickets"]):
         status = TICKET_STATUSES[i % len(TICKET_STATUSES)] if i < len(TICKET_STATUSES) else rng.choice(TICKET_STATUSES)
         created = EPOCH + rng.uniform(0, YEAR)
@@ -241,7 +245,7 @@ def _tickets(rng: random.Random, data: dict[str, list[Document]]) -> list[Docume
             "title": f"{rng.choice(titles)} #{1000 + i}",
             "description": None if rng.random() < 0.25 else "Customer wrote on WhatsApp; see chat.",
             "status": status,
-            "priority": rng.choice(TICKET_PRIORITIES),
+            "priority": _priority(i, rng.choice(_DRAWN_PRIORITIES), extremes),
             "reference": None if rng.random() < 0.5 else f"ORD-{rng.randrange(10_000, 99_999)}",
             "created_datetime": iso(created),
             "updated_datetime": iso(updated),
@@ -251,6 +255,14 @@ def _tickets(rng: random.Random, data: dict[str, list[Document]]) -> list[Docume
             "roles": roles,
         })
     return tickets
+
+
+def _priority(i: int, drawn: str, extremes: random.Random) -> str:
+    if i < len(TICKET_PRIORITIES):  # every priority appears
+        return TICKET_PRIORITIES[i]
+    if drawn in ("Low", "High") and extremes.random() < 0.3:
+        return "Lowest" if drawn == "Low" else "Highest"
+    return drawn
 
 
 def _templates(rng: random.Random) -> list[Document]:

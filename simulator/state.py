@@ -24,6 +24,7 @@ class SimulatorState:
         self.limiter = RateLimiter(config.rate_limits.updated({}))
         self.faults = FaultEngine(config.faults, config.seed)
         self.report_cache: dict[int, tuple[float, Document]] = {}
+        self.bare_lists = config.bare_lists
 
     def now(self) -> float:
         """Seconds since the epoch: the configured clock plus any offset set through `/_control/clock`."""
@@ -35,6 +36,7 @@ class SimulatorState:
         self.limiter.reset(self.config.rate_limits.updated({}))
         self.faults.configure(self.config.faults, self.config.seed)
         self.report_cache.clear()
+        self.bare_lists = self.config.bare_lists
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -42,6 +44,7 @@ class SimulatorState:
             "storage": str(self.config.db_path) if self.config.db_path else "memory",
             "rate_limits": self.limiter.config.to_dict(),
             "faults": self.faults.config.to_dict(),
+            "bare_lists": self.bare_lists,
         }
 
     def close(self) -> None:

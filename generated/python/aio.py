@@ -78,10 +78,10 @@ async def create_custom_field(
 ) -> CreateCustomFieldOutput:
     """Create custom field
 
-    Creates a custom contact field and returns it. `code` is upper-case with underscores; `code` and `label` must be unique and not reserved (FIRST_NAME, LAST_NAME, EMAIL, PHONE, ACCOUNT_NAME and LANGUAGE are). Not idempotent: it is never re-sent after an uncertain failure, since a repeat could create the field twice or fail as a duplicate. The custom-fields endpoints allow about 5 calls per minute.
+    Creates a custom contact field and returns it. `code` is upper-case with underscores (e.g. LOYALTY_TIER or _TARGA_); `code` and `label` must be unique and not reserved (FIRST_NAME, LAST_NAME, EMAIL, PHONE, ACCOUNT_NAME and LANGUAGE are). Not idempotent: it is never re-sent after an uncertain failure, since a repeat could create the field twice or fail as a duplicate. The custom-fields endpoints allow about 5 calls per minute.
 
     Args:
-        code: Field code, upper-case with underscores; unique and not reserved.
+        code: Field code: upper-case letters, digits and underscores, with a letter before any digit; underscores may lead and trail, as in real accounts' _TARGA_. Unique and not reserved.
             Required.
         label: Human-readable label; unique and not reserved.
             Required.
@@ -277,8 +277,8 @@ async def list_campaigns(
     Retrieves the campaigns of the account, optionally only those scheduled within a time range. Returns the first page with the total `count` and the `next` page URL; each campaign carries its automation, contact lists, status and delivery and automation counters.
 
     Args:
-        scheduled_datetime_gte: Only campaigns scheduled at or after this ISO-8601 timestamp. (The API also accepts a plain date, YYYY-MM-DD; this action takes a full timestamp.)
-        scheduled_datetime_lte: Only campaigns scheduled at or before this ISO-8601 timestamp. (The API also accepts a plain date, YYYY-MM-DD; this action takes a full timestamp.)
+        scheduled_datetime_gte: Only campaigns scheduled at or after this moment: a plain date (YYYY-MM-DD, as Spoki's collection documents it) or an ISO-8601 date-time (e.g. 2024-05-31T23:59:59Z, as the catalogue says). Both forms are sent as given.
+        scheduled_datetime_lte: Only campaigns scheduled at or before this moment: a plain date (YYYY-MM-DD, as Spoki's collection documents it) or an ISO-8601 date-time (e.g. 2024-05-31T23:59:59Z, as the catalogue says). Both forms are sent as given.
         client: The client to call through; default: the shared client configured from the
             environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
@@ -420,7 +420,7 @@ async def list_tickets(
         per_page: Number of tickets per page.
         order: Sort direction, asc or desc (applies to sort_by).
         sort_by: Field to sort by, e.g. created_datetime.
-        status: Ticket status, passed through as given and matched case-insensitively by the API (e.g. OPEN, PENDING, CLOSED).
+        status: Ticket status, passed through as given. Real tickets carry title-case words: Open, In Progress, Pending, Closed.
         client: The client to call through; default: the shared client configured from the
             environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 

@@ -229,7 +229,7 @@ class TemplateLocalization(BaseModel):
         extra='allow',
     )
     language: Annotated[str, Field(description='Language code.')]
-    status: Annotated[str, Field(description='Approval status, e.g. APPROVED, PENDING or REJECTED.', examples=['APPROVED', 'PENDING', 'REJECTED'])]
+    status: Annotated[str | int, Field(description='Approval status: a word (APPROVED, PENDING, REJECTED) as the catalogue gives it, or a code as one live integration reads it (0 draft, 1 pending, 2 or 4 approved, 3 rejected).')]
     rejection_reason: str | None = None
     header: TemplateComponent | None = None
     body: TemplateComponent
@@ -298,7 +298,7 @@ class CreateCustomFieldInput(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
     )
-    code: Annotated[str, Field(description='Field code, upper-case with underscores; unique and not reserved.', examples=['LOYALTY_TIER'], pattern='^[A-Z][A-Z0-9_]*$')]
+    code: Annotated[str, Field(description="Field code: upper-case letters, digits and underscores, with a letter before any digit; underscores may lead and trail, as in real accounts' _TARGA_. Unique and not reserved.", examples=['LOYALTY_TIER'], pattern='^_*[A-Z][A-Z0-9_]*$')]
     label: Annotated[str, Field(description='Human-readable label; unique and not reserved.', examples=['Loyalty tier'])]
     example: Annotated[str, Field(description='Sample value of the field.', examples=['Gold'])]
     field_type: Annotated[FieldType, Field(description='Value type (1 TEXT, 2 DATE, 3 DATETIME).', examples=[1])]
@@ -385,8 +385,8 @@ class ListCampaignsInput(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
     )
-    scheduled_datetime_gte: Annotated[str | None, Field(description='Only campaigns scheduled at or after this ISO-8601 timestamp. (The API also accepts a plain date, YYYY-MM-DD; this action takes a full timestamp.)', examples=['2024-05-01T00:00:00Z'])] = None
-    scheduled_datetime_lte: Annotated[str | None, Field(description='Only campaigns scheduled at or before this ISO-8601 timestamp. (The API also accepts a plain date, YYYY-MM-DD; this action takes a full timestamp.)', examples=['2024-05-31T23:59:59Z'])] = None
+    scheduled_datetime_gte: Annotated[str | None, Field(description="Only campaigns scheduled at or after this moment: a plain date (YYYY-MM-DD, as Spoki's collection documents it) or an ISO-8601 date-time (e.g. 2024-05-31T23:59:59Z, as the catalogue says). Both forms are sent as given.", examples=['2024-05-01'], pattern='^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$')] = None
+    scheduled_datetime_lte: Annotated[str | None, Field(description="Only campaigns scheduled at or before this moment: a plain date (YYYY-MM-DD, as Spoki's collection documents it) or an ISO-8601 date-time (e.g. 2024-05-31T23:59:59Z, as the catalogue says). Both forms are sent as given.", examples=['2024-05-31T23:59:59Z'], pattern='^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$')] = None
 
 
 class ListContactsInput(BaseModel):
@@ -433,7 +433,7 @@ class ListTicketsInput(BaseModel):
     per_page: Annotated[int | None, Field(description='Number of tickets per page.', examples=[20], ge=1)] = None
     order: Annotated[Order | None, Field(description='Sort direction, asc or desc (applies to sort_by).', examples=['desc'])] = None
     sort_by: Annotated[str | None, Field(description='Field to sort by, e.g. created_datetime.', examples=['created_datetime'])] = None
-    status: Annotated[str | None, Field(description='Ticket status, passed through as given and matched case-insensitively by the API (e.g. OPEN, PENDING, CLOSED).', examples=['OPEN'])] = None
+    status: Annotated[str | None, Field(description='Ticket status, passed through as given. Real tickets carry title-case words: Open, In Progress, Pending, Closed.', examples=['Open'])] = None
 
 
 class RetrieveAccountInput(BaseModel):
@@ -698,7 +698,7 @@ class ListedTemplateLocalization(BaseModel):
         extra='allow',
     )
     language: Annotated[str, Field(description='Language code.')]
-    status: Annotated[str, Field(description='Approval status, e.g. APPROVED, PENDING or REJECTED.', examples=['APPROVED', 'PENDING', 'REJECTED'])]
+    status: Annotated[str | int, Field(description='Approval status: a word (APPROVED, PENDING, REJECTED) as the catalogue gives it, or a code as one live integration reads it (0 draft, 1 pending, 2 or 4 approved, 3 rejected).')]
     rejection_reason: str | None = None
     header: ListedTemplateComponent | None = None
     body: ListedTemplateComponent
@@ -712,7 +712,7 @@ class SpokiListedTemplateLocalization(BaseModel):
         extra='allow',
     )
     language: Annotated[str, Field(description='Language code.')]
-    status: Annotated[str, Field(description='Approval status, e.g. APPROVED, PENDING or REJECTED.', examples=['APPROVED', 'PENDING', 'REJECTED'])]
+    status: Annotated[str | int, Field(description='Approval status: a word (APPROVED, PENDING, REJECTED) as the catalogue gives it, or a code as one live integration reads it (0 draft, 1 pending, 2 or 4 approved, 3 rejected).')]
     rejection_reason: str | None = None
     header: ListedTemplateComponent | None = None
     body: ListedTemplateComponent
@@ -891,8 +891,8 @@ class Ticket(BaseModel):
     title: str
     description: str | None = None
     reference: str | None = None
-    status: Annotated[str, Field(description='Ticket status, e.g. Open or Closed.', examples=['Open', 'Closed'])]
-    priority: Annotated[str, Field(description='Ticket priority, e.g. Low, Medium or High.', examples=['Low', 'Medium', 'High'])]
+    status: Annotated[str, Field(description='Ticket status, e.g. Open, In Progress, Pending or Closed.', examples=['Open', 'In Progress', 'Pending', 'Closed'])]
+    priority: Annotated[str, Field(description='Ticket priority, e.g. Lowest, Low, Medium, High or Highest.', examples=['Lowest', 'Low', 'Medium', 'High', 'Highest'])]
     contact: TicketContact
     owner: Annotated[User, Field(description='The user the ticket is assigned to.')]
     created_datetime: str

@@ -108,7 +108,7 @@ def test_html_error_pages_become_readable_errors(spoki_simulator: SimulatorServe
 
 def test_pacing_keeps_custom_fields_under_the_server_limit(spoki_simulator: SimulatorServer) -> None:
     # shrink the window to 2 s on both sides so the test takes seconds, not minutes
-    httpx.post(f"{spoki_simulator.control_url}/rate-limits/", json={"window_seconds": 2},
+    httpx.post(f"{spoki_simulator.control_url}/rate-limits/", json={"enabled": True, "window_seconds": 2},
                headers={"X-Spoki-Api-Key": spoki_simulator.api_key}).raise_for_status()
     catalogue = load().catalogue
     actions = {name: dataclasses.replace(a, behaviour=dataclasses.replace(

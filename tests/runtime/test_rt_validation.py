@@ -225,7 +225,7 @@ def test_invalid_input_sends_nothing_and_says_everything(api: FakeApi, client: C
     assert outcome.envelope == {
         "data": {}, "successful": False,
         "error": "4 problems with the input of SPOKI_CREATE_CUSTOM_FIELD: code: must match the pattern "
-                 "^[A-Z][A-Z0-9_]*$; got 'x'; label: is required but missing; example: is required but missing; "
+                 "^_*[A-Z][A-Z0-9_]*$; got 'x'; label: is required but missing; example: is required but missing; "
                  "field_type: must be one of 1 (TEXT), 2 (DATE), 3 (DATETIME); got 9"}
     assert [p.field for p in outcome.problems] == ["code", "label", "example", "field_type"]
     with pytest.raises(InputError) as raised:

@@ -56,16 +56,22 @@ def test_partners_need_the_partner_key(
     assert partner.get("contacts/").status_code == 403
 
 
-@pytest.mark.parametrize("path", ["contacts", "tags/1", "accounts/1/current_report", "custom-fields"])
-def test_paths_without_trailing_slash_are_404_json(api: httpx.Client, path: str) -> None:
-    response = api.get(path)
-    assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+DJANGO_404 = ('<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n'
+              '  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n')
+
+
+@pytest.mark.parametrize("path", ["contacts", "tags/1", "accounts/1/current_report", "custom-fields", "nothing/",
+                                  "contacts/abc/", "tickets/1/", "contact/"])
+def test_unknown_urls_are_django_html_404(api: httpx.Client, anon: httpx.Client, path: str) -> None:
+    for client in (api, anon):  # Django resolves the URL before DRF checks the key
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert response.text == DJANGO_404
 
 
 @pytest.mark.parametrize("path", ["contacts/999999/", "tags/999/", "templates/0/", "automations/31/",
-                                  "custom-fields/77/", "accounts/6/", "accounts/9/current_report/", "nothing/",
-                                  "contacts/abc/"])
+                                  "custom-fields/77/", "accounts/6/", "accounts/9/current_report/"])
 def test_unknown_resources_are_404_not_found(api: httpx.Client, path: str) -> None:
     response = api.get(path)
     assert response.status_code == 404

@@ -8,14 +8,15 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from spoki_actions.simulator import SimulatorServer
+from spoki_actions.simulator import ASGI_BASE_URL, SimulatorServer
 from spoki_actions.simulator.cli import config_from_args, configure, run
-from spoki_actions.simulator.pytest_plugin import ASGI_BASE_URL
+from spoki_actions.simulator.config import FaultConfig
 from spoki_actions.simulator.store import Store
 
 
@@ -204,8 +205,8 @@ def test_spoki_client_fixture_builds_the_runtime_client_and_closes_it(
     made: list[FakeClient] = []
 
     class FakeClient:
-        def __init__(self, *, api_key: str, base_url: str) -> None:
-            self.api_key, self.base_url, self.closed = api_key, base_url, False
+        def __init__(self, *, api_key: str, base_url: str, **options: object) -> None:
+            self.api_key, self.base_url, self.options, self.closed = api_key, base_url, options, False
             made.append(self)
 
         def close(self) -> None:
@@ -216,4 +217,88 @@ def test_spoki_client_fixture_builds_the_runtime_client_and_closes_it(
     server = request.getfixturevalue("spoki_simulator")
     assert client is made[0]
     assert (client.api_key, client.base_url) == (server.api_key, server.base_url)
+    assert client.options == {"pace": False}  # fast by default: pacing is an explicit choice
     assert not client.closed
+
+
+# --- fast by default, pacing on request; the in-process transport for the sync and async clients -------
+
+def test_the_fixtures_are_fast_by_default(spoki_simulator_config: object, spoki_client: Any) -> None:
+    from spoki_actions.simulator import SimulatorConfig
+
+    assert isinstance(spoki_simulator_config, SimulatorConfig)
+    assert not spoki_simulator_config.rate_limits.enabled
+    # six custom-field calls: past the declared 5 per minute, yet no wait on either side
+    outcomes = [spoki_client.execute("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", {"custom_field_id": 1}) for _ in range(6)]
+    assert all(o.successful and o.attempts == 1 for o in outcomes)
+    assert sum(o.duration for o in outcomes) < 30  # not the ~60 s a paced client would wait
+
+
+@pytest.mark.parametrize("spoki_client_options", [{"pace": True, "max_retries": 0}])
+def test_pacing_is_one_override_away(spoki_client: Any, spoki_client_options: dict[str, Any]) -> None:
+    import spoki_actions
+
+    assert isinstance(spoki_client, spoki_actions.Client)
+    assert spoki_client.execute("SPOKI_LIST_TAGS").successful
+
+
+def test_the_sync_client_runs_in_process(spoki_asgi_transport: Any, spoki_asgi_app: Starlette) -> None:
+    import spoki_actions
+    from spoki_actions.simulator import SimulatorTransport
+    from spoki_actions.simulator.app import sim_state
+
+    assert isinstance(spoki_asgi_transport, SimulatorTransport)
+    assert isinstance(spoki_asgi_transport, httpx.BaseTransport | httpx.AsyncBaseTransport)
+    with spoki_actions.Client(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL, api_key="sim-account-key",
+                              strict=True) as client:
+        created = client.run("SPOKI_CREATE_OR_UPDATE_CONTACT", {"phone": "+393407770001", "first_name": "Ada"})
+        assert created["successful"], created["error"]
+        found = client.run("SPOKI_LIST_CONTACTS", {"phone": "+393407770001"})
+        assert found["data"]["count"] == 1 and found["data"]["results"][0]["first_name"] == "Ada"
+        sim_state(spoki_asgi_app).faults.configure(FaultConfig.from_dict({"global": {"drop_rate": 1.0,
+                                                                                    "count": 1}}), 0)
+        retried = client.execute("SPOKI_LIST_TAGS")  # a drop is a transport failure, retried for reads
+        assert retried.successful and retried.attempts == 2
+    # the same transport serves a second client after the first closed it
+    with spoki_actions.Client(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL,
+                              api_key="sim-account-key") as again:
+        assert again.run("SPOKI_RETRIEVE_TAG", {"id": 1})["data"]["id"] == 1
+
+
+@pytest.mark.anyio
+async def test_the_async_clients_run_in_process(spoki_asgi_transport: Any) -> None:
+    import spoki_actions
+
+    async with spoki_actions.AsyncClient(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL,
+                                         api_key="sim-account-key", pace=False) as client:
+        assert (await client.run("SPOKI_RETRIEVE_TAG", {"id": 2}))["data"]["id"] == 2
+
+
+@pytest.mark.anyio
+async def test_the_async_client_fixture(spoki_async_client: Any) -> None:
+    import spoki_actions
+
+    assert isinstance(spoki_async_client, spoki_actions.AsyncClient)
+    envelope = await spoki_async_client.run("SPOKI_LIST_TAGS")
+    assert envelope["successful"] and envelope["data"]["count"] == 12
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def test_the_in_process_transport_serves_threads_at_once(spoki_asgi_transport: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with httpx.Client(transport=spoki_asgi_transport, base_url=ASGI_BASE_URL,
+                      headers={"X-Spoki-Api-Key": "sim-account-key"}) as client, ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda i: client.get(f"/contacts/{i}/"), range(1, 41)))
+        assert [a.json()["id"] for a in answers] == list(range(1, 41))
+        posted = client.post("/custom-fields/", json={"code": "_TARGA_", "label": "Targa", "example": "AB123CD",
+                                                      "field_type": 1})
+        assert posted.status_code == 201 and posted.json()["code"] == "_TARGA_"  # request bodies cross over
+        unknown = client.get("/nothing/")
+        assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("text/html")
+    spoki_asgi_transport.close()
+    spoki_asgi_transport.close()  # closing twice is fine

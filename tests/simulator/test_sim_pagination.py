@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -46,15 +47,25 @@ def test_last_page_has_no_next(api: httpx.Client) -> None:
 
 @pytest.mark.parametrize(("size", "expected"), [("7", 7), ("100", 45), ("1000", 45), ("0", 20), ("-3", 20),
                                                 ("abc", 20)])
-def test_page_size_is_honoured_capped_at_100_and_bad_values_fall_back(api: httpx.Client, size: str,
-                                                                       expected: int) -> None:
+def test_page_size_is_honoured_and_bad_values_fall_back(api: httpx.Client, size: str, expected: int) -> None:
     assert len(api.get("agencies/", params={"page_size": size}).json()["results"]) == expected
 
 
-def test_page_size_is_capped_at_the_maximum(api: httpx.Client) -> None:
-    page = api.get("contacts/", params={"page_size": 1000}).json()
-    assert len(page["results"]) == 100
-    assert page["count"] == 300
+def test_page_size_is_not_capped_by_default(api: httpx.Client) -> None:
+    # no source gives Spoki's maximum, and a live integration asks contacts for page_size=200
+    page = api.get("contacts/", params={"page_size": 200}).json()
+    assert len(page["results"]) == 200 and page["count"] == 300
+    assert len(api.get("contacts/", params={"page_size": 1000}).json()["results"]) == 300
+
+
+def test_a_configured_maximum_cuts_the_page(spoki_simulator_factory: Any) -> None:
+    from spoki_actions.simulator import RateLimitConfig, SimulatorConfig
+
+    server = spoki_simulator_factory(SimulatorConfig(seed=0, max_page_size=100,
+                                                     rate_limits=RateLimitConfig(enabled=False)))
+    page = httpx.get(server.base_url + "/contacts/", params={"page_size": 1000},
+                     headers={"X-Spoki-Api-Key": server.api_key}).json()
+    assert len(page["results"]) == 100 and page["count"] == 300
 
 
 @pytest.mark.parametrize("page", ["0", "4", "-1", "abc", "1.5"])

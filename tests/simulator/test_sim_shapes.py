@@ -1,11 +1,12 @@
 """Every resource the simulator serves has exactly the fields and types of the reference's shapes.yaml.
 
-The expected shapes below are transcribed from /work/shared/spoki-api/shapes.yaml (resources section),
+The expected shapes below are transcribed from tests/fixtures/spoki-api/shapes.yaml (resources section),
 not from specs/, so the simulator and the specs are checked against the reference independently.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 from datetime import datetime
 from typing import Any
@@ -197,3 +198,33 @@ def test_the_conformance_check_itself_rejects_wrong_shapes() -> None:
 
 def test_money_is_thousandths_of_a_euro_as_an_integer(sim: SimulatorServer, api: httpx.Client) -> None:
     assert isinstance(api.get("accounts/1/").json()["current_credit"], int)
+
+
+# --- bare-array lists (agencies/ and custom-fields/ are seen both ways from the live API) ---------------
+
+def test_bare_lists_switch_answers_agencies_and_custom_fields_as_arrays(sim: SimulatorServer,
+                                                                        api: httpx.Client) -> None:
+    paged_agencies = api.get("agencies/", params={"page_size": 100}).json()["results"]
+    paged_fields = api.get("custom-fields/", params={"search": "a"}).json()["results"]
+    control = sim.control_url + "/bare-lists/"
+    headers = {"X-Spoki-Api-Key": sim.api_key}
+    assert httpx.get(control, headers=headers).json() == {"bare_lists": False}
+    assert httpx.post(control, json={"bare_lists": True}, headers=headers).json() == {"bare_lists": True}
+    assert api.get("agencies/").json() == paged_agencies  # every agency, no page
+    assert api.get("custom-fields/", params={"search": "a"}).json() == paged_fields  # filters still apply
+    assert set(api.get("tags/").json()) == {"count", "next", "previous", "results"}  # other lists stay pages
+    assert httpx.post(control, json={"bare_lists": "yes"}, headers=headers).status_code == 400
+    sim.reset()  # back to the configured shape
+    assert "results" in api.get("agencies/").json()
+
+
+def test_bare_lists_from_config_and_flag(spoki_simulator_factory: Any) -> None:
+    from spoki_actions.simulator.cli import config_from_args, configure
+
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    assert config_from_args(parser.parse_args(["--bare-lists"])).bare_lists is True
+    assert config_from_args(parser.parse_args([])).bare_lists is False
+    server = spoki_simulator_factory(bare_lists=True)
+    answer = httpx.get(server.base_url + "/custom-fields/", headers={"X-Spoki-Api-Key": server.api_key})
+    assert isinstance(answer.json(), list) and len(answer.json()) == 6

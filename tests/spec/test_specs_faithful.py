@@ -1,12 +1,13 @@
-"""The real specs, checked one by one against the reference (tests/fixtures/spoki-api/).
+"""The real specs, checked one by one against the reference (a copy in tests/fixtures/spoki-api/).
 
 `shapes.yaml` gives every action's inputs and output shape; the table below is the reference
 README's action table (method, path, input → wire). A spec that drifts from either fails here.
-Deliberate departures are listed in DECISIONS, each with the reference's reason.
+Deliberate departures are listed in DECISIONS, WIDENED (outputs) and INPUT_WIDENED (inputs), each with its reason.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 import yaml
 
 from spoki_actions import loader
+from spoki_actions._validate import ecma_end
 from spoki_actions.spec import ActionSpec, Catalogue
 
 ROOT = Path(__file__).parents[2]
@@ -68,6 +70,21 @@ DECISIONS = {
 WIDENED = {
     "data.results[].templatelocalization_set[].default_header_media":
         "SPOKI_SPOKI_LIST_TEMPLATES shares its request with SPOKI_LIST_TEMPLATES, answered with a URL string",
+    "data.results[].templatelocalization_set[].status":
+        "reference, Observed since: a live integration reads integer codes, the catalogue strings",
+    "data.templatelocalization_set[].status":
+        "reference, Observed since: a live integration reads integer codes, the catalogue strings",
+}
+
+# Inputs deliberately widened beyond the catalogue's format: (action, input) -> (reason, values the spec
+# must accept, values it must refuse). The widened input keeps its type and drops the format for a pattern.
+INPUT_WIDENED: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    (name, bound): (
+        "reference, Observed since: the collection documents plain dates, the catalogue ISO 8601",
+        ("2024-05-01", "2024-05-31T23:59:59Z", "2024-05-31T23:59:59+02:00", "2024-05-31T23:59"),
+        ("2024-13-01", "2024-05-32", "31/05/2024", "2024-05-01 ", "2024-05-01T25:00:00Z", "tomorrow"),
+    )
+    for name in ("SPOKI_LIST_CAMPAIGNS",) for bound in ("scheduled_datetime_gte", "scheduled_datetime_lte")
 }
 
 
@@ -114,7 +131,12 @@ def test_inputs_match_shapes(catalogue: Catalogue, name: str) -> None:
             assert param.enum is not None and param.enum.labels is not None
             assert dict(zip(param.enum.values, param.enum.labels, strict=True)) == {
                 k: v.upper() for k, v in shape["codes"].items()}
-        if "format" in shape:
+        if (name, pname) in INPUT_WIDENED:
+            _reason, accepted, refused = INPUT_WIDENED[(name, pname)]
+            assert param.format is None and param.pattern is not None, pname
+            assert [v for v in accepted if not re.search(ecma_end(param.pattern), v)] == [], pname
+            assert [v for v in refused if re.search(ecma_end(param.pattern), v)] == [], pname
+        elif "format" in shape:
             assert param.format == shape["format"], pname
         if "additional_properties" in shape:
             assert param.values == shape["additional_properties"], pname
@@ -197,6 +219,14 @@ def test_output_matches_shapes(catalogue: Catalogue, name: str) -> None:
     problems: list[str] = []
     _compare({"type": shape["kind"], **shape}, output, output.get("$defs", {}), "data", problems)
     assert problems == []
+
+
+def test_custom_field_codes_seen_in_real_accounts_pass_the_spec_pattern(catalogue: Catalogue) -> None:
+    pattern = catalogue.actions["SPOKI_CREATE_CUSTOM_FIELD"].param("code").pattern
+    assert pattern is not None
+    regex = re.compile(ecma_end(pattern))
+    assert all(regex.search(code) for code in ("_TARGA_", "_MARCA_E_MODELLO_", "LOYALTY_TIER", "A1"))
+    assert not any(regex.search(code) for code in ("_", "1A", "targa", "_TARGA-", "TARGA\n"))
 
 
 def test_behaviour_follows_the_reference(catalogue: Catalogue) -> None:
