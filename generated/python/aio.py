@@ -214,7 +214,7 @@ async def list_agencies(
 ) -> ListAgenciesOutput:
     """List agencies
 
-    Lists every agency visible to the API key, each with its id and account id. Follows the API's pages and returns all agencies as one array.
+    Lists every agency visible to the API key, each with its id and account id. Follows the API's pages and returns all agencies as one array. The API may also answer with a bare array instead of pages; both are read.
 
     Args:
         client: The client to call through; default: the shared client configured from the
@@ -588,7 +588,7 @@ async def spoki_list_custom_fields(
 ) -> SpokiListCustomFieldsOutput:
     """List custom fields
 
-    Lists every custom contact field of the account (all pages, gathered), optionally keeping only those whose code and/or label contain the given text (case-insensitive). Returns `{custom_fields: [...]}` with each field's code, label, sample value and type, without ids. The custom-fields endpoints allow about 5 calls per minute, so pages of 100 are requested.
+    Lists every custom contact field of the account (all pages, gathered), optionally keeping only those whose code and/or label contain the given text (case-insensitive). Returns `{custom_fields: [...]}` with each field's code, label, sample value and type, without ids. The custom-fields endpoints allow about 5 calls per minute, so pages of 100 are requested. The API may also answer with a bare array instead of pages; both are read.
 
     Args:
         code: Keep fields whose code contains this text (case-insensitive).
