@@ -4,10 +4,10 @@ Stage: benchmark (no assertions). Input: none (`--rounds R`, `--synthetic N` to 
 Output: a table on stdout, one row per case with the median and best wall time over the rounds
 and its target. Every run is a fresh `python -m spoki_actions.cli generate` process (what a user
 waits for, interpreter start included), into a temp folder:
-  full        the 22 specs into an empty folder (target <= 1.5 s)
+  full        the 22 specs into an empty folder (target <= 0.7 s, issue 10)
   no-op       the same again over the now-current folder (target <= 0.3 s; answered by the fingerprint)
   full, warm  the same with the fingerprint record removed: render everything, write nothing
-  synthetic   N copies of the real specs (renamed, variants re-pointed) into an empty folder (target <= 20 s)
+  synthetic   N copies of the real specs (renamed, variants re-pointed) into an empty folder (target <= 6 s)
 """
 
 from __future__ import annotations
@@ -73,12 +73,12 @@ def measure(rounds: int, synthetic: int) -> list[tuple[str, list[float], str]]:
             noop.append(generate(SPECS, out))
             (out / CACHE_FILE).unlink()
             warm.append(generate(SPECS, out))
-        rows.append(("full generation, 22 specs", full, "<= 1.5 s"))
+        rows.append(("full generation, 22 specs", full, "<= 0.7 s"))
         rows.append(("no-op run, 22 specs", noop, "<= 0.3 s"))
         rows.append(("full run over current output (no writes)", warm, "-"))
         specs = synthetic_specs(Path(tmp) / "synthetic", synthetic)
         big = [generate(specs, Path(tmp) / f"big{i}" / "generated") for i in range(max(1, rounds // 3))]
-        rows.append((f"full generation, {synthetic} synthetic specs", big, "<= 20 s"))
+        rows.append((f"full generation, {synthetic} synthetic specs", big, "<= 6 s"))
     return rows
 
 

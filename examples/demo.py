@@ -13,13 +13,14 @@ import sys
 import time
 from typing import Any
 
-from spoki_actions import Client, run_action
+from spoki_actions import ActionFailed, Client, run_action
 from spoki_actions.generated.actions import (
-    create_custom_field,
+    create_custom_field_or_raise,
     create_or_update_contact,
-    list_contacts,
-    list_tickets,
-    update_custom_field,
+    create_or_update_contact_or_raise,
+    list_contacts_or_raise,
+    list_tickets_or_raise,
+    update_custom_field_or_raise,
 )
 from spoki_actions.generated.models import FieldType
 from spoki_actions.simulator.config import SimulatorConfig
@@ -56,36 +57,34 @@ def main() -> int:
 
 
 def scenario(client: Client) -> None:
-    step("1. Upsert three contacts (typed binding: create_or_update_contact)")
+    step("1. Upsert three contacts (typed binding, raising variant: create_or_update_contact_or_raise)")
     people = [("+393331000001", "Giulia", "Bianchi"), ("+393331000002", "Marco", "Verdi"),
               ("+393331000003", "Sofia", "Ricci")]
-    ids = []
+    ids: list[int] = []
     for phone, first, last in people:
-        out = create_or_update_contact(phone=phone, first_name=first, last_name=last, language="it",
-                                       client=client)
-        check(out.successful, f"upsert {first} {last} -> contact #{getattr(out.data, 'id', '?')}")
-        ids.append(getattr(out.data, "id", None))
-    again = create_or_update_contact(phone="+393331000001", email="giulia@example.com", client=client)
-    check(again.successful and getattr(again.data, "id", None) == ids[0]
-          and getattr(again.data, "last_name", None) == "Bianchi",
+        contact = create_or_update_contact_or_raise(phone=phone, first_name=first, last_name=last, language="it",
+                                                    client=client)
+        check(contact.first_name == first, f"upsert {first} {last} -> contact #{contact.id}")
+        ids.append(contact.id)
+    # the envelope form, unwrapped: the same typed data, or the classified error raised
+    again = create_or_update_contact(phone="+393331000001", email="giulia@example.com", client=client).unwrap()
+    check(again.id == ids[0] and again.last_name == "Bianchi",
           f"upsert by the same phone updates contact #{ids[0]}, leaving last_name untouched")
 
     step("2. List and filter contacts (run_action by name)")
     found = run_action("SPOKI_LIST_CONTACTS", {"search": "Bianchi"}, client=client)
     names = [f"{c['first_name']} {c['last_name']}" for c in found["data"].get("results", [])]
     check(found["successful"], f"search 'Bianchi': {found['data'].get('count')} match(es): {names[:5]}")
-    exact = list_contacts(phone="+393331000002", client=client)
-    check(exact.successful and getattr(exact.data, "count", 0) == 1, "exact phone filter finds Marco Verdi")
+    exact = list_contacts_or_raise(phone="+393331000002", client=client)
+    check(exact.count == 1, "exact phone filter finds Marco Verdi")
 
     step("3. Create and rename a custom field")
-    created = create_custom_field(code="LOYALTY_TIER_DEMO", label="Loyalty tier (demo)", example="Gold",
-                                  field_type=FieldType.TEXT, client=client)
-    field_id = getattr(created.data, "id", None)
-    check(created.successful, f"created custom field #{field_id}: {show(created.model_dump()['data'])}")
-    if field_id is not None:
-        renamed = update_custom_field(custom_field_id=field_id, label="Loyalty level (demo)", client=client)
-        check(renamed.successful and getattr(renamed.data, "label", None) == "Loyalty level (demo)",
-              f"renamed to {getattr(renamed.data, 'label', None)!r}")
+    created = create_custom_field_or_raise(code="LOYALTY_TIER_DEMO", label="Loyalty tier (demo)", example="Gold",
+                                           field_type=FieldType.TEXT, client=client)
+    check(created.code == "LOYALTY_TIER_DEMO",
+          f"created custom field #{created.id}: {show(created.model_dump(mode='json'))}")
+    renamed = update_custom_field_or_raise(custom_field_id=created.id, label="Loyalty level (demo)", client=client)
+    check(renamed.label == "Loyalty level (demo)", f"renamed to {renamed.label!r}")
     listed = run_action("SPOKI_SPOKI_LIST_CUSTOM_FIELDS", {"code": "loyalty"}, client=client)
     check(listed["successful"], f"custom fields whose code contains 'loyalty': "
           f"{[f['code'] for f in listed['data'].get('custom_fields', [])]}")
@@ -93,22 +92,22 @@ def scenario(client: Client) -> None:
     step("4. Open tickets, page by page (typed binding: list_tickets)")
     page, seen = 1, 0
     while True:
-        tickets = list_tickets(status="OPEN", per_page=5, page=page, order="desc", client=client)
-        if not tickets.successful:
-            check(False, f"page {page}: {tickets.error}")
-            break
-        results = tickets.data.results if hasattr(tickets.data, "results") else []
-        seen += len(results)
-        print(f"   page {page}: " + ", ".join(f"#{t.id} {t.title[:28]!r}" for t in results))
-        if getattr(tickets.data, "next", None) is None:
+        try:
+            tickets = list_tickets_or_raise(status="OPEN", per_page=5, page=page, order="desc", client=client)
+        except ActionFailed as exc:  # a subclass per kind: AuthError, RateLimitedError, TransportError...
+            check(False, f"page {page}: {exc.kind}: {exc}")
+            return
+        seen += len(tickets.results)
+        print(f"   page {page}: " + ", ".join(f"#{t.id} {t.title[:28]!r}" for t in tickets.results))
+        if tickets.next is None:
             break
         page += 1
-    check(seen == getattr(tickets.data, "count", -1), f"{seen} open tickets over {page} pages")
+    check(seen == tickets.count, f"{seen} open tickets over {page} pages")
 
     step("5. An account's current report (cached by the client for 30 minutes)")
-    first = client.execute("SPOKI_GET_ACCOUNT_CURRENT_REPORT", {"account_id": 1})
+    report = client.execute("SPOKI_GET_ACCOUNT_CURRENT_REPORT", {"account_id": 1})
     second = client.execute("SPOKI_GET_ACCOUNT_CURRENT_REPORT", {"account_id": 1})
-    check(first.successful, f"report: {show(first.data, 200)}")
+    check(report.successful, f"report: {show(report.data, 200)}")
     check(second.from_cache and second.attempts == 0, "second read answered from the cache, no request sent")
 
     step("6. A bad input gets an honest error envelope (no request is sent)")

@@ -9,8 +9,10 @@
       escape     spec text → safe Python literals and Markdown
       naming     identifiers, class names, stems
       schemas    what the input / output envelope JSON Schemas and index.json hold
-    write      compare, stage beside the output folder, swap changed files in (all or nothing);
-               recognise the generator's own files (banner, the marker's manifest), touch no other
+    write      the only code that touches the disk: compare, build the whole new folder beside the
+               output, switch by one atomic directory exchange (all or nothing, even under SIGKILL;
+               the next run cleans what a kill left); recognise the generator's own files (banner,
+               the marker's manifest), never remove or overwrite another
     cli        `spoki-actions generate [--specs DIR] [--out DIR] [--check] [--force]`
 
 Only this package imports Jinja and datamodel-code-generator; the runtime never imports it.

@@ -138,6 +138,8 @@ def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False,
     earlier run wrote (files the generator did not write are never removed or overwritten)."""
     specs, out = Path(specs_dir), Path(out_dir)
     check_output_folder(specs, out, writing=not check, force=force)
+    if not check:
+        write.recover(out)  # what a killed run left: staging folders, or the old folder between two renames
     keep = write.LOCAL_FILES
     key = None
     if not check:

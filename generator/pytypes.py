@@ -26,7 +26,9 @@ RESULT_NOTE = (
     "`error`, `successful`), validated leniently: unknown fields are kept, and when `data` does not\n"
     "match the documented shape (an unknown enum value, a missing field, or the empty `{}`/`[]` of a\n"
     "failed call) it stays the raw JSON value instead of raising. Like `run_action`, a typed\n"
-    "function never raises for input or API errors: check `successful`."
+    "function never raises for input or API errors: check `successful`. For the typed data without\n"
+    "checks, `unwrap()` returns `data` as its documented type or raises the call's error (`ActionFailed`,\n"
+    "a subclass per kind), and each function's raising variant `<function>_or_raise` does both in one call."
 )
 
 
@@ -143,3 +145,19 @@ def data_shape(action: ActionSpec, classes: dict[str, str]) -> DataShape:
             return DataShape(f"list[{item}]", None, item, "list[Any]")
         return DataShape(f"list[{schema_annotation(items)}]", None, None, "list[Any]")
     return DataShape("Any", None, None, None)
+
+
+def unwrap_check(shape: DataShape) -> str | None:
+    """A Python expression over `d` that holds when `data` took the documented shape (the model,
+    or a list of it) rather than staying the raw JSON value; None when there is nothing to check."""
+    if shape.fallback is None:
+        return None
+    annotation = shape.annotation
+    if annotation.startswith("list[") and annotation[5:-1].isidentifier() and annotation[5:-1] not in _BUILTINS:
+        return f"isinstance(d, list) and all(isinstance(x, {annotation[5:-1]}) for x in d)"
+    if annotation.startswith("list["):
+        return "isinstance(d, list)"
+    return f"isinstance(d, {annotation})"
+
+
+_BUILTINS = frozenset({"str", "int", "float", "bool", "Any"})

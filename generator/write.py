@@ -1,21 +1,29 @@
-"""Write: swap rendered files into the output folder, all or nothing, touching only what changed.
+"""Write: switch the output folder to the rendered tree, all or nothing, even under SIGKILL.
 
 Input: the rendered tree (`{relative path: bytes}`) and the output folder. Output: a `Diff` and,
-unless checking, the folder updated: new contents are staged beside it, then swapped in with a
-backup of every file replaced or removed; any exception during the swap (OSError, Ctrl-C) puts
-every file back, byte for byte and mtime for mtime. Unchanged files are never opened for
-writing. Only files the generator wrote (the banner, or listed in the marker's manifest) are
-ever removed or replaced; others are left (`Diff.foreign`, `Diff.clashes`). `__pycache__` is not ours.
+unless checking, the folder updated. The whole new folder is built in a staging folder beside it
+(`.<name>-XXXXXXXX`, with a journal naming the folder it serves): new contents written, every
+other file (unchanged, foreign, `__pycache__`) hard-linked, or copied with its mtime where links
+fail. Then one atomic exchange of the two directories (Linux `renameat2(RENAME_EXCHANGE)`; else a
+journaled pair of renames) makes the new tree the output, and the staging folder (now the old
+tree) is removed. A kill at any instant leaves the complete old folder or the complete new one;
+`recover` (run first by every later `generate`) removes staging folders a kill left and, if a
+kill fell between the two renames of the fallback, puts the old folder back. Unchanged files keep
+their inode and mtime. Only files the generator wrote (the banner, or listed in the marker's
+manifest) are ever removed or replaced; others are carried over (`Diff.foreign`, `Diff.clashes`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
 import re
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -165,37 +173,37 @@ def diff(out: Path, files: dict[str, bytes], keep: frozenset[str] = frozenset())
     return Diff(tuple(changed), tuple(added), removed, unchanged, foreign, clashes)
 
 
-# --- swap ------------------------------------------------------------------------------------
+# --- switch ----------------------------------------------------------------------------------
+
+JOURNAL = ".spoki-actions-staging"  # in a staging folder: the name of the output folder it serves
+_STAGING_NAME = r"-[a-z0-9_]{8}"  # what `tempfile.mkdtemp` appends
+# what a staging folder holds when killed before its tree was begun (or left by runs before the journal)
+_EARLY_STAGING = frozenset({"new", "old", JOURNAL})
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
 
 def apply(out: Path, files: dict[str, bytes], plan: Diff) -> None:
-    """Stage every new content beside `out`, then swap: all of `plan` happens, or none of it.
+    """Build the new folder beside `out`, then switch: all of `plan` happens, or none of it.
     Refuses (`GeneratorError`, nothing touched) to replace a file the generator did not write."""
     if plan.clashes:  # even with `--force`: never overwrite someone else's file
         raise GeneratorError([f"{out / rel} is in the way: the generator did not write it (no banner, not in "
                               f"{MARKER}); move or remove it and run again" for rel in plan.clashes])
     if plan.clean:
         return
+    target = _real(out)
     created: list[Path] = []  # folders this call made, innermost last
     staging: Path | None = None
-    done = False
-    keep_staging = False
+    done = keep_staging = False
     try:
-        _makedirs(out, created)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-        new, old = staging / "new", staging / "old"
-        for rel in [*plan.changed, *plan.added]:
-            target = new / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
-        journal: list[tuple[str, str]] = []
+        _makedirs(target.parent, created)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        (staging / JOURNAL).write_text(target.name + "\n")
+        _build(target, staging / "tree", files, plan)
         try:
-            _swap(out, new, old, plan, journal, created)
-        except BaseException as exc:
-            failures = _roll_back(out, old, journal)
-            if failures:
-                keep_staging = True
-                raise SwapError([f"could not put back {rel}: {err}" for rel, err in failures] +
-                                [f"the previous versions are kept in {old}"]) from exc
+            _switch(target, staging)
+        except SwapError:
+            keep_staging = True
             raise
         done = True
     finally:
@@ -204,45 +212,151 @@ def apply(out: Path, files: dict[str, bytes], plan: Diff) -> None:
         if not done and not keep_staging:
             for folder in reversed(created):
                 _rmdir(folder)
+
+
+def _real(out: Path) -> Path:
+    """The folder to switch: `out` with its symlinks resolved (a link to the output stays a link)."""
+    return Path(os.path.realpath(out))
+
+
+def _build(target: Path, tree: Path, files: dict[str, bytes], plan: Diff) -> None:
+    """`tree` becomes the whole new output folder: `target` minus what is replaced or removed, plus
+    the new contents."""
+    replaced = {*plan.changed, *plan.removed}
+    _make_dir(tree, target)
+    if target.is_dir():
+        for dirpath, dirnames, filenames in os.walk(target):
+            base = Path(dirpath)
+            rel_base = base.relative_to(target)
+            for name in [*dirnames, *filenames]:
+                src, rel = base / name, (rel_base / name).as_posix()
+                if rel in replaced:
+                    continue
+                if src.is_symlink():
+                    os.symlink(os.readlink(src), tree / rel)
+                elif src.is_dir():
+                    _make_dir(tree / rel, src)
+                else:
+                    _link_or_copy(src, tree / rel)
+            dirnames[:] = [d for d in dirnames if not (base / d).is_symlink()]
+    for rel in [*plan.changed, *plan.added]:
+        path = tree / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_file(path, files[rel])
     for rel in plan.removed:
-        _prune(out, (out / rel).parent)
+        _prune(tree, (tree / rel).parent)
 
 
-def _swap(out: Path, new: Path, old: Path, plan: Diff, journal: list[tuple[str, str]],
-          created: list[Path]) -> None:
-    # each step is logged before it starts, so the roll-back knows what may have happened
-    for rel in plan.changed:
-        backup = old / rel
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        journal.append(("changed", rel))
+def _make_dir(path: Path, like: Path) -> None:
+    path.mkdir()
+    with contextlib.suppress(OSError):
+        shutil.copymode(like, path)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """The same file in the new tree: a hard link (same inode and mtime), else a copy keeping its mtime."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    path.write_bytes(content)
+
+
+def _switch(target: Path, staging: Path) -> None:
+    """Make `staging/tree` the output folder in one step; the old folder ends up in `staging`."""
+    tree = staging / "tree"
+    if not target.exists():
+        os.rename(tree, target)  # atomic; nothing was there
+        return
+    if _exchange(tree, target):
+        return
+    # no atomic exchange here: two renames; between them the old folder is `staging/old`, which
+    # `recover` puts back (a missing output folder beside a journaled `old` can only mean that)
+    old = staging / "old"
+    os.replace(target, old)
+    try:
+        os.replace(tree, target)
+    except BaseException as exc:
         try:
-            os.link(out / rel, backup)  # the old inode stays, with its mtime; the target is never missing
-        except OSError:  # no hard links here: move the old file aside instead
-            os.replace(out / rel, backup)
-        os.replace(new / rel, out / rel)
-    for rel in plan.added:
-        _makedirs((out / rel).parent, created)
-        journal.append(("added", rel))
-        os.replace(new / rel, out / rel)
-    for rel in plan.removed:
-        backup = old / rel
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        journal.append(("removed", rel))
-        os.replace(out / rel, backup)
-
-
-def _roll_back(out: Path, old: Path, journal: list[tuple[str, str]]) -> list[tuple[str, OSError]]:
-    """Undo the logged steps, newest first; returns what could not be undone."""
-    failures: list[tuple[str, OSError]] = []
-    for kind, rel in reversed(journal):
-        try:
-            if kind == "added":
-                (out / rel).unlink(missing_ok=True)
-            elif (old / rel).exists():  # changed or removed: the backup is the old file itself
-                os.replace(old / rel, out / rel)
+            os.replace(old, target)
         except OSError as err:
-            failures.append((rel, err))
-    return failures
+            raise SwapError([f"could not put back {target}: {err}", f"the previous versions are kept in {old}"]) \
+                from exc
+        raise
+
+
+def _renameat2() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function: Callable[..., int] = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a libc without it (glibc < 2.28, musl < 1.2.5)
+        return None
+    return function
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically; False when this system or filesystem cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+# --- recover ---------------------------------------------------------------------------------
+
+def recover(out: Path) -> list[Path]:
+    """Finish what a killed run left beside `out`: put the old folder back if a kill fell between
+    the two renames of the fallback switch, and remove every staging folder. Returns those removed."""
+    target = _real(out)
+    try:
+        candidates = sorted(target.parent.glob(f".{glob_escape(target.name)}-*"))
+    except OSError:
+        return []
+    cleaned: list[Path] = []
+    for staging in candidates:
+        if not _is_staging(staging, target.name):
+            continue
+        old = staging / "old"
+        if not target.exists() and old.is_dir() and _journal(staging)[:1] == [target.name]:
+            os.replace(old, target)
+        shutil.rmtree(staging, ignore_errors=True)
+        cleaned.append(staging)
+    return cleaned
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _journal(staging: Path) -> list[str]:
+    try:
+        return (staging / JOURNAL).read_text().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _is_staging(path: Path, name: str) -> bool:
+    """A staging folder of ours for the output folder `name`: by its name and its journal, or, when
+    the journal is not (fully) written yet or a run from before the journal left it, by its name and
+    its only entries being `new`, `old` or the journal."""
+    if path.is_symlink() or not path.is_dir() or not re.fullmatch(re.escape(f".{name}") + _STAGING_NAME, path.name):
+        return False
+    if _journal(path)[:1] == [name]:
+        return True
+    try:
+        entries = {entry.name for entry in path.iterdir()}
+    except OSError:
+        return False
+    return entries <= _EARLY_STAGING
 
 
 def _makedirs(folder: Path, created: list[Path]) -> None:

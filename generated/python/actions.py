@@ -5,7 +5,9 @@ Each typed function returns the action's pydantic envelope model (`<Action>Outpu
 `error`, `successful`), validated leniently: unknown fields are kept, and when `data` does not
 match the documented shape (an unknown enum value, a missing field, or the empty `{}`/`[]` of a
 failed call) it stays the raw JSON value instead of raising. Like `run_action`, a typed
-function never raises for input or API errors: check `successful`.
+function never raises for input or API errors: check `successful`. For the typed data without
+checks, `unwrap()` returns `data` as its documented type or raises the call's error (`ActionFailed`,
+a subclass per kind), and each function's raising variant `<function>_or_raise` does both in one call.
 """
 
 from __future__ import annotations
@@ -13,12 +15,22 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from spoki_actions import Client
-from spoki_actions import run_action as _run_action
 
+from ._envelope import call as _call
 from ._envelope import envelope as _envelope
 from .models import (
+    Account,
+    AccountReport,
+    Agency,
+    Automation,
+    AutomationPage,
+    CampaignPage,
+    Contact,
+    ContactPage,
+    ContactSummary,
     CreateCustomFieldOutput,
     CreateOrUpdateContactOutput,
+    CustomField,
     DeleteContactOutput,
     FieldType,
     GetAccountCurrentReportOutput,
@@ -29,42 +41,73 @@ from .models import (
     ListTagsOutput,
     ListTemplatesOutput,
     ListTicketsOutput,
+    PartnerPage,
     RetrieveAccountOutput,
     RetrieveAutomationOutput,
     RetrieveContactOutput,
     RetrieveTagOutput,
     RetrieveTemplateOutput,
+    RetrievedTag,
+    SpokiListCustomFieldsData,
     SpokiListCustomFieldsOutput,
     SpokiListPartnersOutput,
     SpokiListTagsOutput,
     SpokiListTemplatesOutput,
     SpokiRetrieveCustomFieldOutput,
+    SpokiTemplatePage,
+    TagPage,
+    Template,
+    TemplatePage,
+    TicketPage,
     UpdateCustomFieldOutput,
+    UpdatedCustomField,
 )
 
 __all__ = [
     "create_custom_field",
+    "create_custom_field_or_raise",
     "create_or_update_contact",
+    "create_or_update_contact_or_raise",
     "delete_contact",
+    "delete_contact_or_raise",
     "get_account_current_report",
+    "get_account_current_report_or_raise",
     "list_agencies",
+    "list_agencies_or_raise",
     "list_automations",
+    "list_automations_or_raise",
     "list_campaigns",
+    "list_campaigns_or_raise",
     "list_contacts",
+    "list_contacts_or_raise",
     "list_tags",
+    "list_tags_or_raise",
     "list_templates",
+    "list_templates_or_raise",
     "list_tickets",
+    "list_tickets_or_raise",
     "retrieve_account",
+    "retrieve_account_or_raise",
     "retrieve_automation",
+    "retrieve_automation_or_raise",
     "retrieve_contact",
+    "retrieve_contact_or_raise",
     "retrieve_tag",
+    "retrieve_tag_or_raise",
     "retrieve_template",
+    "retrieve_template_or_raise",
     "spoki_list_custom_fields",
+    "spoki_list_custom_fields_or_raise",
     "spoki_list_partners",
+    "spoki_list_partners_or_raise",
     "spoki_list_tags",
+    "spoki_list_tags_or_raise",
     "spoki_list_templates",
+    "spoki_list_templates_or_raise",
     "spoki_retrieve_custom_field",
+    "spoki_retrieve_custom_field_or_raise",
     "update_custom_field",
+    "update_custom_field_or_raise",
 ]
 
 
@@ -104,7 +147,35 @@ def create_custom_field(
     _params["label"] = label
     _params["example"] = example
     _params["field_type"] = field_type
-    return _envelope(CreateCustomFieldOutput, _run_action("SPOKI_CREATE_CUSTOM_FIELD", _params, client=client))
+    return _envelope(CreateCustomFieldOutput, _call("SPOKI_CREATE_CUSTOM_FIELD", _params, client), "SPOKI_CREATE_CUSTOM_FIELD")
+
+
+def create_custom_field_or_raise(
+    *,
+    code: str,
+    label: str,
+    example: str,
+    field_type: FieldType,
+    client: Client | None = None,
+) -> CustomField:
+    """Create custom field
+
+    Like `create_custom_field` (same arguments), but returns `data` as
+    CustomField and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_CREATE_CUSTOM_FIELD (POST custom-fields/).
+    """
+    result = create_custom_field(
+        code=code,
+        label=label,
+        example=example,
+        field_type=field_type,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def create_or_update_contact(
@@ -151,7 +222,39 @@ def create_or_update_contact(
         _params["language"] = language
     if custom_fields is not None:
         _params["custom_fields"] = custom_fields
-    return _envelope(CreateOrUpdateContactOutput, _run_action("SPOKI_CREATE_OR_UPDATE_CONTACT", _params, client=client))
+    return _envelope(CreateOrUpdateContactOutput, _call("SPOKI_CREATE_OR_UPDATE_CONTACT", _params, client), "SPOKI_CREATE_OR_UPDATE_CONTACT")
+
+
+def create_or_update_contact_or_raise(
+    *,
+    phone: str,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    language: str | None = None,
+    custom_fields: dict[str, str] | None = None,
+    client: Client | None = None,
+) -> ContactSummary:
+    """Create or update contact
+
+    Like `create_or_update_contact` (same arguments), but returns `data` as
+    ContactSummary and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_CREATE_OR_UPDATE_CONTACT (POST contacts/sync/).
+    """
+    result = create_or_update_contact(
+        phone=phone,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        language=language,
+        custom_fields=custom_fields,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def delete_contact(
@@ -178,7 +281,29 @@ def delete_contact(
     """
     _params: dict[str, Any] = {}
     _params["id"] = id
-    return _envelope(DeleteContactOutput, _run_action("SPOKI_DELETE_CONTACT", _params, client=client))
+    return _envelope(DeleteContactOutput, _call("SPOKI_DELETE_CONTACT", _params, client), "SPOKI_DELETE_CONTACT")
+
+
+def delete_contact_or_raise(
+    *,
+    id: int,
+    client: Client | None = None,
+) -> Any:
+    """Delete contact
+
+    Like `delete_contact` (same arguments), but returns `data` as
+    Any and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_DELETE_CONTACT (DELETE contacts/{id}/).
+    """
+    result = delete_contact(
+        id=id,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def get_account_current_report(
@@ -205,7 +330,29 @@ def get_account_current_report(
     """
     _params: dict[str, Any] = {}
     _params["account_id"] = account_id
-    return _envelope(GetAccountCurrentReportOutput, _run_action("SPOKI_GET_ACCOUNT_CURRENT_REPORT", _params, client=client))
+    return _envelope(GetAccountCurrentReportOutput, _call("SPOKI_GET_ACCOUNT_CURRENT_REPORT", _params, client), "SPOKI_GET_ACCOUNT_CURRENT_REPORT")
+
+
+def get_account_current_report_or_raise(
+    *,
+    account_id: int,
+    client: Client | None = None,
+) -> AccountReport:
+    """Get account current report
+
+    Like `get_account_current_report` (same arguments), but returns `data` as
+    AccountReport and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_GET_ACCOUNT_CURRENT_REPORT (GET accounts/{id}/current_report/).
+    """
+    result = get_account_current_report(
+        account_id=account_id,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def list_agencies(
@@ -228,7 +375,27 @@ def list_agencies(
     Runs SPOKI_LIST_AGENCIES (GET agencies/).
     """
     _params: dict[str, Any] = {}
-    return _envelope(ListAgenciesOutput, _run_action("SPOKI_LIST_AGENCIES", _params, client=client))
+    return _envelope(ListAgenciesOutput, _call("SPOKI_LIST_AGENCIES", _params, client), "SPOKI_LIST_AGENCIES")
+
+
+def list_agencies_or_raise(
+    *,
+    client: Client | None = None,
+) -> list[Agency]:
+    """List agencies
+
+    Like `list_agencies` (same arguments), but returns `data` as
+    list[Agency] and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_LIST_AGENCIES (GET agencies/).
+    """
+    result = list_agencies(
+        client=client,
+    )
+    return result.unwrap()
 
 
 def list_automations(
@@ -263,7 +430,33 @@ def list_automations(
         _params["is_active"] = is_active
     if webhook_platform is not None:
         _params["webhook_platform"] = webhook_platform
-    return _envelope(ListAutomationsOutput, _run_action("SPOKI_LIST_AUTOMATIONS", _params, client=client))
+    return _envelope(ListAutomationsOutput, _call("SPOKI_LIST_AUTOMATIONS", _params, client), "SPOKI_LIST_AUTOMATIONS")
+
+
+def list_automations_or_raise(
+    *,
+    search: str | None = None,
+    is_active: bool | None = None,
+    webhook_platform: Literal["Api", "Active Campaign", "Woocommerce", "Magento", "Prestashop", "Shopify", "Zapier", "Qapla'", "BrainLead", "HubSpot", "Klaviyo", "Zoho", "Sendinblue", "WPNotif", "Connectif", "IFTTT", "Pipedrive", "Meta", "Zendesk"] | None = None,
+    client: Client | None = None,
+) -> AutomationPage:
+    """List automations
+
+    Like `list_automations` (same arguments), but returns `data` as
+    AutomationPage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_LIST_AUTOMATIONS (GET automations/).
+    """
+    result = list_automations(
+        search=search,
+        is_active=is_active,
+        webhook_platform=webhook_platform,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def list_campaigns(
@@ -294,7 +487,31 @@ def list_campaigns(
         _params["scheduled_datetime_gte"] = scheduled_datetime_gte
     if scheduled_datetime_lte is not None:
         _params["scheduled_datetime_lte"] = scheduled_datetime_lte
-    return _envelope(ListCampaignsOutput, _run_action("SPOKI_LIST_CAMPAIGNS", _params, client=client))
+    return _envelope(ListCampaignsOutput, _call("SPOKI_LIST_CAMPAIGNS", _params, client), "SPOKI_LIST_CAMPAIGNS")
+
+
+def list_campaigns_or_raise(
+    *,
+    scheduled_datetime_gte: str | None = None,
+    scheduled_datetime_lte: str | None = None,
+    client: Client | None = None,
+) -> CampaignPage:
+    """List campaigns
+
+    Like `list_campaigns` (same arguments), but returns `data` as
+    CampaignPage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_LIST_CAMPAIGNS (GET campaigns/).
+    """
+    result = list_campaigns(
+        scheduled_datetime_gte=scheduled_datetime_gte,
+        scheduled_datetime_lte=scheduled_datetime_lte,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def list_contacts(
@@ -349,7 +566,43 @@ def list_contacts(
         _params["last_name"] = last_name
     if is_blocked is not None:
         _params["is_blocked"] = is_blocked
-    return _envelope(ListContactsOutput, _run_action("SPOKI_LIST_CONTACTS", _params, client=client))
+    return _envelope(ListContactsOutput, _call("SPOKI_LIST_CONTACTS", _params, client), "SPOKI_LIST_CONTACTS")
+
+
+def list_contacts_or_raise(
+    *,
+    search: str | None = None,
+    tag: int | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    language: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    is_blocked: bool | None = None,
+    client: Client | None = None,
+) -> ContactPage:
+    """List contacts
+
+    Like `list_contacts` (same arguments), but returns `data` as
+    ContactPage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_LIST_CONTACTS (GET contacts/).
+    """
+    result = list_contacts(
+        search=search,
+        tag=tag,
+        email=email,
+        phone=phone,
+        language=language,
+        first_name=first_name,
+        last_name=last_name,
+        is_blocked=is_blocked,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def list_tags(
@@ -372,7 +625,27 @@ def list_tags(
     Runs SPOKI_LIST_TAGS (GET tags/).
     """
     _params: dict[str, Any] = {}
-    return _envelope(ListTagsOutput, _run_action("SPOKI_LIST_TAGS", _params, client=client))
+    return _envelope(ListTagsOutput, _call("SPOKI_LIST_TAGS", _params, client), "SPOKI_LIST_TAGS")
+
+
+def list_tags_or_raise(
+    *,
+    client: Client | None = None,
+) -> TagPage:
+    """List tags
+
+    Like `list_tags` (same arguments), but returns `data` as
+    TagPage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_LIST_TAGS (GET tags/).
+    """
+    result = list_tags(
+        client=client,
+    )
+    return result.unwrap()
 
 
 def list_templates(
@@ -399,7 +672,29 @@ def list_templates(
     _params: dict[str, Any] = {}
     if search is not None:
         _params["search"] = search
-    return _envelope(ListTemplatesOutput, _run_action("SPOKI_LIST_TEMPLATES", _params, client=client))
+    return _envelope(ListTemplatesOutput, _call("SPOKI_LIST_TEMPLATES", _params, client), "SPOKI_LIST_TEMPLATES")
+
+
+def list_templates_or_raise(
+    *,
+    search: str | None = None,
+    client: Client | None = None,
+) -> TemplatePage:
+    """List templates
+
+    Like `list_templates` (same arguments), but returns `data` as
+    TemplatePage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_LIST_TEMPLATES (GET templates/).
+    """
+    result = list_templates(
+        search=search,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def list_tickets(
@@ -442,7 +737,37 @@ def list_tickets(
         _params["sort_by"] = sort_by
     if status is not None:
         _params["status"] = status
-    return _envelope(ListTicketsOutput, _run_action("SPOKI_LIST_TICKETS", _params, client=client))
+    return _envelope(ListTicketsOutput, _call("SPOKI_LIST_TICKETS", _params, client), "SPOKI_LIST_TICKETS")
+
+
+def list_tickets_or_raise(
+    *,
+    page: int | None = None,
+    per_page: int | None = None,
+    order: Literal["asc", "desc"] | None = None,
+    sort_by: str | None = None,
+    status: str | None = None,
+    client: Client | None = None,
+) -> TicketPage:
+    """List tickets
+
+    Like `list_tickets` (same arguments), but returns `data` as
+    TicketPage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_LIST_TICKETS (GET tickets/).
+    """
+    result = list_tickets(
+        page=page,
+        per_page=per_page,
+        order=order,
+        sort_by=sort_by,
+        status=status,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def retrieve_account(
@@ -469,7 +794,29 @@ def retrieve_account(
     """
     _params: dict[str, Any] = {}
     _params["account_id"] = account_id
-    return _envelope(RetrieveAccountOutput, _run_action("SPOKI_RETRIEVE_ACCOUNT", _params, client=client))
+    return _envelope(RetrieveAccountOutput, _call("SPOKI_RETRIEVE_ACCOUNT", _params, client), "SPOKI_RETRIEVE_ACCOUNT")
+
+
+def retrieve_account_or_raise(
+    *,
+    account_id: int,
+    client: Client | None = None,
+) -> Account:
+    """Retrieve account
+
+    Like `retrieve_account` (same arguments), but returns `data` as
+    Account and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_RETRIEVE_ACCOUNT (GET accounts/{id}/).
+    """
+    result = retrieve_account(
+        account_id=account_id,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def retrieve_automation(
@@ -496,7 +843,29 @@ def retrieve_automation(
     """
     _params: dict[str, Any] = {}
     _params["id"] = id
-    return _envelope(RetrieveAutomationOutput, _run_action("SPOKI_RETRIEVE_AUTOMATION", _params, client=client))
+    return _envelope(RetrieveAutomationOutput, _call("SPOKI_RETRIEVE_AUTOMATION", _params, client), "SPOKI_RETRIEVE_AUTOMATION")
+
+
+def retrieve_automation_or_raise(
+    *,
+    id: int,
+    client: Client | None = None,
+) -> Automation:
+    """Retrieve automation
+
+    Like `retrieve_automation` (same arguments), but returns `data` as
+    Automation and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_RETRIEVE_AUTOMATION (GET automations/{id}/).
+    """
+    result = retrieve_automation(
+        id=id,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def retrieve_contact(
@@ -523,7 +892,29 @@ def retrieve_contact(
     """
     _params: dict[str, Any] = {}
     _params["contact_id"] = contact_id
-    return _envelope(RetrieveContactOutput, _run_action("SPOKI_RETRIEVE_CONTACT", _params, client=client))
+    return _envelope(RetrieveContactOutput, _call("SPOKI_RETRIEVE_CONTACT", _params, client), "SPOKI_RETRIEVE_CONTACT")
+
+
+def retrieve_contact_or_raise(
+    *,
+    contact_id: int,
+    client: Client | None = None,
+) -> Contact:
+    """Retrieve contact
+
+    Like `retrieve_contact` (same arguments), but returns `data` as
+    Contact and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_RETRIEVE_CONTACT (GET contacts/{id}/).
+    """
+    result = retrieve_contact(
+        contact_id=contact_id,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def retrieve_tag(
@@ -550,7 +941,29 @@ def retrieve_tag(
     """
     _params: dict[str, Any] = {}
     _params["id"] = id
-    return _envelope(RetrieveTagOutput, _run_action("SPOKI_RETRIEVE_TAG", _params, client=client))
+    return _envelope(RetrieveTagOutput, _call("SPOKI_RETRIEVE_TAG", _params, client), "SPOKI_RETRIEVE_TAG")
+
+
+def retrieve_tag_or_raise(
+    *,
+    id: int,
+    client: Client | None = None,
+) -> RetrievedTag:
+    """Retrieve tag
+
+    Like `retrieve_tag` (same arguments), but returns `data` as
+    RetrievedTag and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_RETRIEVE_TAG (GET tags/{id}/).
+    """
+    result = retrieve_tag(
+        id=id,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def retrieve_template(
@@ -577,7 +990,29 @@ def retrieve_template(
     """
     _params: dict[str, Any] = {}
     _params["template_id"] = template_id
-    return _envelope(RetrieveTemplateOutput, _run_action("SPOKI_RETRIEVE_TEMPLATE", _params, client=client))
+    return _envelope(RetrieveTemplateOutput, _call("SPOKI_RETRIEVE_TEMPLATE", _params, client), "SPOKI_RETRIEVE_TEMPLATE")
+
+
+def retrieve_template_or_raise(
+    *,
+    template_id: int,
+    client: Client | None = None,
+) -> Template:
+    """Retrieve template
+
+    Like `retrieve_template` (same arguments), but returns `data` as
+    Template and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_RETRIEVE_TEMPLATE (GET templates/{id}/).
+    """
+    result = retrieve_template(
+        template_id=template_id,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def spoki_list_custom_fields(
@@ -608,7 +1043,31 @@ def spoki_list_custom_fields(
         _params["code"] = code
     if label is not None:
         _params["label"] = label
-    return _envelope(SpokiListCustomFieldsOutput, _run_action("SPOKI_SPOKI_LIST_CUSTOM_FIELDS", _params, client=client))
+    return _envelope(SpokiListCustomFieldsOutput, _call("SPOKI_SPOKI_LIST_CUSTOM_FIELDS", _params, client), "SPOKI_SPOKI_LIST_CUSTOM_FIELDS")
+
+
+def spoki_list_custom_fields_or_raise(
+    *,
+    code: str | None = None,
+    label: str | None = None,
+    client: Client | None = None,
+) -> SpokiListCustomFieldsData:
+    """List custom fields
+
+    Like `spoki_list_custom_fields` (same arguments), but returns `data` as
+    SpokiListCustomFieldsData and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_SPOKI_LIST_CUSTOM_FIELDS (GET custom-fields/).
+    """
+    result = spoki_list_custom_fields(
+        code=code,
+        label=label,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def spoki_list_partners(
@@ -633,7 +1092,27 @@ def spoki_list_partners(
     Runs SPOKI_SPOKI_LIST_PARTNERS (GET partners/).
     """
     _params: dict[str, Any] = {}
-    return _envelope(SpokiListPartnersOutput, _run_action("SPOKI_SPOKI_LIST_PARTNERS", _params, client=client))
+    return _envelope(SpokiListPartnersOutput, _call("SPOKI_SPOKI_LIST_PARTNERS", _params, client), "SPOKI_SPOKI_LIST_PARTNERS")
+
+
+def spoki_list_partners_or_raise(
+    *,
+    client: Client | None = None,
+) -> PartnerPage:
+    """List partners
+
+    Like `spoki_list_partners` (same arguments), but returns `data` as
+    PartnerPage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_SPOKI_LIST_PARTNERS (GET partners/).
+    """
+    result = spoki_list_partners(
+        client=client,
+    )
+    return result.unwrap()
 
 
 def spoki_list_tags(
@@ -658,7 +1137,27 @@ def spoki_list_tags(
     Runs SPOKI_SPOKI_LIST_TAGS (GET tags/).
     """
     _params: dict[str, Any] = {}
-    return _envelope(SpokiListTagsOutput, _run_action("SPOKI_SPOKI_LIST_TAGS", _params, client=client))
+    return _envelope(SpokiListTagsOutput, _call("SPOKI_SPOKI_LIST_TAGS", _params, client), "SPOKI_SPOKI_LIST_TAGS")
+
+
+def spoki_list_tags_or_raise(
+    *,
+    client: Client | None = None,
+) -> TagPage:
+    """List tags (Spoki catalogue variant)
+
+    Like `spoki_list_tags` (same arguments), but returns `data` as
+    TagPage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_SPOKI_LIST_TAGS (GET tags/).
+    """
+    result = spoki_list_tags(
+        client=client,
+    )
+    return result.unwrap()
 
 
 def spoki_list_templates(
@@ -687,7 +1186,29 @@ def spoki_list_templates(
     _params: dict[str, Any] = {}
     if search is not None:
         _params["search"] = search
-    return _envelope(SpokiListTemplatesOutput, _run_action("SPOKI_SPOKI_LIST_TEMPLATES", _params, client=client))
+    return _envelope(SpokiListTemplatesOutput, _call("SPOKI_SPOKI_LIST_TEMPLATES", _params, client), "SPOKI_SPOKI_LIST_TEMPLATES")
+
+
+def spoki_list_templates_or_raise(
+    *,
+    search: str | None = None,
+    client: Client | None = None,
+) -> SpokiTemplatePage:
+    """List templates (Spoki catalogue variant)
+
+    Like `spoki_list_templates` (same arguments), but returns `data` as
+    SpokiTemplatePage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_SPOKI_LIST_TEMPLATES (GET templates/).
+    """
+    result = spoki_list_templates(
+        search=search,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def spoki_retrieve_custom_field(
@@ -714,7 +1235,29 @@ def spoki_retrieve_custom_field(
     """
     _params: dict[str, Any] = {}
     _params["custom_field_id"] = custom_field_id
-    return _envelope(SpokiRetrieveCustomFieldOutput, _run_action("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", _params, client=client))
+    return _envelope(SpokiRetrieveCustomFieldOutput, _call("SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD", _params, client), "SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD")
+
+
+def spoki_retrieve_custom_field_or_raise(
+    *,
+    custom_field_id: int,
+    client: Client | None = None,
+) -> CustomField:
+    """Retrieve custom field
+
+    Like `spoki_retrieve_custom_field` (same arguments), but returns `data` as
+    CustomField and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD (GET custom-fields/{id}/).
+    """
+    result = spoki_retrieve_custom_field(
+        custom_field_id=custom_field_id,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def update_custom_field(
@@ -745,4 +1288,28 @@ def update_custom_field(
     _params: dict[str, Any] = {}
     _params["custom_field_id"] = custom_field_id
     _params["label"] = label
-    return _envelope(UpdateCustomFieldOutput, _run_action("SPOKI_UPDATE_CUSTOM_FIELD", _params, client=client))
+    return _envelope(UpdateCustomFieldOutput, _call("SPOKI_UPDATE_CUSTOM_FIELD", _params, client), "SPOKI_UPDATE_CUSTOM_FIELD")
+
+
+def update_custom_field_or_raise(
+    *,
+    custom_field_id: int,
+    label: str,
+    client: Client | None = None,
+) -> UpdatedCustomField:
+    """Update custom field
+
+    Like `update_custom_field` (same arguments), but returns `data` as
+    UpdatedCustomField and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_UPDATE_CUSTOM_FIELD (PATCH custom-fields/{id}/).
+    """
+    result = update_custom_field(
+        custom_field_id=custom_field_id,
+        label=label,
+        client=client,
+    )
+    return result.unwrap()

@@ -9,9 +9,11 @@ and enums are defined once; integer enums are IntEnums (`FieldType.TEXT == 1`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from pydantic import BaseModel, ConfigDict, Field
 from enum import IntEnum, StrEnum
+
+from ._envelope import Envelope
 
 
 class AccountReport(BaseModel):
@@ -316,13 +318,20 @@ class CreateOrUpdateContactInput(BaseModel):
     custom_fields: Annotated[dict[str, str] | None, Field(description='Custom field values by field code (CODE → value, as a string).', examples=[{'LOYALTY_TIER': 'Gold'}])] = None
 
 
-class CreateOrUpdateContactOutput(BaseModel):
+class CreateOrUpdateContactOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[ContactSummary | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> ContactSummary:
+        """`data` as `ContactSummary` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('ContactSummary', self._unwrap(lambda d: isinstance(d, ContactSummary)))
 
 
 class DeleteContactInput(BaseModel):
@@ -332,13 +341,20 @@ class DeleteContactInput(BaseModel):
     id: Annotated[int, Field(description='Id of the contact to delete.', examples=[1234], ge=1)]
 
 
-class DeleteContactOutput(BaseModel):
+class DeleteContactOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Any
     error: str | None
     successful: bool
+
+    def unwrap(self) -> Any:
+        """`data` as `Any` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return self._unwrap(None)
 
 
 class GetAccountCurrentReportInput(BaseModel):
@@ -348,13 +364,20 @@ class GetAccountCurrentReportInput(BaseModel):
     account_id: Annotated[int, Field(description='Id of the account.', examples=[1001], ge=1)]
 
 
-class GetAccountCurrentReportOutput(BaseModel):
+class GetAccountCurrentReportOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[AccountReport | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> AccountReport:
+        """`data` as `AccountReport` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('AccountReport', self._unwrap(lambda d: isinstance(d, AccountReport)))
 
 
 class ListAgenciesInput(BaseModel):
@@ -363,13 +386,20 @@ class ListAgenciesInput(BaseModel):
     )
 
 
-class ListAgenciesOutput(BaseModel):
+class ListAgenciesOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[list[Agency] | list[Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> list[Agency]:
+        """`data` as `list[Agency]` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('list[Agency]', self._unwrap(lambda d: isinstance(d, list) and all(isinstance(x, Agency) for x in d)))
 
 
 class ListAutomationsInput(BaseModel):
@@ -409,13 +439,20 @@ class ListTagsInput(BaseModel):
     )
 
 
-class ListTagsOutput(BaseModel):
+class ListTagsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[TagPage | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> TagPage:
+        """`data` as `TagPage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('TagPage', self._unwrap(lambda d: isinstance(d, TagPage)))
 
 
 class ListTemplatesInput(BaseModel):
@@ -464,13 +501,20 @@ class RetrieveTagInput(BaseModel):
     id: Annotated[int, Field(description='Id of the tag.', examples=[7], ge=1)]
 
 
-class RetrieveTagOutput(BaseModel):
+class RetrieveTagOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[RetrievedTag | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> RetrievedTag:
+        """`data` as `RetrievedTag` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('RetrievedTag', self._unwrap(lambda d: isinstance(d, RetrievedTag)))
 
 
 class RetrieveTemplateInput(BaseModel):
@@ -494,13 +538,20 @@ class SpokiListPartnersInput(BaseModel):
     )
 
 
-class SpokiListPartnersOutput(BaseModel):
+class SpokiListPartnersOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[PartnerPage | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> PartnerPage:
+        """`data` as `PartnerPage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('PartnerPage', self._unwrap(lambda d: isinstance(d, PartnerPage)))
 
 
 class SpokiListTagsInput(BaseModel):
@@ -509,13 +560,20 @@ class SpokiListTagsInput(BaseModel):
     )
 
 
-class SpokiListTagsOutput(BaseModel):
+class SpokiListTagsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[TagPage | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> TagPage:
+        """`data` as `TagPage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('TagPage', self._unwrap(lambda d: isinstance(d, TagPage)))
 
 
 class SpokiListTemplatesInput(BaseModel):
@@ -540,13 +598,20 @@ class UpdateCustomFieldInput(BaseModel):
     label: Annotated[str, Field(description='The new label; unique and not reserved.', examples=['Loyalty level'])]
 
 
-class UpdateCustomFieldOutput(BaseModel):
+class UpdateCustomFieldOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[UpdatedCustomField | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> UpdatedCustomField:
+        """`data` as `UpdatedCustomField` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('UpdatedCustomField', self._unwrap(lambda d: isinstance(d, UpdatedCustomField)))
 
 
 class Account(BaseModel):
@@ -749,7 +814,7 @@ class TicketContact(BaseModel):
     role_set: list[ContactRole]
 
 
-class CreateCustomFieldOutput(BaseModel):
+class CreateCustomFieldOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -757,8 +822,15 @@ class CreateCustomFieldOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> CustomField:
+        """`data` as `CustomField` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('CustomField', self._unwrap(lambda d: isinstance(d, CustomField)))
 
-class ListAutomationsOutput(BaseModel):
+
+class ListAutomationsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -766,8 +838,15 @@ class ListAutomationsOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> AutomationPage:
+        """`data` as `AutomationPage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('AutomationPage', self._unwrap(lambda d: isinstance(d, AutomationPage)))
 
-class ListCampaignsOutput(BaseModel):
+
+class ListCampaignsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -775,8 +854,15 @@ class ListCampaignsOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> CampaignPage:
+        """`data` as `CampaignPage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('CampaignPage', self._unwrap(lambda d: isinstance(d, CampaignPage)))
 
-class ListContactsOutput(BaseModel):
+
+class ListContactsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -784,8 +870,15 @@ class ListContactsOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> ContactPage:
+        """`data` as `ContactPage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('ContactPage', self._unwrap(lambda d: isinstance(d, ContactPage)))
 
-class RetrieveAccountOutput(BaseModel):
+
+class RetrieveAccountOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -793,8 +886,15 @@ class RetrieveAccountOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> Account:
+        """`data` as `Account` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('Account', self._unwrap(lambda d: isinstance(d, Account)))
 
-class RetrieveAutomationOutput(BaseModel):
+
+class RetrieveAutomationOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -802,8 +902,15 @@ class RetrieveAutomationOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> Automation:
+        """`data` as `Automation` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('Automation', self._unwrap(lambda d: isinstance(d, Automation)))
 
-class RetrieveContactOutput(BaseModel):
+
+class RetrieveContactOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -811,14 +918,28 @@ class RetrieveContactOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> Contact:
+        """`data` as `Contact` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('Contact', self._unwrap(lambda d: isinstance(d, Contact)))
 
-class RetrieveTemplateOutput(BaseModel):
+
+class RetrieveTemplateOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[Template | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> Template:
+        """`data` as `Template` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('Template', self._unwrap(lambda d: isinstance(d, Template)))
 
 
 class SpokiListCustomFieldsData(BaseModel):
@@ -828,13 +949,20 @@ class SpokiListCustomFieldsData(BaseModel):
     custom_fields: list[CustomFieldSummary]
 
 
-class SpokiRetrieveCustomFieldOutput(BaseModel):
+class SpokiRetrieveCustomFieldOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[CustomField | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> CustomField:
+        """`data` as `CustomField` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('CustomField', self._unwrap(lambda d: isinstance(d, CustomField)))
 
 
 class ListedTemplate(BaseModel):
@@ -910,7 +1038,7 @@ class TicketPage(BaseModel):
     results: list[Ticket]
 
 
-class ListTemplatesOutput(BaseModel):
+class ListTemplatesOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -918,8 +1046,15 @@ class ListTemplatesOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> TemplatePage:
+        """`data` as `TemplatePage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('TemplatePage', self._unwrap(lambda d: isinstance(d, TemplatePage)))
 
-class ListTicketsOutput(BaseModel):
+
+class ListTicketsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -927,8 +1062,15 @@ class ListTicketsOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> TicketPage:
+        """`data` as `TicketPage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('TicketPage', self._unwrap(lambda d: isinstance(d, TicketPage)))
 
-class SpokiListCustomFieldsOutput(BaseModel):
+
+class SpokiListCustomFieldsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
@@ -936,11 +1078,25 @@ class SpokiListCustomFieldsOutput(BaseModel):
     error: str | None
     successful: bool
 
+    def unwrap(self) -> SpokiListCustomFieldsData:
+        """`data` as `SpokiListCustomFieldsData` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('SpokiListCustomFieldsData', self._unwrap(lambda d: isinstance(d, SpokiListCustomFieldsData)))
 
-class SpokiListTemplatesOutput(BaseModel):
+
+class SpokiListTemplatesOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[SpokiTemplatePage | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> SpokiTemplatePage:
+        """`data` as `SpokiTemplatePage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('SpokiTemplatePage', self._unwrap(lambda d: isinstance(d, SpokiTemplatePage)))

@@ -8,6 +8,7 @@ Input: the catalogue. Output: a frozen `PyModule` whose fields are identifiers o
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 
 from spoki_actions.spec import ActionSpec, Catalogue
@@ -35,6 +36,9 @@ class PyAction:
     docstring: str  # a complete triple-quoted literal, indented for the function body (`py_doc_literal`)
     params: tuple[PyParam, ...]
     output_class: str
+    raising: str  # the raising variant's name (`<function>_or_raise`)
+    raising_docstring: str
+    data_annotation: str  # what the raising variant returns: the documented type of `data`
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +121,32 @@ def py_action(action: ActionSpec, classes: dict[str, str]) -> PyAction:
         docstring=py_doc_literal(docstring_text(action, classes)),
         params=params,
         output_class=naming.action_class(action, "Output"),
+        raising=naming.function_name(action) + "_or_raise",
+        raising_docstring=py_doc_literal(raising_text(action, classes)),
+        data_annotation=data_shape(action, classes).annotation,
     )
+
+
+def raising_text(action: ActionSpec, classes: dict[str, str]) -> str:
+    """The raising variant's docstring: our own words, with the action's title copied in."""
+    return "\n".join([
+        action.title,
+        "",
+        f"Like `{naming.function_name(action)}` (same arguments), but returns `data` as",
+        f"{data_shape(action, classes).annotation} and raises instead of returning a failed envelope: the",
+        "call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),",
+        "`ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have",
+        "the documented shape.",
+        "",
+        f"Runs {action.name} ({action.method} {action.path}).",
+    ])
 
 
 def py_module(catalogue: Catalogue) -> PyModule:
     classes = def_classes(catalogue)
     actions = tuple(py_action(a, classes) for a in sorted(catalogue.actions.values(), key=naming.function_name))
-    _check_unique("function", {a.name: naming.function_name(a) for a in catalogue.actions.values()})
+    names = {a.name: naming.function_name(a) for a in catalogue.actions.values()}
+    _check_unique("function", {**names, **{f"{a} (raising variant)": f"{n}_or_raise" for a, n in names.items()}})
     imports: set[str] = set()
     typing = {"Any"}
     for spec in catalogue.actions.values():
@@ -133,14 +156,15 @@ def py_module(catalogue: Catalogue) -> PyModule:
             if enum_class is not None:
                 imports.add(enum_class)
     for a in actions:
-        if any("Literal[" in p.annotation for p in a.params):
+        if any("Literal[" in p.annotation for p in a.params) or "Literal[" in a.data_annotation:
             typing.add("Literal")
+        imports.update(set(re.findall(r"\b[A-Z]\w*", a.data_annotation)) - {"Any", "Literal", "None"})
     return PyModule(
         banner=banner(),
         actions=actions,
         model_imports=tuple(sorted(imports)),
         typing_imports=tuple(sorted(typing)),
-        all_names=tuple(py_str(a.function) for a in actions),
+        all_names=tuple(sorted(py_str(n) for a in actions for n in (a.function, a.raising))),
         result_note=RESULT_NOTE,
     )
 

@@ -189,7 +189,9 @@ def render(catalogue: Catalogue) -> str:
     if missing:
         raise GeneratorError([f"datamodel-code-generator did not define {cls!r} (renamed or skipped)"
                               for cls in missing])
-    return _left_to_right(text, tree, {naming.action_class(a, "Output") for a in catalogue.actions.values()})
+    classes = pytypes.def_classes(catalogue)
+    envelopes = {naming.action_class(a, "Output"): pytypes.data_shape(a, classes) for a in catalogue.actions.values()}
+    return _left_to_right(text, tree, envelopes)
 
 
 def _run_dmcg(schema: dict[str, Any], header: str) -> Any:
@@ -248,13 +250,14 @@ def _escape_literals(text: str) -> str:
     return text
 
 
-def _left_to_right(text: str, tree: ast.Module, envelopes: set[str]) -> str:
+def _left_to_right(text: str, tree: ast.Module, envelopes: dict[str, pytypes.DataShape]) -> str:
     """Make each envelope's `data: Shape | <raw>` try the documented shape first.
 
     Pydantic's default "smart" union prefers the member the JSON matches exactly, which is the
     raw `dict`/`list` (a JSON integer is not strictly an IntEnum), so it would never build the
     model. dmcg's own `union_mode` option applies to every union and breaks `Enum | None`, so the
     envelope fields alone are rewritten: `Annotated[Shape | raw, Field(union_mode="left_to_right")]`.
+    Each envelope also derives from `_envelope.Envelope` and gains `unwrap()` (see `_unwrap_lines`).
     `tree` is `text` parsed; positions are UTF-8 byte offsets, as `ast` gives them.
     """
     source = text.encode("utf-8")
@@ -278,10 +281,40 @@ def _left_to_right(text: str, tree: ast.Module, envelopes: set[str]) -> str:
     for begin, end, replacement in reversed(edits):
         source = source[:begin] + replacement + source[end:]
     lines = source.decode("utf-8").split("\n")
-    missing = [imp for imp in (("typing", "Annotated"), ("pydantic", "Field")) if not _merge_import(lines, tree, *imp)]
+    _add_unwrap(lines, tree, envelopes)
+    wanted = (("typing", "Annotated"), ("typing", "cast"), ("pydantic", "Field"))
+    missing = [imp for imp in wanted if not _merge_import(lines, tree, *imp)]
     at = lines.index("from __future__ import annotations") + 1
     lines[at:at] = [f"from {module} import {name}" for module, name in missing]
+    first_class = next(i for i, line in enumerate(lines) if line.startswith("class "))
+    last_import = max(i for i, line in enumerate(lines[:first_class]) if line.startswith(("from ", "import ")))
+    lines.insert(last_import + 1, "\nfrom ._envelope import Envelope")
     return "\n".join(lines)
+
+
+def _add_unwrap(lines: list[str], tree: ast.Module, envelopes: dict[str, pytypes.DataShape]) -> None:
+    """Envelope classes derive from `Envelope` and get a typed `unwrap()`, from the bottom up so
+    the tree's line numbers still hold."""
+    found = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name in envelopes]
+    for node in reversed(found):
+        assert node.end_lineno is not None
+        lines[node.end_lineno:node.end_lineno] = _unwrap_lines(envelopes[node.name])
+        header = lines[node.lineno - 1]
+        lines[node.lineno - 1] = header.replace("(BaseModel):", "(Envelope):")
+
+
+def _unwrap_lines(shape: pytypes.DataShape) -> list[str]:
+    check = pytypes.unwrap_check(shape)
+    value = "self._unwrap(None)" if check is None else f"cast({shape.annotation!r}, self._unwrap(lambda d: {check}))"
+    return [
+        "",
+        f"    def unwrap(self) -> {shape.annotation}:",
+        f'        """`data` as `{shape.annotation}` when the call succeeded; else raises the call\'s error: an',
+        "        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,",
+        "        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or",
+        '        `InvalidResponseError` when the answer does not have the documented shape."""',
+        f"        return {value}",
+    ]
 
 
 def _merge_import(lines: list[str], tree: ast.Module, module: str, name: str) -> bool:

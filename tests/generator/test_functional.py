@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from spoki_actions import AsyncClient, Client
+from spoki_actions import AsyncClient, AuthError, Client, InputError, InvalidResponseError, NotFoundError
 from spoki_actions.generator import pytypes
 from spoki_actions.generator.emitters import _bindings
 from spoki_actions.loader import load_catalogue
@@ -291,3 +291,51 @@ response:
 behaviour:
   safety: idempotent
 """
+
+
+# --- typed results: unwrap() and the raising variants --------------------------------------------
+
+def test_unwrap_gives_the_typed_data_or_raises_the_classified_error(
+        small: Generated, client_for: Callable[[Recorder], Client]) -> None:
+    page = {"count": 1, "next": None, "results": [THING]}
+    ok = small.actions.list_things(client=client_for(Recorder(httpx.Response(200, json=page))))
+    data = ok.unwrap()
+    assert isinstance(data, small.models.ThingPage) and data.results[0].id == 7
+    failed = small.actions.create_thing(name="Lamp", kind=small.models.Kind.SMALL,
+                                        client=client_for(Recorder(httpx.Response(404, json={"detail": "Nope."}))))
+    assert failed.successful is False  # the envelope form still never raises
+    with pytest.raises(NotFoundError) as caught:
+        failed.unwrap()
+    assert caught.value.status == 404 and caught.value.outcome.envelope["error"] == failed.error
+    bad = small.actions.list_things(page=0, client=client_for(Recorder()))
+    with pytest.raises(InputError) as invalid:
+        bad.unwrap()
+    assert invalid.value.problems and invalid.value.kind == "validation"
+    odd = small.actions.create_thing(name="Lamp", kind=small.models.Kind.SMALL,
+                                     client=client_for(Recorder(httpx.Response(201, json={**THING, "kind": 9}))))
+    assert odd.successful is True
+    with pytest.raises(InvalidResponseError, match="SPOKI_CREATE_THING: the answer does not match"):
+        odd.unwrap()
+
+
+def test_raising_variants_return_the_data_and_raise_per_kind(
+        small: Generated, client_for: Callable[[Recorder], Client]) -> None:
+    recorder = Recorder(httpx.Response(200, json={"count": 1, "next": None, "results": [THING]}))
+    page = small.actions.list_things_or_raise(order="asc", client=client_for(recorder))
+    assert isinstance(page, small.models.ThingPage) and dict(recorder.last.url.params) == {"order": "asc"}
+    people = small.actions.list_people_or_raise(
+        client=client_for(Recorder(httpx.Response(200, json=[{"name": "Ada", "age": 36}]))))
+    assert [type(p).__name__ for p in people] == ["ListPeopleItem"] and people[0].name == "Ada"
+    with pytest.raises(AuthError):
+        small.actions.delete_thing_or_raise(thing_id=1, client=client_for(Recorder(httpx.Response(401, json={}))))
+    assert inspect.signature(small.actions.list_things_or_raise).return_annotation == "ThingPage"
+    assert "list_things_or_raise" in small.actions.__all__ and "list_things_or_raise" in small.aio.__all__
+
+    async def main() -> Any:
+        async with AsyncClient(api_key="k", base_url=BASE, catalogue=small.catalogue, pace=False, cache=False,
+                               transport=httpx.MockTransport(Recorder(httpx.Response(404, json={})))) as client:
+            return await small.aio.list_things_or_raise(client=client)
+
+    assert inspect.iscoroutinefunction(small.aio.list_things_or_raise)
+    with pytest.raises(NotFoundError):
+        asyncio.run(main())

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -236,30 +237,43 @@ def _count_replaces(tmp_path: Path) -> tuple[int, tuple[int, int, int]]:
 
 
 def _fail_at(n: int, exc: BaseException, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Fail the `n`th step that changes the disk: a folder made, a file linked, copied or written while
+    building the new tree, the switch itself, and each rename of the fallback switch."""
     calls: list[object] = []
-    real = os.replace
 
-    def flaky(src: object, dst: object) -> None:
-        calls.append(dst)
-        if len(calls) == n:
-            raise exc
-        real(src, dst)  # type: ignore[arg-type]
+    def counted(real: Any) -> Any:
+        def step(*args: object) -> object:
+            calls.append(args[-1])
+            if len(calls) == n:
+                raise exc
+            return real(*args)
+        return step
 
-    monkeypatch.setattr(os, "replace", flaky)
+    for name in ("_make_dir", "_link_or_copy", "_write_file", "_switch"):
+        monkeypatch.setattr(write, name, counted(getattr(write, name)))
+    monkeypatch.setattr(os, "replace", counted(os.replace))
     return calls
 
 
+def _no_exchange(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a system without `renameat2(RENAME_EXCHANGE)`: the switch is two journaled renames."""
+    monkeypatch.setattr(write, "_exchange", lambda a, b: False)
+
+
+@pytest.mark.parametrize("switch", ["exchange", "renames"])
 @pytest.mark.parametrize("hard_links", [True, False], ids=["hard-links", "no-hard-links"])
 def test_a_failure_at_any_step_of_the_swap_leaves_the_folder_exactly_as_it_was(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool) -> None:
-    total, (changed, added, removed) = _count_replaces(tmp_path)
-    assert changed >= 3 and added >= 3 and removed >= 3  # every kind of step is exercised
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool, switch: str) -> None:
+    if switch == "renames":
+        _no_exchange(monkeypatch)
     if not hard_links:
         def no_link(src: object, dst: object) -> None:
             raise OSError("hard links not supported")
 
         monkeypatch.setattr(os, "link", no_link)
-        total += changed  # the old files are moved aside instead of linked
+    total, (changed, added, removed) = _count_replaces(tmp_path)
+    assert changed >= 3 and added >= 3 and removed >= 3  # every kind of step is exercised
+    assert total > changed + added + 1  # building steps, and the switch
     for n in range(1, total + 1):
         case = tmp_path / f"case{n}"
         specs, out = _changed_specs(case)
@@ -309,12 +323,13 @@ def test_the_cli_reports_a_failed_swap_and_the_folder_is_as_it_was(
 def test_when_the_roll_back_fails_too_the_backups_are_kept_and_named(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     specs, out = _changed_specs(tmp_path)
+    _no_exchange(monkeypatch)  # the only switch with a step between (the atomic exchange has none)
     real = os.replace
     calls: list[object] = []
 
     def broken(src: object, dst: object) -> None:
         calls.append(dst)
-        if len(calls) >= 3:
+        if len(calls) >= 2:  # the old folder moved aside; the new one cannot take its place, nor the old
             raise OSError("device gone")
         real(src, dst)  # type: ignore[arg-type]
 

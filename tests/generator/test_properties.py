@@ -317,7 +317,8 @@ def test_committed_bindings_import_and_cover_every_action() -> None:
 
     catalogue = load_catalogue(SPECS)
     functions = sorted(a.function_name for a in catalogue.actions.values())
-    assert actions.__all__ == functions and aio.__all__ == functions
+    exported = sorted([*functions, *(f"{f}_or_raise" for f in functions)])  # each with its raising variant
+    assert actions.__all__ == exported and aio.__all__ == exported
     for action in catalogue.actions.values():
         output = getattr(models, naming.action_class(action, "Output"))
         failed = envelope(output, {"data": action.response.empty_data, "error": "boom", "successful": False})

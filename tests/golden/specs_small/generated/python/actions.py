@@ -5,7 +5,9 @@ Each typed function returns the action's pydantic envelope model (`<Action>Outpu
 `error`, `successful`), validated leniently: unknown fields are kept, and when `data` does not
 match the documented shape (an unknown enum value, a missing field, or the empty `{}`/`[]` of a
 failed call) it stays the raw JSON value instead of raising. Like `run_action`, a typed
-function never raises for input or API errors: check `successful`.
+function never raises for input or API errors: check `successful`. For the typed data without
+checks, `unwrap()` returns `data` as its documented type or raises the call's error (`ActionFailed`,
+a subclass per kind), and each function's raising variant `<function>_or_raise` does both in one call.
 """
 
 from __future__ import annotations
@@ -13,27 +15,36 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from spoki_actions import Client
-from spoki_actions import run_action as _run_action
 
+from ._envelope import call as _call
 from ._envelope import envelope as _envelope
 from .models import (
     CreateThingGrade,
     CreateThingOutput,
     DeleteThingOutput,
     Kind,
+    ListPeopleItem,
     ListPeopleOutput,
     ListThingsOutput,
     OldListThingsOutput,
     SpokiListThingsOutput,
+    Thing,
+    ThingPage,
 )
 
 __all__ = [
     "create_thing",
+    "create_thing_or_raise",
     "delete_thing",
+    "delete_thing_or_raise",
     "list_people",
+    "list_people_or_raise",
     "list_things",
+    "list_things_or_raise",
     "old_list_things",
+    "old_list_things_or_raise",
     "spoki_list_things",
+    "spoki_list_things_or_raise",
 ]
 
 
@@ -81,7 +92,39 @@ def create_thing(
         _params["attributes"] = attributes
     if from_ is not None:
         _params["from"] = from_
-    return _envelope(CreateThingOutput, _run_action("SPOKI_CREATE_THING", _params, client=client))
+    return _envelope(CreateThingOutput, _call("SPOKI_CREATE_THING", _params, client), "SPOKI_CREATE_THING")
+
+
+def create_thing_or_raise(
+    *,
+    name: str,
+    kind: Kind,
+    grade: CreateThingGrade | None = None,
+    tags: list[str] | None = None,
+    attributes: dict[str, str] | None = None,
+    from_: str | None = None,
+    client: Client | None = None,
+) -> Thing:
+    """Create thing
+
+    Like `create_thing` (same arguments), but returns `data` as
+    Thing and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_CREATE_THING (POST things/).
+    """
+    result = create_thing(
+        name=name,
+        kind=kind,
+        grade=grade,
+        tags=tags,
+        attributes=attributes,
+        from_=from_,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def delete_thing(
@@ -108,7 +151,29 @@ def delete_thing(
     """
     _params: dict[str, Any] = {}
     _params["thing_id"] = thing_id
-    return _envelope(DeleteThingOutput, _run_action("SPOKI_DELETE_THING", _params, client=client))
+    return _envelope(DeleteThingOutput, _call("SPOKI_DELETE_THING", _params, client), "SPOKI_DELETE_THING")
+
+
+def delete_thing_or_raise(
+    *,
+    thing_id: int,
+    client: Client | None = None,
+) -> Any:
+    """Delete thing
+
+    Like `delete_thing` (same arguments), but returns `data` as
+    Any and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_DELETE_THING (DELETE things/{id}/).
+    """
+    result = delete_thing(
+        thing_id=thing_id,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def list_people(
@@ -135,7 +200,29 @@ def list_people(
     _params: dict[str, Any] = {}
     if name is not None:
         _params["name"] = name
-    return _envelope(ListPeopleOutput, _run_action("SPOKI_LIST_PEOPLE", _params, client=client))
+    return _envelope(ListPeopleOutput, _call("SPOKI_LIST_PEOPLE", _params, client), "SPOKI_LIST_PEOPLE")
+
+
+def list_people_or_raise(
+    *,
+    name: str | None = None,
+    client: Client | None = None,
+) -> list[ListPeopleItem]:
+    """List people
+
+    Like `list_people` (same arguments), but returns `data` as
+    list[ListPeopleItem] and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_LIST_PEOPLE (GET people/).
+    """
+    result = list_people(
+        name=name,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def list_things(
@@ -179,7 +266,37 @@ def list_things(
         _params["page"] = page
     if active is not None:
         _params["active"] = active
-    return _envelope(ListThingsOutput, _run_action("SPOKI_LIST_THINGS", _params, client=client))
+    return _envelope(ListThingsOutput, _call("SPOKI_LIST_THINGS", _params, client), "SPOKI_LIST_THINGS")
+
+
+def list_things_or_raise(
+    *,
+    status: str | None = None,
+    order: Literal["asc", "desc"] | None = None,
+    size: Literal["S", "M", "L"] | None = None,
+    page: int | None = None,
+    active: bool | None = None,
+    client: Client | None = None,
+) -> ThingPage:
+    """List things
+
+    Like `list_things` (same arguments), but returns `data` as
+    ThingPage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_LIST_THINGS (GET things/).
+    """
+    result = list_things(
+        status=status,
+        order=order,
+        size=size,
+        page=page,
+        active=active,
+        client=client,
+    )
+    return result.unwrap()
 
 
 def old_list_things(
@@ -205,7 +322,27 @@ def old_list_things(
     Runs SPOKI_OLD_LIST_THINGS (GET old/things/).
     """
     _params: dict[str, Any] = {}
-    return _envelope(OldListThingsOutput, _run_action("SPOKI_OLD_LIST_THINGS", _params, client=client))
+    return _envelope(OldListThingsOutput, _call("SPOKI_OLD_LIST_THINGS", _params, client), "SPOKI_OLD_LIST_THINGS")
+
+
+def old_list_things_or_raise(
+    *,
+    client: Client | None = None,
+) -> list[Thing]:
+    """List things (old)
+
+    Like `old_list_things` (same arguments), but returns `data` as
+    list[Thing] and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_OLD_LIST_THINGS (GET old/things/).
+    """
+    result = old_list_things(
+        client=client,
+    )
+    return result.unwrap()
 
 
 def spoki_list_things(
@@ -251,4 +388,34 @@ def spoki_list_things(
         _params["page"] = page
     if active is not None:
         _params["active"] = active
-    return _envelope(SpokiListThingsOutput, _run_action("SPOKI_SPOKI_LIST_THINGS", _params, client=client))
+    return _envelope(SpokiListThingsOutput, _call("SPOKI_SPOKI_LIST_THINGS", _params, client), "SPOKI_SPOKI_LIST_THINGS")
+
+
+def spoki_list_things_or_raise(
+    *,
+    status: str | None = None,
+    order: Literal["asc", "desc"] | None = None,
+    size: Literal["S", "M", "L"] | None = None,
+    page: int | None = None,
+    active: bool | None = None,
+    client: Client | None = None,
+) -> ThingPage:
+    """List things (variant)
+
+    Like `spoki_list_things` (same arguments), but returns `data` as
+    ThingPage and raises instead of returning a failed envelope: the
+    call's `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, ...),
+    `ConfigurationError` without settings, or `InvalidResponseError` when the answer does not have
+    the documented shape.
+
+    Runs SPOKI_SPOKI_LIST_THINGS (GET things/).
+    """
+    result = spoki_list_things(
+        status=status,
+        order=order,
+        size=size,
+        page=page,
+        active=active,
+        client=client,
+    )
+    return result.unwrap()

@@ -10,8 +10,10 @@ and enums are defined once; integer enums are IntEnums (`FieldType.TEXT == 1`).
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from pydantic import BaseModel, ConfigDict, Field
+
+from ._envelope import Envelope
 
 
 class Kind(IntEnum):
@@ -45,13 +47,20 @@ class ThingPage(BaseModel):
     results: list[Thing]
 
 
-class CreateThingOutput(BaseModel):
+class CreateThingOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[Thing | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> Thing:
+        """`data` as `Thing` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('Thing', self._unwrap(lambda d: isinstance(d, Thing)))
 
 
 class CreateThingGrade(IntEnum):
@@ -66,13 +75,20 @@ class DeleteThingInput(BaseModel):
     thing_id: Annotated[int, Field(description='Id of the thing.', examples=[7], ge=1)]
 
 
-class DeleteThingOutput(BaseModel):
+class DeleteThingOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Any
     error: str | None
     successful: bool
+
+    def unwrap(self) -> Any:
+        """`data` as `Any` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return self._unwrap(None)
 
 
 class ListPeopleInput(BaseModel):
@@ -107,13 +123,20 @@ class ListThingsInput(BaseModel):
     active: Annotated[bool | None, Field(description='Only active things.')] = None
 
 
-class ListThingsOutput(BaseModel):
+class ListThingsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[ThingPage | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> ThingPage:
+        """`data` as `ThingPage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('ThingPage', self._unwrap(lambda d: isinstance(d, ThingPage)))
 
 
 class OldListThingsInput(BaseModel):
@@ -122,13 +145,20 @@ class OldListThingsInput(BaseModel):
     )
 
 
-class OldListThingsOutput(BaseModel):
+class OldListThingsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[list[Thing] | list[Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> list[Thing]:
+        """`data` as `list[Thing]` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('list[Thing]', self._unwrap(lambda d: isinstance(d, list) and all(isinstance(x, Thing) for x in d)))
 
 
 class SpokiListThingsInput(BaseModel):
@@ -142,13 +172,20 @@ class SpokiListThingsInput(BaseModel):
     active: Annotated[bool | None, Field(description='Only active things.')] = None
 
 
-class SpokiListThingsOutput(BaseModel):
+class SpokiListThingsOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[ThingPage | dict[str, Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> ThingPage:
+        """`data` as `ThingPage` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('ThingPage', self._unwrap(lambda d: isinstance(d, ThingPage)))
 
 
 class CreateThingInput(BaseModel):
@@ -163,10 +200,17 @@ class CreateThingInput(BaseModel):
     from_: Annotated[str | None, Field(alias='from', description='A param whose name is a Python keyword.', examples=['2024-01-31'])] = None
 
 
-class ListPeopleOutput(BaseModel):
+class ListPeopleOutput(Envelope):
     model_config = ConfigDict(
         extra='allow',
     )
     data: Annotated[list[ListPeopleItem] | list[Any], Field(union_mode='left_to_right')]
     error: str | None
     successful: bool
+
+    def unwrap(self) -> list[ListPeopleItem]:
+        """`data` as `list[ListPeopleItem]` when the call succeeded; else raises the call's error: an
+        `ActionFailed` (a subclass per kind: InputError, AuthError, NotFoundError, RateLimitedError,
+        UpstreamError, TransportError, ...), `ConfigurationError` without settings, or
+        `InvalidResponseError` when the answer does not have the documented shape."""
+        return cast('list[ListPeopleItem]', self._unwrap(lambda d: isinstance(d, list) and all(isinstance(x, ListPeopleItem) for x in d)))
