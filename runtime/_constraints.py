@@ -10,6 +10,7 @@ searched as JSON Schema does, `$` meaning the very end.
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -130,18 +131,19 @@ def _enum_key(v: Any) -> tuple[Any, Any]:
 def _bounds(minimum: float | None, maximum: float | None) -> list[Constraint]:
     out: list[Constraint] = []
     if minimum is not None:
-        def at_least(v: Any) -> str | None:
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v < minimum:
-                return f"must be >= {_num(minimum)}; got {_short(v)}"
-            return None
-        out.append(at_least)
+        out.append(_bound(minimum, operator.lt, ">="))
     if maximum is not None:
-        def at_most(v: Any) -> str | None:
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > maximum:
-                return f"must be <= {_num(maximum)}; got {_short(v)}"
-            return None
-        out.append(at_most)
+        out.append(_bound(maximum, operator.gt, "<="))
     return out
+
+
+def _bound(limit: float, beyond: Callable[[Any, float], bool], sign: str) -> Constraint:
+    def check(v: Any) -> str | None:
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and beyond(v, limit):
+            return f"must be {sign} {_num(limit)}; got {_short(v)}"
+        return None
+
+    return check
 
 
 def _num(value: float) -> str:
@@ -151,23 +153,21 @@ def _num(value: float) -> str:
 def lengths(min_length: int | None, max_length: int | None) -> list[Constraint]:
     """minLength/maxLength of a string (in characters), an array or an object (in items)."""
     out: list[Constraint] = []
-
-    def unit(v: Any) -> str:
-        return "characters" if isinstance(v, str) else "items"
-
     if min_length is not None:
-        def long_enough(v: Any) -> str | None:
-            if isinstance(v, (str, list, dict)) and len(v) < min_length:
-                return f"must have at least {min_length} {unit(v)}; got {len(v)}"
-            return None
-        out.append(long_enough)
+        out.append(_length(min_length, operator.lt, "at least"))
     if max_length is not None:
-        def short_enough(v: Any) -> str | None:
-            if isinstance(v, (str, list, dict)) and len(v) > max_length:
-                return f"must have at most {max_length} {unit(v)}; got {len(v)}"
-            return None
-        out.append(short_enough)
+        out.append(_length(max_length, operator.gt, "at most"))
     return out
+
+
+def _length(limit: int, beyond: Callable[[int, int], bool], bound: str) -> Constraint:
+    def check(v: Any) -> str | None:
+        if isinstance(v, (str, list, dict)) and beyond(len(v), limit):
+            unit = "characters" if isinstance(v, str) else "items"
+            return f"must have {bound} {limit} {unit}; got {len(v)}"
+        return None
+
+    return check
 
 
 def ecma_end(pattern: str) -> str:

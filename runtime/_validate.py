@@ -92,12 +92,17 @@ COERCE: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _digit_limit(v: Any) -> str | None:
-    """An integer too long to become text (JSON, a URL) cannot be sent; say so, never raise."""
+def _too_long(v: Any, where: str, problems: Problems) -> bool:
+    """An integer too long to become text (JSON, a URL) cannot be sent; record that, never raise."""
     if type(v) is int and too_many_digits(v):
-        return (f"is an integer of about {digits(v):,} digits; at most {sys.get_int_max_str_digits():,} "
-                f"digits can be sent")
-    return None
+        problems.append(InputProblem(where, f"is an integer of about {digits(v):,} digits; at most "
+                                            f"{sys.get_int_max_str_digits():,} digits can be sent"))
+        return True
+    return False
+
+
+def _key_problem(where: str, key: object) -> InputProblem:
+    return InputProblem(where, f"keys must be strings, got {describe(key)}")
 
 
 # --- composing a check ------------------------------------------------------------------------
@@ -134,9 +139,7 @@ def _make_check(
         if v is _BAD:
             problems.append(InputProblem(where, f"expected {expected}, got {describe(value)}"))
             return value
-        too_long = _digit_limit(v)
-        if too_long is not None:
-            problems.append(InputProblem(where, too_long))
+        if _too_long(v, where, problems):
             return v
         for rule in checks:
             message = rule(v)
@@ -159,7 +162,7 @@ def _children(
     if isinstance(v, dict):
         for key in list(v):
             if not isinstance(key, str):
-                problems.append(InputProblem(where, f"keys must be strings, got {describe(key)}"))
+                problems.append(_key_problem(where, key))
                 continue
             at = f"{where}.{key}"
             prop = properties.get(key) if properties else None
@@ -187,15 +190,13 @@ def _json_value(value: Any, where: str, problems: Problems) -> Any:
     for coerce in (_as_string, _as_integer, _as_number):
         v = coerce(value)
         if v is not _BAD:
-            too_long = _digit_limit(v)
-            if too_long is not None:
-                problems.append(InputProblem(where, too_long))
+            _too_long(v, where, problems)
             return v
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                problems.append(InputProblem(where, f"keys must be strings, got {describe(key)}"))
+                problems.append(_key_problem(where, key))
                 continue
             out[key] = _json_value(item, f"{where}.{key}", problems)
         return out
