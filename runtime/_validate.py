@@ -4,24 +4,21 @@ Stage: the first step of every call. Input: the caller's params (any object). Ou
 normalized values of the inputs given (`None` means "not given" and is dropped; str, int and
 float subclasses such as enum members become plain values) and every problem found, each
 naming its field: missing required inputs, unknown keys (with the closest name), wrong types
-(`True` is not an integer), enum membership, formats, bounds, lengths, patterns, array items
-and object values. Nested schemas (`items`, `values`) use the same compiled checks. Formats match
-the whole string; a spec `pattern` is searched as JSON Schema does, `$` meaning the very end.
+(`True` is not an integer), array items and object values. What a typed value must also satisfy
+(enum, format, bounds, lengths, pattern) is `_constraints`; nested schemas use the same checks.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-import re
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from ._constraints import Constraint, constraints, lengths
 from ._outcome import InputProblem
-from ._values import E164, E164_PATTERNS, digits, too_many_digits
+from ._values import digits, too_many_digits
 from ._values import for_python as describe
 from ._values import short_repr as _short
 
@@ -31,13 +28,6 @@ if TYPE_CHECKING:
 Problems = list[InputProblem]
 Check = Callable[[Any, str, Problems], Any]  # (value, where, problems) -> normalized value
 Validator = Callable[[object], tuple[dict[str, Any], Problems]]
-Constraint = Callable[[Any], "str | None"]  # a normalized value -> None, or what is wrong
-
-# Formats: always used with fullmatch (with `^...$` and .match, "$" would also accept a trailing "\n").
-EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?")
-UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 _BAD = object()  # a value that does not have the expected type
 
@@ -102,185 +92,24 @@ COERCE: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _digit_limit(v: Any) -> str | None:
-    """An integer too long to become text (JSON, a URL) cannot be sent; say so, never raise."""
+def _too_long(v: Any, where: str, problems: Problems) -> bool:
+    """An integer too long to become text (JSON, a URL) cannot be sent; record that, never raise."""
     if type(v) is int and too_many_digits(v):
-        return (f"is an integer of about {digits(v):,} digits; at most {sys.get_int_max_str_digits():,} "
-                f"digits can be sent")
-    return None
+        problems.append(InputProblem(where, f"is an integer of about {digits(v):,} digits; at most "
+                                            f"{sys.get_int_max_str_digits():,} digits can be sent"))
+        return True
+    return False
 
 
-# --- constraints ------------------------------------------------------------------------------
-
-def _format_check(fmt: str) -> Constraint | None:
-    def email(v: Any) -> str | None:
-        if not isinstance(v, str) or EMAIL.fullmatch(v):
-            return None
-        return f"must be an email address such as name@example.com; got {_short(v)}"
-
-    def a_date(v: Any) -> str | None:
-        if not isinstance(v, str):
-            return None
-        if DATE.fullmatch(v):
-            try:
-                date.fromisoformat(v)
-                return None
-            except ValueError:
-                pass
-        return f"must be a date in YYYY-MM-DD form, e.g. 2024-05-31; got {_short(v)}"
-
-    def a_date_time(v: Any) -> str | None:
-        if not isinstance(v, str):
-            return None
-        if DATE_TIME.fullmatch(v):
-            try:
-                datetime.fromisoformat(v[:-1] + "+00:00" if v[-1] in "Zz" else v)
-                return None
-            except ValueError:
-                pass
-        return f"must be an ISO-8601 date-time, e.g. 2024-05-31T23:59:59Z; got {_short(v)}"
-
-    def e164(v: Any) -> str | None:
-        if not isinstance(v, str) or E164.fullmatch(v):
-            return None
-        return f"must be a phone number in E.164 form: + then 7 to 15 digits, e.g. +393331234567; got {_short(v)}"
-
-    def uri(v: Any) -> str | None:
-        if not isinstance(v, str):
-            return None
-        try:
-            parts = urlsplit(v)
-        except ValueError:
-            parts = None
-        if parts is not None and parts.scheme and parts.netloc and not any(c.isspace() for c in v):
-            return None
-        return f"must be an absolute URI such as https://example.com/page; got {_short(v)}"
-
-    def a_uuid(v: Any) -> str | None:
-        if not isinstance(v, str) or UUID.fullmatch(v):
-            return None
-        return f"must be a UUID such as 123e4567-e89b-12d3-a456-426614174000; got {_short(v)}"
-
-    checks: dict[str, Constraint] = {
-        "email": email, "date": a_date, "date-time": a_date_time, "e164": e164, "uri": uri, "uuid": a_uuid,
-    }
-    return checks.get(fmt)
-
-
-def _enum_check(values: tuple[Any, ...], labels: tuple[str, ...] | None) -> Constraint:
-    if labels and len(labels) == len(values):
-        shown = ", ".join(f"{v!r} ({label})" for v, label in zip(values, labels, strict=True))
-    else:
-        shown = ", ".join(repr(v) for v in values)
-    allowed = frozenset(_enum_key(v) for v in values if v is not None)
-    strings = {v.lower(): v for v in values if isinstance(v, str)}
-
-    def check(v: Any) -> str | None:
-        try:
-            if _enum_key(v) in allowed:
-                return None
-        except TypeError:  # unhashable: a list or dict is never an enum member here
-            pass
-        hint = ""
-        if isinstance(v, str):
-            close = strings.get(v.lower()) or next(iter(difflib.get_close_matches(v, list(strings.values()), 1)), None)
-            hint = f" (did you mean {close!r}?)" if close is not None else ""
-        return f"must be one of {shown}; got {_short(v)}{hint}"
-
-    return check
-
-
-def _enum_key(v: Any) -> tuple[Any, Any]:
-    # True == 1 in Python, but not in JSON Schema: compare kinds as well as values (2 == 2.0 stays equal)
-    kind = "number" if type(v) in (int, float) else type(v)
-    return kind, v
-
-
-def _bounds(minimum: float | None, maximum: float | None) -> list[Constraint]:
-    out: list[Constraint] = []
-    if minimum is not None:
-        def at_least(v: Any) -> str | None:
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v < minimum:
-                return f"must be >= {_num(minimum)}; got {_short(v)}"
-            return None
-        out.append(at_least)
-    if maximum is not None:
-        def at_most(v: Any) -> str | None:
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > maximum:
-                return f"must be <= {_num(maximum)}; got {_short(v)}"
-            return None
-        out.append(at_most)
-    return out
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(value)
-
-
-def _lengths(min_length: int | None, max_length: int | None) -> list[Constraint]:
-    out: list[Constraint] = []
-
-    def unit(v: Any) -> str:
-        return "characters" if isinstance(v, str) else "items"
-
-    if min_length is not None:
-        def long_enough(v: Any) -> str | None:
-            if isinstance(v, (str, list, dict)) and len(v) < min_length:
-                return f"must have at least {min_length} {unit(v)}; got {len(v)}"
-            return None
-        out.append(long_enough)
-    if max_length is not None:
-        def short_enough(v: Any) -> str | None:
-            if isinstance(v, (str, list, dict)) and len(v) > max_length:
-                return f"must have at most {max_length} {unit(v)}; got {len(v)}"
-            return None
-        out.append(short_enough)
-    return out
-
-
-def ecma_end(pattern: str) -> str:
-    """`pattern` with each `$` outside a character class as `\\Z`: in JSON Schema (ECMA-262) `$`
-    is the very end of the string, while Python's `$` also matches before a final newline."""
-    out: list[str] = []
-    i, in_class = 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            j = i + 1 + (pattern[i + 1:i + 2] == "^")
-            if pattern[j:j + 1] == "]":  # "[]...]" and "[^]...]": a leading "]" is literal in Python
-                out.append(pattern[i:j + 1])
-                i = j + 1
-                continue
-        elif ch == "$":
-            ch = "\\Z"
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _pattern_check(pattern: str) -> Constraint:
-    regex = re.compile(ecma_end(pattern))
-
-    def check(v: Any) -> str | None:
-        if not isinstance(v, str) or regex.search(v):
-            return None
-        return f"must match the pattern {pattern}; got {_short(v)}"
-
-    return check
+def _key_problem(where: str, key: object) -> InputProblem:
+    return InputProblem(where, f"keys must be strings, got {describe(key)}")
 
 
 # --- composing a check ------------------------------------------------------------------------
 
 def _make_check(
     types: tuple[str, ...],
-    constraints: list[Constraint],
+    rules: list[Constraint],
     items: Check | None = None,
     values: Check | None = None,
     properties: dict[str, Check] | None = None,
@@ -291,7 +120,7 @@ def _make_check(
     coercers = tuple(COERCE[t] for t in types if t in COERCE)
     expected = " or ".join(EXPECTED.get(t, t) for t in types)
     single = coercers[0] if len(coercers) == 1 else None
-    rules = tuple(constraints)
+    checks = tuple(rules)
     if items is None and "array" in types:
         items = _any_json
     has_children = "object" in types or "array" in types
@@ -310,11 +139,9 @@ def _make_check(
         if v is _BAD:
             problems.append(InputProblem(where, f"expected {expected}, got {describe(value)}"))
             return value
-        too_long = _digit_limit(v)
-        if too_long is not None:
-            problems.append(InputProblem(where, too_long))
+        if _too_long(v, where, problems):
             return v
-        for rule in rules:
+        for rule in checks:
             message = rule(v)
             if message is not None:
                 problems.append(InputProblem(where, message))
@@ -335,7 +162,7 @@ def _children(
     if isinstance(v, dict):
         for key in list(v):
             if not isinstance(key, str):
-                problems.append(InputProblem(where, f"keys must be strings, got {describe(key)}"))
+                problems.append(_key_problem(where, key))
                 continue
             at = f"{where}.{key}"
             prop = properties.get(key) if properties else None
@@ -363,15 +190,13 @@ def _json_value(value: Any, where: str, problems: Problems) -> Any:
     for coerce in (_as_string, _as_integer, _as_number):
         v = coerce(value)
         if v is not _BAD:
-            too_long = _digit_limit(v)
-            if too_long is not None:
-                problems.append(InputProblem(where, too_long))
+            _too_long(v, where, problems)
             return v
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                problems.append(InputProblem(where, f"keys must be strings, got {describe(key)}"))
+                problems.append(_key_problem(where, key))
                 continue
             out[key] = _json_value(item, f"{where}.{key}", problems)
         return out
@@ -399,7 +224,7 @@ def compile_schema(schema: Any, defs: Mapping[str, Any], depth: int = 0) -> Chec
         return _any_of(branches)
     raw_type = schema.get("type")
     types: tuple[str, ...] = (raw_type,) if isinstance(raw_type, str) else tuple(raw_type or ())
-    constraints = _constraints(
+    rules = constraints(
         schema.get("enum"), schema.get("x-enum-varnames"), schema.get("format"),
         schema.get("minimum"), schema.get("maximum"), schema.get("minLength"), schema.get("maxLength"),
         schema.get("pattern"),
@@ -411,7 +236,7 @@ def compile_schema(schema: Any, defs: Mapping[str, Any], depth: int = 0) -> Chec
     properties = ({k: compile_schema(v, defs, depth + 1) for k, v in props.items()}
                   if isinstance(props, Mapping) else None)
     required = tuple(schema.get("required") or ())
-    return _make_check(types, constraints, items, values, properties, required, closed=extra is False)
+    return _make_check(types, rules, items, values, properties, required, closed=extra is False)
 
 
 def _any_of(branches: list[Check]) -> Check:
@@ -429,36 +254,18 @@ def _any_of(branches: list[Check]) -> Check:
     return check
 
 
-def _constraints(
-    enum: Any, labels: Any, fmt: Any, minimum: Any, maximum: Any, min_length: Any, max_length: Any, pattern: Any,
-) -> list[Constraint]:
-    out: list[Constraint] = []
-    if isinstance(enum, (list, tuple)) and enum:
-        values = tuple(v for v in enum if v is not None)
-        out.append(_enum_check(values, tuple(labels) if isinstance(labels, (list, tuple)) else None))
-    if isinstance(fmt, str):
-        check = _format_check(fmt)
-        if check is not None:
-            out.append(check)
-    out.extend(_bounds(minimum, maximum))
-    out.extend(_lengths(min_length, max_length))
-    if isinstance(pattern, str) and not (fmt == "e164" and pattern in E164_PATTERNS):
-        out.append(_pattern_check(pattern))
-    return out
-
-
 def compile_param(param: Param, defs: Mapping[str, Any]) -> Check:
     """The check of one input, from its `Param` model (None is handled by the caller)."""
     enum = param.enum
-    constraints = _constraints(
+    rules = constraints(
         list(enum.values) if enum is not None else None, enum.labels if enum is not None else None,
         param.format, param.minimum, param.maximum, param.min_length, param.max_length, param.pattern,
     )
     if param.location == "path" and param.type == "string" and param.min_length is None:
-        constraints.extend(_lengths(1, None))  # an empty path segment would change the path
+        rules.extend(lengths(1, None))  # an empty path segment would change the path
     items = compile_schema(param.items, defs) if param.items is not None else None
     values = compile_schema(param.values, defs) if param.values is not None else None
-    return _make_check((param.type,), constraints, items, values)
+    return _make_check((param.type,), rules, items, values)
 
 
 # --- the validator of one action ---------------------------------------------------------------

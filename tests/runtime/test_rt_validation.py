@@ -115,6 +115,26 @@ def test_e164_reports_one_problem_not_two() -> None:
                                               "e.g. +393331234567; got '3331234567'")]
 
 
+@pytest.mark.parametrize("fmt, message", [
+    ("email", "must be an email address such as name@example.com; got 'a b'"),
+    ("date", "must be a date in YYYY-MM-DD form, e.g. 2024-05-31; got 'a b'"),
+    ("date-time", "must be an ISO-8601 date-time, e.g. 2024-05-31T23:59:59Z; got 'a b'"),
+    ("e164", "must be a phone number in E.164 form: + then 7 to 15 digits, e.g. +393331234567; got 'a b'"),
+    ("uri", "must be an absolute URI such as https://example.com/page; got 'a b'"),
+    ("uuid", "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000; got 'a b'"),
+])
+def test_each_format_says_what_it_wants(fmt: str, message: str) -> None:
+    assert problems_for("a b", format=fmt) == [message]
+    assert problems_for(5, "integer", format=fmt) == []  # a format is about strings only
+
+
+def test_object_keys_must_be_strings_at_every_depth() -> None:
+    assert problems_for({1: "a"}, "object") == ["keys must be strings, got an integer (1)"]
+    found: list[InputProblem] = []
+    compile_param(param("object"), {})({"a": {2: "b"}}, "meta", found)
+    assert found == [InputProblem("meta.a", "keys must be strings, got an integer (2)")]
+
+
 def test_bounds_lengths_and_pattern() -> None:
     assert problems_for(0, "integer", minimum=1) == ["must be >= 1; got 0"]
     assert problems_for(11, "integer", maximum=10) == ["must be <= 10; got 11"]
