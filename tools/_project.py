@@ -78,7 +78,10 @@ def _words(p: Param, *, keep_bounds: bool, formats: frozenset[str] | None) -> tu
         else:
             words.append(FORMAT_WORDS.get(p.format, p.format))
     if p.pattern is not None:
-        node["pattern"] = p.pattern
+        if keep_bounds:
+            node["pattern"] = p.pattern
+        else:  # anthropic's strict transform (SDK 2.10) moves `pattern` into the description: we say it once
+            words.append(f"pattern {p.pattern}")
     bounds = (("minimum", p.minimum, "≥"), ("maximum", p.maximum, "≤"),
               ("minLength", p.min_length, "length ≥"), ("maxLength", p.max_length, "length ≤"))
     for key, value, word in bounds:
@@ -92,8 +95,10 @@ def _words(p: Param, *, keep_bounds: bool, formats: frozenset[str] | None) -> tu
 
 
 def _with_words(description: str, words: str) -> str:
-    if not words or words.split()[0].lower() in description.lower():
+    parts = [w for w in words.split(", ") if w and w.split()[0].lower() not in description.lower()]
+    if not parts:
         return description
+    words = ", ".join(parts)
     return f"{description.rstrip('.')} ({words})."
 
 
@@ -167,7 +172,10 @@ def input_schema(action: ActionSpec, dialect: Dialect) -> dict[str, Any]:
         if p.nullable or optional_nullable:
             if gemini:
                 node["nullable"] = True
-            elif not (strict_anthropic and not p.required):  # strict Anthropic: optional, never a union
+            elif dialect == "anthropic" or (strict_anthropic and p.required):
+                # anyOf, not a type array: anthropic's schema transform refuses type arrays (SDK 2.10)
+                node = {"anyOf": [node, {"type": "null"}]}
+            elif not strict_anthropic:  # strict Anthropic: optional, never a union
                 node = _nullable(node)
         props[p.name] = {"description": description, **node}
         if p.required or strict_openai:

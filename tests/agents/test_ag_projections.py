@@ -86,7 +86,7 @@ def test_openai_strict_rules(action: ActionSpec) -> None:
 def test_anthropic_strict_rules(action: ActionSpec) -> None:
     schema = _project.input_schema(action, "anthropic-strict")
     for path, node in _walk(schema):
-        for banned in ("minimum", "maximum", "multipleOf", "minLength", "maxLength", "examples", "$ref"):
+        for banned in ("minimum", "maximum", "multipleOf", "minLength", "maxLength", "examples", "$ref", "pattern"):
             assert banned not in node, (path, banned)
         if node.get("type") == "object":
             assert node.get("additionalProperties") is False, path
@@ -116,6 +116,8 @@ def test_no_information_lost(action: ActionSpec) -> None:
         strict = _project.input_schema(action, "anthropic-strict")["properties"][p.name]
         if p.minimum is not None:
             assert f"≥ {p.minimum:g}" in strict["description"]
+        if p.pattern is not None:
+            assert p.pattern in strict["description"] and "pattern" not in strict
         gem = _project.input_schema(action, "gemini")["properties"][p.name]
         if p.format is not None and p.format not in _project.GEMINI_FORMATS:
             assert "format" not in gem and (p.pattern is None or gem["pattern"] == p.pattern)
