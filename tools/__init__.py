@@ -18,13 +18,24 @@ from typing import TYPE_CHECKING, Any
 from spoki_actions.spec import ActionSpec, Catalogue
 
 from . import _dispatch, _project
-from ._project import DIALECTS, Dialect, annotations
+from ._project import DIALECTS, Dialect, mcp_annotations
 
 if TYPE_CHECKING:
     from spoki_actions import Client
 
-__all__ = ["DIALECTS", "Dialect", "anthropic", "annotations", "dispatch", "gemini", "load", "mcp", "openai",
-           "select", "tools"]
+__all__ = [
+    "DIALECTS",
+    "Dialect",
+    "anthropic",
+    "dispatch",
+    "gemini",
+    "load",
+    "mcp",
+    "mcp_annotations",
+    "openai",
+    "select",
+    "tools",
+]
 
 
 def load(catalogue: Catalogue | str | Path | None = None) -> Catalogue:
@@ -95,7 +106,8 @@ def _anthropic_strict(actions: list[ActionSpec]) -> list[dict[str, Any]]:
     return out
 
 
-def openai(strict: bool = True, catalogue: Catalogue | str | Path | None = None, **selection: Any) -> list[dict[str, Any]]:
+def openai(strict: bool = True, catalogue: Catalogue | str | Path | None = None,
+           **selection: Any) -> list[dict[str, Any]]:
     """OpenAI function tools (Chat Completions `tools=`), strict by default."""
     return tools("openai-strict" if strict else "openai", catalogue, **selection)
 

@@ -80,9 +80,9 @@ def undo(action: ActionSpec, arguments: dict[str, Any], dialect: Dialect) -> dic
             continue
         if value is None and not p.required:
             continue  # an explicit null of an optional param means "not given"
-        if is_map(p) and isinstance(value, list):
-            if all(isinstance(v, dict) and set(v) == {"key", "value"} for v in value):
-                value = {v["key"]: v["value"] for v in value}
+        pairs = isinstance(value, list) and all(isinstance(v, dict) and set(v) == {"key", "value"} for v in value)
+        if is_map(p) and pairs:
+            value = {v["key"]: v["value"] for v in value}
         if p.enum is not None and p.type == "integer" and isinstance(value, str) and p.enum.labels:
             labels = dict(zip(p.enum.labels, p.enum.values, strict=True))
             value = labels.get(value, labels.get(value.upper(), value))
@@ -121,7 +121,8 @@ def error_text(error: dict[str, Any]) -> str:
     return text
 
 
-def run(client: Client, catalogue: Catalogue, name: str, raw: Any, dialect: Dialect) -> tuple[bool, Any, Outcome | None]:
+def run(client: Client, catalogue: Catalogue, name: str, raw: Any,
+        dialect: Dialect) -> tuple[bool, Any, Outcome | None]:
     """(ok, data or error payload, outcome) for one call."""
     action = catalogue.actions.get(name)
     if action is None:

@@ -34,20 +34,25 @@ def is_map(p: Param) -> bool:
     return p.type == "object" and p.values is not None
 
 
+# A model loops on tools: a limit this tight is worth its tokens; looser ones the runtime paces silently.
+NOTE_RATE_BELOW = 30  # requests per minute
+
+
 def behaviour_note(action: ActionSpec, *, safety: bool = True) -> str:
-    """Safety, rate limit and deprecation, said once and briefly (skipped where the text says it)."""
+    """Deprecation, an unsafe write and a tight rate limit, said once and briefly (skipped where the
+    spec's text says it already). Reads and idempotent writes say nothing: the name and, in MCP, the
+    annotations tell."""
     b = action.behaviour
     text = action.description.lower()
     parts: list[str] = []
     if b.deprecated is not None:
         instead = f" Use {b.deprecated.replacement} instead." if b.deprecated.replacement else ""
         parts.append(f"Deprecated: {b.deprecated.message.strip().rstrip('.')}.{instead}")
-    if safety and "idempotent" not in text:
-        parts.append({"read": "Read-only.", "idempotent": "Write; safe to repeat.",
-                      "unsafe": "Write; not safe to repeat."}[b.safety])
-    if b.rate_limit is not None and "per minute" not in text and "calls per" not in text:
-        r = b.rate_limit
-        parts.append(f"Rate limit: {r.requests} calls per {r.window:g} s.")
+    if safety and b.safety == "unsafe" and "idempotent" not in text:
+        parts.append("Not safe to repeat.")
+    r = b.rate_limit
+    if r is not None and r.requests * 60 / r.window < NOTE_RATE_BELOW and "per minute" not in text:
+        parts.append(f"Limit: {r.requests} calls per {r.window:g} s.")
     return " ".join(parts)
 
 
@@ -62,9 +67,8 @@ def _base_type(p: Param) -> dict[str, Any]:
         node["enum"] = list(p.enum.values)
     if p.type == "array":
         node["items"] = copy.deepcopy(p.items) if p.items else {}
-    if p.type == "object":
-        if p.values is not None:
-            node["additionalProperties"] = copy.deepcopy(p.values)
+    if p.type == "object" and p.values is not None:
+        node["additionalProperties"] = copy.deepcopy(p.values)
     return node
 
 
@@ -102,7 +106,7 @@ def _with_words(description: str, words: str) -> str:
     return f"{description.rstrip('.')} ({words})."
 
 
-PAIRS_ITEM = {"type": "object", "properties": {"key": {"type": "string"}, "value": {"type": "string"}},
+PAIRS_ITEM: dict[str, Any] = {"type": "object", "properties": {"key": {"type": "string"}, "value": {"type": "string"}},
               "required": ["key", "value"], "additionalProperties": False}
 
 
@@ -238,7 +242,7 @@ def _lean_output(action: ActionSpec) -> dict[str, Any]:
     return schema
 
 
-def annotations(action: ActionSpec) -> dict[str, Any]:
+def mcp_annotations(action: ActionSpec) -> dict[str, Any]:
     """MCP hints from the declared safety: read → read-only and idempotent; deletes and unsafe writes
     are destructive; every action reaches Spoki, an open world."""
     safety = action.behaviour.safety
@@ -270,7 +274,7 @@ def tool(action: ActionSpec, dialect: Dialect, *, output_schema: bool = True) ->
                            "description": _description(action, safety=False), "inputSchema": params}
     if output_schema:
         mcp["outputSchema"] = _lean_output(action)
-    mcp["annotations"] = annotations(action)
+    mcp["annotations"] = mcp_annotations(action)
     return mcp
 
 

@@ -1,8 +1,9 @@
 """Emitter: the LLM tool definitions, one file per dialect, under tools/.
 
-Input: the frozen `Catalogue`. Output: `{"tools/<dialect>.json": bytes}`, each `{"$comment", "dialect", "tools": [...]}`, with every action
-(deprecated ones included, flagged in their descriptions), as `spoki_actions.tools` projects them
-at run time. Deterministic: sorted keys, catalogue order, no timestamps.
+Input: the frozen `Catalogue`. Output: `{"tools/<dialect>.json": bytes}`, each
+`{"$comment", "dialect", "tools": [...]}` with every action (deprecated ones included, flagged
+in their descriptions), as `spoki_actions.tools` projects them at run time.
+Deterministic: sorted keys, catalogue order, no timestamps.
 """
 
 from __future__ import annotations

@@ -133,13 +133,13 @@ def test_names_fit_every_provider() -> None:
 
 def test_annotations_follow_safety() -> None:
     for a in ACTIONS:
-        hints = _project.annotations(a)
+        hints = _project.mcp_annotations(a)
         assert hints["readOnlyHint"] is (a.behaviour.safety == "read")
         assert hints["idempotentHint"] is (a.behaviour.safety != "unsafe")
         assert hints["destructiveHint"] is (a.method == "DELETE" or a.behaviour.safety == "unsafe")
         assert hints["openWorldHint"] is True
     delete = CATALOGUE.actions["SPOKI_DELETE_CONTACT"]
-    assert _project.annotations(delete)["destructiveHint"] is True
+    assert _project.mcp_annotations(delete)["destructiveHint"] is True
 
 
 def test_selection() -> None:
