@@ -25,7 +25,7 @@ generate: setup
 check: setup
 	$(VENV)/bin/spoki-actions lint specs
 	$(VENV)/bin/spoki-actions generate --specs specs --out generated --check
-	$(VENV)/bin/ruff check runtime generator simulator tools tests bench examples
+	$(VENV)/bin/ruff check runtime generator simulator tools mcp_server tests bench examples
 	$(PY) .ci/typing_tree.py .typing && cd .typing && ../$(VENV)/bin/mypy -p spoki_actions
 
 test: setup

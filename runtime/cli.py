@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "describe": ("spoki_actions._commands", "show one action's inputs, output and behaviour"),
     "run": ("spoki_actions._commands", "run an action and print its envelope as JSON"),
     "fake-server": ("spoki_actions.simulator.cli", "serve the local Spoki API simulator"),
+    "mcp": ("spoki_actions.mcp_server.cli", "serve the actions as MCP tools (stdio, or streamable HTTP with --http)"),
 }
 
 
