@@ -26,6 +26,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--groups", help="comma-separated groups to offer (e.g. contacts,tags)")
     parser.add_argument("--tools", help="comma-separated action names to offer")
     parser.add_argument("--deprecated", action="store_true", help="offer deprecated actions too")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="offer three meta-tools (search, describe, invoke) instead of every schema")
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp instead of stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
@@ -81,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         server = build(client, groups=_split(args.groups), names=_split(args.tools), read_only=args.read_only,
-                       deprecated=args.deprecated)
+                       deprecated=args.deprecated, dynamic=args.dynamic)
     except ValueError as exc:
         print(f"spoki-actions mcp: {exc}", file=sys.stderr)
         return 2

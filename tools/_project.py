@@ -285,3 +285,50 @@ def strict_counts(action: ActionSpec) -> tuple[int, int]:
     optional = sum(1 for name in schema["properties"] if name not in required)
     unions = sum(1 for v in schema["properties"].values() if isinstance(v.get("type"), list) or "anyOf" in v)
     return optional, unions
+
+
+def dynamic_tools() -> list[dict[str, Any]]:
+    """Three meta-tools (MCP shape) for hosts that cannot afford every schema: search the catalogue,
+    describe one action, invoke one action. Strict-compatible: every property required, no open map
+    (invoke's arguments travel as a JSON string the runtime validates)."""
+    def closed(props: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
+
+    string = {"type": "string"}
+    return [
+        {"name": "search_actions", "title": "Search Spoki actions",
+         "description": "Find Spoki actions by words in their name or description; returns names, one-line "
+                        "summaries and whether each only reads.",
+         "inputSchema": closed({"query": {**string, "description": "Words to look for; empty lists every action."}}),
+         "annotations": {"readOnlyHint": True, "idempotentHint": True, "destructiveHint": False,
+                         "openWorldHint": False}},
+        {"name": "describe_action", "title": "Describe a Spoki action",
+         "description": "The input schema and behaviour of one action, before invoking it.",
+         "inputSchema": closed({"name": {**string, "description": "Action name, from search_actions."}}),
+         "annotations": {"readOnlyHint": True, "idempotentHint": True, "destructiveHint": False,
+                         "openWorldHint": False}},
+        {"name": "invoke_action", "title": "Invoke a Spoki action",
+         "description": "Run one action. Writes change Spoki data; describe_action says which are unsafe to repeat.",
+         "inputSchema": closed({"name": {**string, "description": "Action name."},
+                                "arguments": {**string, "description": "The action's input as a JSON object text, "
+                                                                       "e.g. {\"contact_id\": 12}."}}),
+         "annotations": {"readOnlyHint": False, "idempotentHint": False, "destructiveHint": True,
+                         "openWorldHint": True}},
+    ]
+
+
+def search(actions: list[ActionSpec], query: str) -> list[dict[str, Any]]:
+    words = [w for w in query.lower().split() if w]
+    hits = []
+    for a in actions:
+        text = f"{a.name} {a.title} {a.group} {a.description}".lower()
+        if all(w in text for w in words):
+            hits.append({"name": a.name, "summary": a.description.split(". ")[0].rstrip(".") + ".",
+                         "read_only": a.behaviour.safety == "read"})
+    return hits
+
+
+def describe(action: ActionSpec) -> dict[str, Any]:
+    b = action.behaviour
+    return {"name": action.name, "description": _description(action), "safety": b.safety,
+            "inputSchema": input_schema(action, "mcp"), "annotations": mcp_annotations(action)}

@@ -60,3 +60,24 @@ def test_read_only_hides_writes(spoki_simulator: Any) -> None:
                     await mcp.call_tool("SPOKI_DELETE_CONTACT", {"id": 1})
 
     anyio.run(main)
+
+
+def test_dynamic_mode(spoki_simulator: Any) -> None:
+    async def main() -> None:
+        client, session = _session(spoki_simulator, dynamic=True)
+        with client:
+            async with session as mcp:
+                names = [t.name for t in (await mcp.list_tools()).tools]
+                assert names == ["search_actions", "describe_action", "invoke_action"]
+                found = await mcp.call_tool("search_actions", {"query": "tags"})
+                assert any(a["name"] == "SPOKI_LIST_TAGS" for a in found.structured_content["actions"])
+                described = await mcp.call_tool("describe_action", {"name": "SPOKI_RETRIEVE_CONTACT"})
+                assert described.structured_content["safety"] == "read"
+                ran = await mcp.call_tool("invoke_action", {"name": "SPOKI_LIST_TAGS", "arguments": "{}"})
+                assert ran.is_error is False
+                bad = await mcp.call_tool("invoke_action", {"name": "SPOKI_RETRIEVE_CONTACT",
+                                                            "arguments": "{\"contact_id\": -1}"})
+                assert bad.is_error is True and "- contact_id:" in bad.content[0].text
+                assert (await mcp.call_tool("invoke_action", {"name": "SPOKI_NOPE", "arguments": "{}"})).is_error
+
+    anyio.run(main)

@@ -61,3 +61,9 @@ def test_docs_table_is_current() -> None:
         README.write_text(pattern.sub(lambda m: m.group(1) + table() + m.group(3), text), encoding="utf-8")
         text = README.read_text(encoding="utf-8")
     assert pattern.search(text).group(2) == table()  # type: ignore[union-attr]
+
+
+def test_dynamic_trio_within_400() -> None:
+    from spoki_actions.tools import _project
+
+    assert count(_project.dynamic_tools()) <= 400
