@@ -89,3 +89,24 @@ def test_mcp_tool_model_accepts_the_listing() -> None:
     for sent, ours in zip(wire["tools"], _all("mcp"), strict=True):
         assert sent["inputSchema"] == ours["inputSchema"]
         assert sent["annotations"]["readOnlyHint"] == ours["annotations"]["readOnlyHint"]
+
+
+@pytest.mark.parametrize("version", __import__("mcp_types.version").version.SUPPORTED_PROTOCOL_VERSIONS)
+def test_mcp_listing_serialises_for_every_protocol_version(version: str) -> None:
+    from mcp_types.methods import serialize_server_result
+
+    import mcp.types as mt
+
+    # the SDK's own result models fill what each version's envelope needs (2026-07-28: resultType, ttlMs...)
+    listing = mt.ListToolsResult(tools=[mt.Tool.model_validate(t) for t in _all("mcp")]).model_dump(
+        by_alias=True, mode="json", exclude_none=True)
+    wire = serialize_server_result("tools/list", version, listing)
+    assert [t["name"] for t in wire["tools"]] == [t["name"] for t in listing["tools"]]
+    for sent, ours in zip(wire["tools"], _all("mcp"), strict=True):
+        assert sent["inputSchema"] == ours["inputSchema"]
+        if "outputSchema" in sent:  # versions that know output schemas keep ours whole
+            assert sent["outputSchema"] == ours["outputSchema"]
+    result = mt.CallToolResult.model_validate({"content": [{"type": "text", "text": "{}"}],
+                                               "structuredContent": {"items": []}, "isError": False}).model_dump(
+        by_alias=True, mode="json", exclude_none=True)
+    assert serialize_server_result("tools/call", version, result)["isError"] is False
