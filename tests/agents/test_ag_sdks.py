@@ -93,9 +93,8 @@ def test_mcp_tool_model_accepts_the_listing() -> None:
 
 @pytest.mark.parametrize("version", __import__("mcp_types.version").version.SUPPORTED_PROTOCOL_VERSIONS)
 def test_mcp_listing_serialises_for_every_protocol_version(version: str) -> None:
-    from mcp_types.methods import serialize_server_result
-
     import mcp.types as mt
+    from mcp_types.methods import serialize_server_result
 
     # the SDK's own result models fill what each version's envelope needs (2026-07-28: resultType, ttlMs...)
     listing = mt.ListToolsResult(tools=[mt.Tool.model_validate(t) for t in _all("mcp")]).model_dump(
