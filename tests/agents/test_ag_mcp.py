@@ -81,3 +81,27 @@ def test_dynamic_mode(spoki_simulator: Any) -> None:
                 assert (await mcp.call_tool("invoke_action", {"name": "SPOKI_NOPE", "arguments": "{}"})).is_error
 
     anyio.run(main)
+
+
+def test_upstream_5xx_and_429_are_tool_errors(spoki_simulator: Any) -> None:
+    import httpx
+
+    def faults(spec: dict[str, Any]) -> None:
+        r = httpx.post(f"{spoki_simulator.control_url}/faults", json={"global": spec},
+                       headers={"X-Spoki-Api-Key": spoki_simulator.api_key})
+        assert r.status_code == 200
+
+    async def main() -> None:
+        client, session = _session(spoki_simulator)
+        with client:
+            async with session as mcp:
+                faults({"error_rate": 1.0, "error_statuses": [502]})
+                five = await mcp.call_tool("SPOKI_LIST_TAGS", {})
+                assert five.is_error is True and five.content[0].text.startswith("error upstream")
+                assert "(retryable: yes)" in five.content[0].text
+                faults({"throttle_rate": 1.0, "retry_after": 1})
+                many = await mcp.call_tool("SPOKI_CREATE_CUSTOM_FIELD", {"code": "X_Y", "label": "X y",
+                                                                          "example": "a", "field_type": 1})
+                assert many.is_error is True and many.content[0].text.startswith("error rate_limited")
+
+    anyio.run(main)
