@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
-	$(PIP) install -e '.[generator,simulator,batch,dev]'
+	$(PIP) install -e '.[generator,simulator,batch,mcp,agents-test,dev]'
 	$(PY) -c 'import spoki_actions' && touch $(STAMP)
 
 lint: setup
@@ -30,7 +30,7 @@ generate: setup
 check: setup
 	$(VENV)/bin/spoki-actions lint specs
 	$(VENV)/bin/spoki-actions generate --specs specs --out generated --check
-	$(VENV)/bin/ruff check runtime generator simulator batch tests bench examples
+	$(VENV)/bin/ruff check runtime generator simulator batch tools mcp_server tests bench examples
 	$(PY) .ci/typing_tree.py .typing && cd .typing && ../$(VENV)/bin/mypy -p spoki_actions
 
 test: setup

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAPPING = {"generator": "generator", "simulator": "simulator", "generated": "generated/python", "batch": "batch"}
+MAPPING = {"generator": "generator", "simulator": "simulator", "generated": "generated/python", "batch": "batch",
+           "tools": "tools", "mcp_server": "mcp_server"}
 
 
 def build(dest: Path) -> Path:

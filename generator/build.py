@@ -42,6 +42,12 @@ def _runtime_dir() -> Path:
     return Path(spec.origin).parent
 
 
+def _tools_dir() -> Path:
+    spec = importlib.util.find_spec("spoki_actions.tools")
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin).parent
+
+
 def _files(root: Path, patterns: tuple[str, ...], recursive: bool) -> list[Path]:
     found: set[Path] = set()
     for pattern in patterns:
@@ -54,8 +60,9 @@ def fingerprint(specs_dir: Path) -> str:
     h = hashlib.sha256(b"spoki-actions generate 1\0")
     sources = [
         ("specs", specs_dir, _files(specs_dir, ("*",), recursive=True)),
-        ("generator", _GENERATOR_DIR,
-         _files(_GENERATOR_DIR, ("*.py", "emitters/*.py", "templates/*.jinja"), recursive=False)),
+        ("generator", _GENERATOR_DIR, _files(_GENERATOR_DIR, ("*.py", "templates/*.jinja", "emitters/*.py"),
+                                             recursive=False)),
+        ("tools", _tools_dir(), _files(_tools_dir(), ("*.py",), recursive=False)),  # the tools emitter's projections
         ("runtime", _runtime_dir(), _files(_runtime_dir(), ("*.py", "meta/*.json"), recursive=False)),
     ]
     for label, root, paths in sources:

@@ -17,9 +17,9 @@ from types import ModuleType
 
 from spoki_actions.spec import Catalogue
 
-from . import catalogue, docs, python, schemas
+from . import catalogue, docs, python, schemas, tools
 
-EMITTERS: tuple[ModuleType, ...] = (schemas, docs, python, catalogue)
+EMITTERS: tuple[ModuleType, ...] = (schemas, docs, python, catalogue, tools)
 
 
 def emit_all(source: Catalogue, emitters: tuple[ModuleType, ...] = EMITTERS) -> dict[str, bytes]:
