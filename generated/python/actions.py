@@ -121,7 +121,7 @@ def create_custom_field(
 ) -> CreateCustomFieldOutput:
     """Create custom field
 
-    Creates a custom contact field and returns it. `code` is upper-case with underscores (e.g. LOYALTY_TIER or _TARGA_); `code` and `label` must be unique and not reserved (FIRST_NAME, LAST_NAME, EMAIL, PHONE, ACCOUNT_NAME and LANGUAGE are). Not idempotent: it is never re-sent after an uncertain failure, since a repeat could create the field twice or fail as a duplicate. The custom-fields endpoints allow about 5 calls per minute.
+    Creates a custom contact field and returns it. `code` is upper-case with underscores (e.g. LOYALTY_TIER or _TARGA_); `code` and `label` must be unique and not reserved (FIRST_NAME, LAST_NAME, EMAIL, PHONE, ACCOUNT_NAME and LANGUAGE are). Not idempotent: never re-sent after an uncertain failure. The custom-fields endpoints allow about 5 calls per minute.
 
     Args:
         code: Field code: upper-case letters, digits and underscores, with a letter before any digit; underscores may lead and trail, as in real accounts' _TARGA_. Unique and not reserved.
@@ -361,7 +361,7 @@ def list_agencies(
 ) -> ListAgenciesOutput:
     """List agencies
 
-    Lists every agency visible to the API key, each with its id and account id. Follows the API's pages and returns all agencies as one array. The API may also answer with a bare array instead of pages; both are read.
+    Lists every agency visible to the API key, each with its id and account id. Follows the API's pages and returns all agencies as one array.
 
     Args:
         client: The client to call through; default: the shared client configured from the
@@ -467,11 +467,11 @@ def list_campaigns(
 ) -> ListCampaignsOutput:
     """List campaigns
 
-    Retrieves the campaigns of the account, optionally only those scheduled within a time range. Returns the first page with the total `count` and the `next` page URL; each campaign carries its automation, contact lists, status and delivery and automation counters.
+    Retrieves a page of the account's campaigns, optionally only those scheduled in a time range (YYYY-MM-DD dates or ISO-8601 date-times).
 
     Args:
-        scheduled_datetime_gte: Only campaigns scheduled at or after this moment: a plain date (YYYY-MM-DD, as Spoki's collection documents it) or an ISO-8601 date-time (e.g. 2024-05-31T23:59:59Z, as the catalogue says). Both forms are sent as given.
-        scheduled_datetime_lte: Only campaigns scheduled at or before this moment: a plain date (YYYY-MM-DD, as Spoki's collection documents it) or an ISO-8601 date-time (e.g. 2024-05-31T23:59:59Z, as the catalogue says). Both forms are sent as given.
+        scheduled_datetime_gte: Scheduled at or after this.
+        scheduled_datetime_lte: Scheduled at or before this.
         client: The client to call through; default: the shared client configured from the
             environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
@@ -1023,7 +1023,7 @@ def spoki_list_custom_fields(
 ) -> SpokiListCustomFieldsOutput:
     """List custom fields
 
-    Lists every custom contact field of the account (all pages, gathered), optionally keeping only those whose code and/or label contain the given text (case-insensitive). Returns `{custom_fields: [...]}` with each field's code, label, sample value and type, without ids. The custom-fields endpoints allow about 5 calls per minute, so pages of 100 are requested. The API may also answer with a bare array instead of pages; both are read.
+    Lists every custom contact field of the account (all pages, gathered), optionally keeping only those whose code and/or label contain the given text (case-insensitive). Returns `{custom_fields: [...]}` with each field's code, label, sample value and type, without ids. The custom-fields endpoints allow about 5 calls per minute.
 
     Args:
         code: Keep fields whose code contains this text (case-insensitive).
@@ -1076,7 +1076,7 @@ def spoki_list_partners(
 ) -> SpokiListPartnersOutput:
     """List partners
 
-    Retrieves the partners page (`GET partners/`). Deprecated: it is a placeholder in the Spoki catalogue, and the endpoint needs a partner-level API key, which an ordinary account key is not. The shape of a partner is not documented, so results are plain objects.
+    Retrieves the partners page (`GET partners/`). The shape of a partner is not documented, so results are plain objects.
 
     Deprecated: SPOKI_SPOKI_LIST_PARTNERS is a placeholder in the Spoki catalogue; it needs a partner-level API key and its output is not documented.
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from spoki_actions import loader
-from spoki_actions._validate import ecma_end
+from spoki_actions._constraints import ecma_end
 from spoki_actions.spec import ActionSpec, Catalogue
 
 ROOT = Path(__file__).parents[2]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from spoki_actions import _request, _response, _validate, _values, _yaml
+from spoki_actions import _constraints, _request, _response, _validate, _values, _yaml
 
 HUGE = 7 * 10**5000 + 12345  # str() of it raises ValueError (more than 4,300 digits)
 
@@ -55,9 +55,9 @@ def test_small_ints_read_as_str() -> None:
 
 
 def test_one_e164_and_one_placeholder_regex() -> None:
-    assert _validate.E164 is _values.E164 and _response.E164 is _values.E164
+    assert _constraints.E164 is _values.E164 and _response.E164 is _values.E164
     assert _request.PLACEHOLDER is _values.PLACEHOLDER
-    assert _values.E164_PATTERN in _validate.E164_PATTERNS
+    assert _values.E164_PATTERN in _constraints.E164_PATTERNS
     assert _values.E164.fullmatch("+393331234567") and not _values.E164.fullmatch("+0123456")
 
 
