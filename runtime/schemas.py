@@ -64,3 +64,50 @@ def by_id(schema_id: str) -> dict[str, Any]:
             if entry[f"{kind}_schema"] == name:
                 return load(entry["name"], kind)
     raise KeyError(f"no published schema has the $id {schema_id!r}")
+
+
+# --- `spoki-actions schemas export DIR` -------------------------------------------------------
+
+HELP = "export the published JSON Schemas, index.json and OpenAPI document into a folder"
+
+
+def _published_files() -> list[str]:
+    root = resources.files(_PACKAGE)
+    found: list[str] = []
+    for folder in ("schemas", "openapi", "tools"):
+        node = root / folder
+        if node.is_dir():
+            found += [f"{folder}/{item.name}" for item in node.iterdir()
+                      if item.is_file() and item.name.endswith((".json", ".yaml"))]
+    return sorted(found)
+
+
+def configure(parser: Any) -> None:
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = sub.add_parser("export", help="copy every published document into DIR (schemas/, openapi/, tools/)")
+    export.add_argument("dir", metavar="DIR", help="destination folder (created; existing files are never replaced)")
+
+
+def run(args: Any) -> int:
+    import sys
+    from pathlib import Path
+
+    out = Path(args.dir)
+    files = _published_files()
+    clashes = [rel for rel in files if (out / rel).exists()]
+    if clashes:
+        print(f"spoki-actions schemas export: {out / clashes[0]} already exists "
+              f"({len(clashes)} file(s) would be replaced); choose an empty folder", file=sys.stderr)
+        return 2
+    root = resources.files(_PACKAGE)
+    for rel in files:
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        node = root
+        for part in rel.split("/"):
+            node = node / part
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(node.read_bytes())
+        partial.replace(target)  # never a half-written file under its final name
+    print(f"exported {len(files)} files (catalogue {version()}) into {out}/")
+    return 0

@@ -81,3 +81,21 @@ def test_validating_a_real_input_against_the_pinned_schema() -> None:
     validator = jsonschema.Draft202012Validator(schema)
     assert not list(validator.iter_errors({"status": "OPEN", "per_page": 20}))
     assert list(validator.iter_errors({"per_page": 0}))
+
+
+def test_schemas_export_copies_every_published_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "pinned"
+    done = subprocess.run([sys.executable, "-m", "spoki_actions.cli", "schemas", "export", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"catalogue {schemas.version()}" in done.stdout
+    for name in NAMES:
+        doc = json.loads((out / "schemas" / schemas.load(name, "input")["$id"].rsplit("/", 1)[1]).read_bytes())
+        assert doc == schemas.load(name, "input")
+    assert json.loads((out / "schemas/index.json").read_bytes()) == schemas.index()
+    again = subprocess.run([sys.executable, "-m", "spoki_actions.cli", "schemas", "export", str(out)],
+                           capture_output=True, text=True, check=False)
+    assert again.returncode == 2 and "already exists" in again.stderr and "choose an empty folder" in again.stderr
