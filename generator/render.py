@@ -77,7 +77,8 @@ def render(catalogue: Catalogue) -> dict[str, bytes]:
     classes = view.def_classes(catalogue)
     for action in catalogue.actions.values():
         files[f"docs/{view.doc_path(action)}"] = _template(
-            "action.md.jinja", doc=view.doc_action(action, catalogue, classes))
+            "action.md.jinja", doc=view.doc_action(action, catalogue, classes),
+            sample=schemas.sample_markdown(action))
     files["docs/README.md"] = _template("index.md.jinja", index=view.doc_index(catalogue))
     module = view.py_module(catalogue)
     files["python/__init__.py"] = _template("__init__.py.jinja", banner=view.banner())

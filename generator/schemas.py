@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from importlib import metadata
 from typing import Any
 
@@ -156,6 +157,14 @@ def _head(action: ActionSpec, kind: str, title: str) -> dict[str, Any]:
     if action.behaviour.deprecated is not None:
         head["deprecated"] = True
     return head
+
+
+def sample_markdown(action: ActionSpec) -> str:
+    """The sample response as a fenced JSON block, the fence longer than any backtick run inside."""
+    text = json.dumps(sample_response(action), indent=2, ensure_ascii=False, allow_nan=False)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}json\n{text}\n{fence}"
 
 
 def input_schema(action: ActionSpec) -> dict[str, Any]:

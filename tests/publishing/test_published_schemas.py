@@ -99,3 +99,12 @@ def test_schemas_export_copies_every_published_file(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-m", "spoki_actions.cli", "schemas", "export", str(out)],
                            capture_output=True, text=True, check=False)
     assert again.returncode == 2 and "already exists" in again.stderr and "choose an empty folder" in again.stderr
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_docs_page_shows_the_sample_response(name: str) -> None:
+    action = CATALOGUE.actions[name]
+    page = (GENERATED / "docs" / action.group / f"{schemas.load(name, 'input')['$id'].rsplit('/', 1)[1][:-11]}.md")
+    text = page.read_text()
+    block = text.split("### Sample response", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(block) == schemas.load(name, "output")["examples"][0]
