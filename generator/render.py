@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from spoki_actions.spec import Catalogue, to_dict
 
 from . import datamodels, schemas, view, write
+from .emitters import openapi
 from .errors import GeneratorError
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def render(catalogue: Catalogue) -> dict[str, bytes]:
                                                 to_dict(catalogue))
     files[".gitignore"] = (f"# {view.banner()}\n# the no-op fast path's record of the last run (local only)\n"
                            f"/{write.CACHE_FILE}\n").encode()
+    files.update(openapi.emit(catalogue))
     files[write.MARKER] = write.manifest(files)
     for path, content in files.items():
         if path.endswith(".py"):

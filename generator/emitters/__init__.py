@@ -1,0 +1,1 @@
+"""Generator emitters: each takes the frozen catalogue and returns the files it owns."""
