@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "describe": ("spoki_actions._commands", "show one action's inputs, output and behaviour"),
     "run": ("spoki_actions._commands", "run an action and print its envelope as JSON"),
     "fake-server": ("spoki_actions.simulator.cli", "serve the local Spoki API simulator"),
+    "diff": ("spoki_actions.diff", "compare two spec trees or git refs: what the new catalogue breaks"),
     "schemas": ("spoki_actions.schemas", "export the published JSON Schemas, index.json and OpenAPI document"),
 }
 
