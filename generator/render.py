@@ -74,7 +74,7 @@ def render(catalogue: Catalogue) -> dict[str, bytes]:
             path = f"schemas/{s}.{kind}.json"
             files[path] = _json_file(path, partial(schemas.dump, schema), schema)
     files["schemas/index.json"] = schemas.dump(schemas.index(catalogue))
-    files["__init__.py"] = f'"""Published documents (package data read by spoki_actions.schemas). {view.banner()}"""\n'.encode()
+    files["__init__.py"] = f'"""Published documents, read by spoki_actions.schemas. {view.banner()}"""\n'.encode()
     classes = view.def_classes(catalogue)
     for action in catalogue.actions.values():
         files[f"docs/{view.doc_path(action)}"] = _template(

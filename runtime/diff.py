@@ -85,14 +85,13 @@ def _compare_input(r: _Rules, name: str, where: str, old: Any, new: Any, o_root:
               f"new values accepted: {[v for v in ne if v not in oe]}")
     elif oe is not None and ne is None:
         r.add("input-enum-widened", "addition", "caller", name, where, "any value accepted now")
-    for key, tighter in (("minimum", lambda a, b: b > a), ("exclusiveMinimum", lambda a, b: b > a),
-                         ("minLength", lambda a, b: b > a), ("minItems", lambda a, b: b > a),
-                         ("maximum", lambda a, b: b < a), ("exclusiveMaximum", lambda a, b: b < a),
-                         ("maxLength", lambda a, b: b < a), ("maxItems", lambda a, b: b < a)):
+    for key in ("minimum", "exclusiveMinimum", "minLength", "minItems",
+                "maximum", "exclusiveMaximum", "maxLength", "maxItems"):
         a, b = old.get(key), new.get(key)
-        if b is not None and (a is None or tighter(a, b)):
+        lower = key.startswith(("min", "exclusiveMin"))
+        if b is not None and (a is None or (b > a if lower else b < a)):
             r.add("input-bound-tightened", "breaking", "caller", name, where, f"{key} {a} -> {b}")
-        elif a is not None and (b is None or tighter(b, a)):
+        elif a is not None and (b is None or (b < a if lower else b > a)):
             r.add("input-bound-loosened", "addition", "caller", name, where, f"{key} {a} -> {b}")
     for key in ("pattern", "format"):
         a, b = old.get(key), new.get(key)
@@ -153,20 +152,19 @@ def _compare_action(r: _Rules, old: ActionSpec, new: ActionSpec) -> None:
         if pname not in newp:
             r.add("input-removed", "breaking", "caller", name, where, "input removed; callers sending it fail")
         elif pname not in oldp:
-            p = newp[pname]
-            if p.required:
+            if newp[pname].required:
                 r.add("input-required-added", "breaking", "caller", name, where, "new required input")
             else:
                 r.add("input-optional-added", "addition", "caller", name, where, "new optional input")
         else:
-            a, b = oldp[pname], newp[pname]
-            if b.required and not a.required:
+            po, pn = oldp[pname], newp[pname]
+            if pn.required and not po.required:
                 r.add("input-optional-to-required", "breaking", "caller", name, where, "now required")
-            if (a.wire_name, a.location) != (b.wire_name, b.location):
+            if (po.wire_name, po.location) != (pn.wire_name, pn.location):
                 r.add("wire-param-changed", "breaking", "openapi", name, where,
-                      f"{a.location} {a.wire_name} -> {b.location} {b.wire_name}")
-            _compare_input(r, name, where, a.schema, b.schema, old.input_schema, new.input_schema)
-            if a.description != b.description:
+                      f"{po.location} {po.wire_name} -> {pn.location} {pn.wire_name}")
+            _compare_input(r, name, where, po.schema, pn.schema, old.input_schema, new.input_schema)
+            if po.description != pn.description:
                 r.add("description-changed", "info", "docs", name, where, "description changed")
     _compare_output(r, name, "output", old.response.output, new.response.output, old.response.output,
                     new.response.output)

@@ -33,7 +33,8 @@ def _index() -> dict[str, Any]:
 
 def index() -> dict[str, Any]:
     """The schema index: `version`, `schema_id_base` and one entry per action (with sha256s)."""
-    return json.loads(json.dumps(_index()))  # a copy: callers may change it
+    copy: dict[str, Any] = json.loads(json.dumps(_index()))  # a copy: callers may change it
+    return copy
 
 
 def version() -> str:

@@ -85,7 +85,8 @@ def _wire_body(action: ActionSpec, renames: dict[str, str]) -> dict[str, Any] | 
     """The wire answer's schema when the action's `data` is the body itself (no select, no paging)."""
     if action.response.select is not None or action.response.paginate is not None:
         return None
-    return _rewrite({k: v for k, v in action.response.output.items() if k != "$defs"}, renames)
+    wire: dict[str, Any] = _rewrite({k: v for k, v in action.response.output.items() if k != "$defs"}, renames)
+    return wire
 
 
 def _operation(actions: list[ActionSpec], components: _Components) -> dict[str, Any]:
@@ -110,7 +111,7 @@ def _operation(actions: list[ActionSpec], components: _Components) -> dict[str, 
             if p.location in ("path", "query") and (p.wire_name, p.location) not in seen:
                 seen.add((p.wire_name, p.location))
                 params.append(_param(p, renames))
-        for key, value in action.query_constants.items():
+        for key, _value in action.query_constants.items():
             if (key, "query") not in seen:
                 seen.add((key, "query"))
                 values = sorted({json.dumps(a.query_constants[key]) for a in actions if key in a.query_constants})

@@ -60,7 +60,7 @@ def test_response_examples_validate_against_their_schemas() -> None:
     components = {"$defs": DOC["components"]["schemas"]}
     checked = 0
     for _, _, op in _operations():
-        for status, response in op["responses"].items():
+        for _status, response in op["responses"].items():
             media = response.get("content", {}).get("application/json", {})
             if "example" in media:
                 schema = json.loads(json.dumps({**media["schema"], **components}).replace(

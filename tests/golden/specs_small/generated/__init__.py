@@ -1,1 +1,1 @@
-"""Published documents (package data read by spoki_actions.schemas). generated from specs/ by `spoki-actions generate`; do not edit"""
+"""Published documents, read by spoki_actions.schemas. generated from specs/ by `spoki-actions generate`; do not edit"""
