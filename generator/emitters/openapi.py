@@ -30,8 +30,22 @@ _ERRORS: dict[str, Any] = {
 }
 
 
+def _sorted(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _sorted(node[k]) for k in sorted(node)}
+    if isinstance(node, list):
+        return [_sorted(v) for v in node]
+    return node
+
+
 def emit(catalogue: Catalogue) -> dict[str, bytes]:
-    return {PATH: schemas.dump(document(catalogue))}
+    """Canonical JSON (sorted keys below the top), the banner first: OpenAPI allows no `$comment` at
+    its root, so the do-not-edit line is the `x-generated` extension."""
+    doc = document(catalogue)
+    top = {k: _sorted(doc[k]) for k in ("x-generated", "openapi", "info", *sorted(set(doc) - {
+        "x-generated", "openapi", "info"}))}
+    text = json.dumps(top, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return {PATH: text.encode()}
 
 
 def _rewrite(node: Any, renames: dict[str, str]) -> Any:
@@ -125,7 +139,8 @@ def _operation(actions: list[ActionSpec], components: _Components) -> dict[str, 
         props = {p.wire_name: _rewrite(p.schema, renames) for p in body}
         required = sorted(p.wire_name for p in body if p.required)
         op["requestBody"] = {"required": bool(required), "content": {"application/json": {"schema": {
-            "type": "object", "properties": props, **({"required": required} if required else {})}}}}
+            "type": "object", "properties": props, "additionalProperties": False,
+            **({"required": required} if required else {})}}}}
     filters = [{"param": f.param, "field": f.field, "op": f.op} for f in primary.response.filters]
     if filters:
         op["x-spoki-client-filters"] = filters
@@ -166,6 +181,7 @@ def _responses(action: ActionSpec, renames: dict[str, str]) -> dict[str, Any]:
     responses["400"] = {"description": "Bad request: {detail} or {field: [messages]}.",
                         **_json({"oneOf": [detail, {"$ref": "#/components/schemas/DrfFieldErrors"}]})}
     responses["401"] = {"description": "Missing or wrong API key.", **_json(detail)}
+    responses["403"] = {"description": "The key may not use this endpoint (e.g. not a partner key).", **_json(detail)}
     responses["404"] = {"description": "No such object ({detail}), or no such endpoint (an HTML page).",
                         "content": {"application/json": {"schema": detail},
                                     "text/html": {"schema": {"type": "string"}}}}
@@ -187,6 +203,7 @@ def document(catalogue: Catalogue) -> dict[str, Any]:
         actions.sort(key=lambda a: (a.variant_of is not None, a.behaviour.deprecated is not None, a.name))
         paths.setdefault("/" + path.lstrip("/"), {})[method] = _operation(actions, components)
     return {
+        "x-generated": banner(),
         "openapi": "3.1.0",
         "jsonSchemaDialect": schemas.DRAFT,
         "info": {"title": f"Spoki API ({connector.name} catalogue)", "version": schemas.catalogue_version(),

@@ -15,7 +15,6 @@ import pytest
 
 from spoki_actions.simulator import SimulatorConfig, SimulatorServer
 
-
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = ROOT / "generated/openapi/spoki.openapi.json"
 
