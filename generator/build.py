@@ -54,7 +54,8 @@ def fingerprint(specs_dir: Path) -> str:
     h = hashlib.sha256(b"spoki-actions generate 1\0")
     sources = [
         ("specs", specs_dir, _files(specs_dir, ("*",), recursive=True)),
-        ("generator", _GENERATOR_DIR, _files(_GENERATOR_DIR, ("*.py", "emitters/*.py", "templates/*.jinja"), recursive=False)),
+        ("generator", _GENERATOR_DIR,
+         _files(_GENERATOR_DIR, ("*.py", "emitters/*.py", "templates/*.jinja"), recursive=False)),
         ("runtime", _runtime_dir(), _files(_runtime_dir(), ("*.py", "meta/*.json"), recursive=False)),
     ]
     for label, root, paths in sources:
