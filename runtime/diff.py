@@ -118,9 +118,14 @@ def _compare_output(r: _Rules, name: str, where: str, old: Any, new: Any, o_root
               f"new values a strict reader may not know: {[v for v in ne if v not in oe]}")
     if oe is not None and ne is None:
         r.add("output-constraint-removed", "breaking", "reader", name, where, "enum removed")
-    for key in ("minimum", "maximum", "minLength", "maxLength", "pattern", "format"):
+    for key in ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern", "format"):
         if key in old and key not in new:
             r.add("output-constraint-removed", "breaking", "reader", name, where, f"{key} {old[key]!r} removed")
+        elif key in old and key not in ("pattern", "format") and (
+                new[key] < old[key] if key.startswith("min") else new[key] > old[key]):
+            r.add("output-constraint-loosened", "breaking", "reader", name, where, f"{key} {old[key]} -> {new[key]}")
+        elif key in ("pattern", "format") and key in old and new[key] != old[key]:
+            r.add("output-constraint-changed", "breaking", "reader", name, where, f"{key} {old[key]!r} -> {new[key]!r}")
     op, np_ = old.get("properties", {}), new.get("properties", {})
     oreq, nreq = set(old.get("required", [])), set(new.get("required", []))
     for prop in sorted(set(op) | set(np_)):
