@@ -1,6 +1,6 @@
 """OpenAPI emitter: the frozen catalogue as one OpenAPI 3.1 document, `openapi/spoki.openapi.json`.
 
-Input: a `Catalogue`. Output: `{"openapi/spoki.openapi.json": bytes}` (canonical JSON, no timestamps).
+Input: a `Catalogue`. Output: `openapi/spoki.openapi.json` (canonical JSON, no timestamps) and the same as YAML.
 One operation per (method, path) on the wire: actions sharing an endpoint (variants) are named
 together in `x-spoki-actions`; the operationId is the primary action's function name. Shared
 `$defs` become `components/schemas` (refs rewritten). What only the catalogue knows is carried in
@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import yaml
+
 from spoki_actions.spec import ActionSpec, Catalogue, Param
 
 from .. import naming, schemas
 from ..view import banner
 
 PATH = "openapi/spoki.openapi.json"
+YAML_PATH = "openapi/spoki.openapi.yaml"
 LEGACY_SERVER = "https://app.spoki.it/api/1"
 SIMULATOR_SERVER = "http://127.0.0.1:{port}/api/1"
 
@@ -45,7 +48,8 @@ def emit(catalogue: Catalogue) -> dict[str, bytes]:
     top = {k: _sorted(doc[k]) for k in ("x-generated", "openapi", "info", *sorted(set(doc) - {
         "x-generated", "openapi", "info"}))}
     text = json.dumps(top, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    return {PATH: text.encode()}
+    yaml_text = f"# {banner()}\n" + yaml.safe_dump(top, sort_keys=False, allow_unicode=True, width=100)
+    return {PATH: text.encode(), YAML_PATH: yaml_text.encode()}
 
 
 def _rewrite(node: Any, renames: dict[str, str]) -> Any:

@@ -76,3 +76,9 @@ def test_catalogue_behaviour_is_in_x_spoki_extensions() -> None:
     fields = DOC["paths"]["/custom-fields/"]["get"]
     assert "x-spoki-select" in fields and "x-spoki-pagination" in fields
     assert DOC["paths"]["/partners/"]["get"]["deprecated"] is True
+
+
+def test_yaml_twin_is_the_same_document() -> None:
+    import yaml
+
+    assert yaml.safe_load((ROOT / "generated/openapi/spoki.openapi.yaml").read_text()) == DOC
