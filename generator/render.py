@@ -20,6 +20,7 @@ from .errors import GeneratorError
 def render(catalogue: Catalogue) -> dict[str, bytes]:
     """Every file of the output tree, by path relative to it."""
     files = emitters.emit_all(catalogue)
+    files["__init__.py"] = f'"""Published documents, read by spoki_actions.schemas. {write.banner()}"""\n'.encode()
     files[".gitignore"] = (f"# {write.banner()}\n# the no-op fast path's record of the last run (local only)\n"
                            f"/{write.CACHE_FILE}\n").encode()
     files[write.MARKER] = write.manifest(files)

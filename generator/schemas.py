@@ -3,13 +3,22 @@
 Input: an `ActionSpec` whose `input_schema` and `response.output` are already bundled (every
 `$ref` points into the schema's own `$defs`). Output: standalone Draft 2020-12 documents with a
 stable `$id`, title and description from the YAML and a `$comment` banner; `index.json` lists
-every action with its schema files. Serialisation (`dump`) is canonical: sorted keys, UTF-8.
+every action with its schema files, the catalogue version and each schema's sha256. Serialisation
+(`dump`) is canonical: sorted keys, UTF-8.
+
+Versioning: the catalogue version is the package version (`[project] version` in pyproject.toml,
+one source of truth, read from the installed metadata). `$id`s carry only its major version
+(`.../schemas/v1/list_tickets.input.json`), so a minor release changes no `$id` or `$ref`.
+`SINCE` records the version each action first shipped in; an action not listed is new in this one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import re
+from importlib import metadata
 from typing import Any
 
 from spoki_actions.spec import ActionSpec, Catalogue
@@ -20,6 +29,93 @@ from .write import banner
 
 SCHEMA_ID_BASE = "https://spoki-actions.dev/schemas/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+# The version each published action first appeared in (append when releasing; never edit a line).
+SINCE: dict[str, str] = {name: "0.1.0" for name in (
+    "SPOKI_CREATE_CUSTOM_FIELD", "SPOKI_CREATE_OR_UPDATE_CONTACT", "SPOKI_DELETE_CONTACT",
+    "SPOKI_GET_ACCOUNT_CURRENT_REPORT", "SPOKI_LIST_AGENCIES", "SPOKI_LIST_AUTOMATIONS", "SPOKI_LIST_CAMPAIGNS",
+    "SPOKI_LIST_CONTACTS", "SPOKI_LIST_TAGS", "SPOKI_LIST_TEMPLATES", "SPOKI_LIST_TICKETS",
+    "SPOKI_RETRIEVE_ACCOUNT", "SPOKI_RETRIEVE_AUTOMATION", "SPOKI_RETRIEVE_CONTACT", "SPOKI_RETRIEVE_TAG",
+    "SPOKI_RETRIEVE_TEMPLATE", "SPOKI_SPOKI_LIST_CUSTOM_FIELDS", "SPOKI_SPOKI_LIST_PARTNERS",
+    "SPOKI_SPOKI_LIST_TAGS", "SPOKI_SPOKI_LIST_TEMPLATES", "SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD",
+    "SPOKI_UPDATE_CUSTOM_FIELD")}
+
+
+def catalogue_version() -> str:
+    """The catalogue's semver: the installed package's version (pyproject.toml is its source)."""
+    return metadata.version("spoki-actions")
+
+
+def major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+def schema_id(action: ActionSpec, kind: str) -> str:
+    return f"{SCHEMA_ID_BASE}v{major(catalogue_version())}/{stem(action)}.{kind}.json"
+
+
+def sha256(document: Any) -> str:
+    """The sha256 of a schema's canonical serialisation (`dump`)."""
+    return hashlib.sha256(dump(document)).hexdigest()
+
+
+_FORMAT_EXAMPLES = {
+    "date-time": "2024-01-15T10:30:00Z", "date": "2024-01-15", "email": "name@example.com",
+    "uri": "https://example.com/", "e164": "+393331234567", "uuid": "123e4567-e89b-12d3-a456-426614174000",
+}
+
+
+def example_of(schema: Any, defs: dict[str, Any], depth: int = 0) -> Any:
+    """A value of `schema`, from its own `examples`/`const`/`enum`/`default` where it has them,
+    otherwise the smallest plausible value (required properties only, one array item)."""
+    if not isinstance(schema, dict) or depth > 12:
+        return None
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return example_of({**defs.get(ref[len("#/$defs/"):], {}), **{k: v for k, v in schema.items()
+                                                                     if k not in ("$ref", "description")}},
+                          defs, depth + 1)
+    for key in ("const",):
+        if key in schema:
+            return schema[key]
+    for key in ("examples", "enum"):
+        if schema.get(key):
+            return schema[key][0]
+    if "default" in schema:
+        return schema["default"]
+    for key in ("anyOf", "oneOf"):
+        if schema.get(key):
+            branches = [b for b in schema[key] if not (isinstance(b, dict) and b.get("type") == "null")]
+            return example_of((branches or schema[key])[0], defs, depth + 1)
+    if schema.get("allOf"):
+        merged: dict[str, Any] = {}
+        for b in schema["allOf"]:
+            merged.update(b if isinstance(b, dict) else {})
+        return example_of(merged, defs, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or (kind is None and "properties" in schema):
+        props = schema.get("properties", {})
+        return {name: example_of(props.get(name, {}), defs, depth + 1) for name in schema.get("required", [])}
+    if kind == "array":
+        count = max(1, int(schema.get("minItems", 1))) if schema.get("maxItems", 1) else 0
+        return [example_of(schema.get("items", {}), defs, depth + 1) for _ in range(count)]
+    if kind == "string":
+        text = _FORMAT_EXAMPLES.get(schema.get("format", ""), "text")
+        return text.ljust(int(schema.get("minLength", 0)), "x")
+    if kind in ("integer", "number"):
+        low = schema.get("minimum", schema.get("exclusiveMinimum", 0) + 1 if "exclusiveMinimum" in schema else 1)
+        return int(low) if kind == "integer" else float(low)
+    if kind == "boolean":
+        return True
+    return None
+
+
+def sample_response(action: ActionSpec) -> dict[str, Any]:
+    """A successful envelope whose `data` is an example of the action's output."""
+    output = action.response.output
+    return {"data": example_of(output, output.get("$defs", {})), "error": None, "successful": True}
 
 
 def dump(document: Any) -> bytes:
@@ -55,7 +151,7 @@ def _describe(action: ActionSpec) -> str:
 def _head(action: ActionSpec, kind: str, title: str) -> dict[str, Any]:
     head: dict[str, Any] = {
         "$schema": DRAFT,
-        "$id": f"{SCHEMA_ID_BASE}{stem(action)}.{kind}.json",
+        "$id": schema_id(action, kind),
         "$comment": banner(action.source),
         "title": title,
         "description": _describe(action),
@@ -63,6 +159,14 @@ def _head(action: ActionSpec, kind: str, title: str) -> dict[str, Any]:
     if action.behaviour.deprecated is not None:
         head["deprecated"] = True
     return head
+
+
+def sample_markdown(action: ActionSpec) -> str:
+    """The sample response as a fenced JSON block, the fence longer than any backtick run inside."""
+    text = json.dumps(sample_response(action), indent=2, ensure_ascii=False, allow_nan=False)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}json\n{text}\n{fence}"
 
 
 def input_schema(action: ActionSpec) -> dict[str, Any]:
@@ -78,7 +182,9 @@ def empty_data(action: ActionSpec) -> dict[str, Any]:
 
 
 def output_schema(action: ActionSpec) -> dict[str, Any]:
-    """The envelope `{data, error, successful}`; `data` is the output shape, or empty on failure."""
+    """The envelope `{data, error, successful}`, honest both ways (if/then): `successful: true`
+    requires `error: null` and `data` of the output shape; `false` a non-empty `error` and empty
+    `data`. One example (derived from the spec's own examples) validates against it."""
     output = action.response.output
     data = {k: v for k, v in output.items() if k != "$defs"}
     doc: dict[str, Any] = {
@@ -96,6 +202,10 @@ def output_schema(action: ActionSpec) -> dict[str, Any]:
             },
             "successful": {"description": "Whether the call succeeded.", "type": "boolean"},
         },
+        "if": {"properties": {"successful": {"const": True}}, "required": ["successful"]},
+        "then": {"properties": {"data": data, "error": {"type": "null"}}},
+        "else": {"properties": {"data": empty_data(action), "error": {"type": "string", "minLength": 1}}},
+        "examples": [sample_response(action)],
     }
     if output.get("$defs"):
         doc["$defs"] = output["$defs"]
@@ -103,9 +213,12 @@ def output_schema(action: ActionSpec) -> dict[str, Any]:
 
 
 def index(catalogue: Catalogue) -> dict[str, Any]:
-    """Every action, by name: what it is and where its schemas are."""
+    """Every action, by name: what it is, where its schemas are, their sha256 and when it appeared."""
+    version = catalogue_version()
     return {
         "$comment": banner(),
+        "version": version,
+        "schema_id_base": f"{SCHEMA_ID_BASE}v{major(version)}/",
         "actions": [
             {
                 "name": a.name,
@@ -119,6 +232,9 @@ def index(catalogue: Catalogue) -> dict[str, Any]:
                 "input_schema": f"{stem(a)}.input.json",
                 "output_schema": f"{stem(a)}.output.json",
                 "docs": f"../docs/{a.group}/{stem(a)}.md",
+                "input_sha256": sha256(input_schema(a)),
+                "output_sha256": sha256(output_schema(a)),
+                "since": SINCE.get(a.name, version),
             }
             for a in sorted(catalogue.actions.values(), key=lambda a: a.name)
         ],

@@ -8,6 +8,8 @@ line in `EMITTERS`; shared type decisions are `generator.pytypes`, shared wordin
     docs       docs/**/*.md            one page per action and the index
     python     python/*.py, py.typed   typed bindings (sync and async from one template) and models
     catalogue  python/catalogue.json   the compiled catalogue the runtime loads
+    tools      tools/*.json            LLM tool definitions, one file per dialect
+    openapi    openapi/spoki.openapi.* the OpenAPI 3.1 document (JSON and YAML)
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from types import ModuleType
 
 from spoki_actions.spec import Catalogue
 
-from . import catalogue, docs, python, schemas, tools
+from . import catalogue, docs, openapi, python, schemas, tools
 
-EMITTERS: tuple[ModuleType, ...] = (schemas, docs, python, catalogue, tools)
+EMITTERS: tuple[ModuleType, ...] = (schemas, docs, python, catalogue, tools, openapi)
 
 
 def emit_all(source: Catalogue, emitters: tuple[ModuleType, ...] = EMITTERS) -> dict[str, bytes]:
