@@ -467,7 +467,7 @@ def list_campaigns(
 ) -> ListCampaignsOutput:
     """List campaigns
 
-    Retrieves a page of the account's campaigns, optionally only those scheduled in a time range (YYYY-MM-DD dates or ISO-8601 date-times).
+    Retrieves a page of campaigns, optionally those scheduled in a range (YYYY-MM-DD or ISO-8601 date-times).
 
     Args:
         scheduled_datetime_gte: Scheduled at or after this.

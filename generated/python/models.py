@@ -415,8 +415,8 @@ class ListCampaignsInput(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
     )
-    scheduled_datetime_gte: Annotated[str | None, Field(description='Scheduled at or after this.', examples=['2024-05-01'], pattern='^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-9.]+)?(Z|[+-][0-9:]+)?)?$')] = None
-    scheduled_datetime_lte: Annotated[str | None, Field(description='Scheduled at or before this.', examples=['2024-05-31T23:59:59Z'], pattern='^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-9.]+)?(Z|[+-][0-9:]+)?)?$')] = None
+    scheduled_datetime_gte: Annotated[str | None, Field(description='Scheduled at or after this.', examples=['2024-05-01'], pattern='^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-9.]+)?(Z|[+-][0-9:]+)?)?$')] = None
+    scheduled_datetime_lte: Annotated[str | None, Field(description='Scheduled at or before this.', examples=['2024-05-31T23:59Z'], pattern='^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-9.]+)?(Z|[+-][0-9:]+)?)?$')] = None
 
 
 class ListContactsInput(BaseModel):

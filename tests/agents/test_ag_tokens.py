@@ -30,7 +30,7 @@ def test_each_lean_tool_within_300() -> None:
 
 # The issue's target is 3,000, not met: the specs' own descriptions (about 1,250 tokens), the strict
 # structure (every property required, nullable types, additionalProperties) and the date-or-date-time
-# pattern of the two campaign filters measure 3,346 today. Held here so it cannot grow; reaching
+# pattern of the two campaign filters measure 3,348 today. Held here so it cannot grow; reaching
 # 3,000 needs shorter spec descriptions or a format the dialects share for "a date or a date-time".
 OPENAI_STRICT_BUDGET = 3350
 
