@@ -10,9 +10,11 @@ cookies, no redirects followed here, and the API key header goes only to the bas
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import ssl
+import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -71,6 +73,12 @@ def _release_key(key: str) -> None:
         _KEY_FILTER.keys[key] = count
     else:
         _KEY_FILTER.keys.pop(key, None)
+
+
+def _deadline_failure(url: str, timeout: float) -> Failure:
+    host = httpx.URL(url).host if _parsable(url) else "the server"
+    return Failure(ErrorKind.TIMEOUT, f"timed out after {timeout:g} s (the deadline for a whole attempt) waiting "
+                                      f"for {host} to finish its answer")
 
 
 def translate(exc: Exception, url: str, timeout: float, via: str | None = None) -> Failure:
@@ -205,6 +213,7 @@ class SyncTransport(_Base):
         self._via = _proxy_label(settings) if transport is None else None
 
     def send(self, request: Request) -> Reply | Failure:
+        deadline = time.monotonic() + self._timeout  # a whole attempt, not only each socket read
         try:
             response = self._transport.handle_request(self._request(request))
         except Exception as exc:
@@ -216,6 +225,8 @@ class SyncTransport(_Base):
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:
+                    return _deadline_failure(request.url, self._timeout)
                 size += len(chunk)
                 if size > self._cap:
                     return self._cap_failure(response, request.url, None)
@@ -246,6 +257,12 @@ class AsyncTransport(_Base):
         self._via = _proxy_label(settings) if transport is None else None
 
     async def send(self, request: Request) -> Reply | Failure:
+        try:  # the deadline bounds a whole attempt, not only each socket read
+            return await asyncio.wait_for(self._send(request), self._timeout)
+        except TimeoutError:
+            return _deadline_failure(request.url, self._timeout)
+
+    async def _send(self, request: Request) -> Reply | Failure:
         try:
             response = await self._transport.handle_async_request(self._request(request))
         except Exception as exc:
