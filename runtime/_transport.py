@@ -257,8 +257,9 @@ class AsyncTransport(_Base):
         self._via = _proxy_label(settings) if transport is None else None
 
     async def send(self, request: Request) -> Reply | Failure:
-        try:  # the deadline bounds a whole attempt, not only each socket read
-            return await asyncio.wait_for(self._send(request), self._timeout)
+        try:  # the deadline bounds a whole attempt, not only each socket read (no extra task: same ordering)
+            async with asyncio.timeout(self._timeout):
+                return await self._send(request)
         except TimeoutError:
             return _deadline_failure(request.url, self._timeout)
 
