@@ -10,8 +10,11 @@ cookies, no redirects followed here, and the API key header goes only to the bas
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import ssl
+import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -23,6 +26,59 @@ from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from ._request import Request
+
+
+# The HTTP stack's own loggers (httpcore logs response headers and reason phrases at DEBUG). Filters on a
+# logger do not apply to its children, so each named logger gets one.
+_STACK_LOGGERS = ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2",
+                  "httpcore.proxy", "httpcore.socks", "aiohttp", "aiohttp.client", "aiohttp.internal")
+
+
+class _KeyFilter(logging.Filter):
+    """Rewrites any record of the HTTP stack that carries a live client's key, with the key redacted."""
+
+    def __init__(self) -> None:
+        super().__init__("spoki_actions.redact")
+        self.keys: dict[str, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.keys:
+            return True
+        try:
+            text = record.getMessage()
+        except Exception:  # a malformed record is the logging module's problem, not a leak
+            return True
+        hit = False
+        for key in self.keys:
+            if key in text:
+                text, hit = text.replace(key, "[REDACTED]"), True
+        if hit:
+            record.msg, record.args = text, None
+        return True
+
+
+_KEY_FILTER = _KeyFilter()
+for _name in _STACK_LOGGERS:
+    logging.getLogger(_name).addFilter(_KEY_FILTER)
+
+
+def _hold_key(key: str) -> None:
+    if key:
+        _KEY_FILTER.keys[key] = _KEY_FILTER.keys.get(key, 0) + 1
+
+
+def _release_key(key: str) -> None:
+    count = _KEY_FILTER.keys.get(key, 0) - 1
+    if count > 0:
+        _KEY_FILTER.keys[key] = count
+    else:
+        _KEY_FILTER.keys.pop(key, None)
+
+
+def _deadline_failure(url: str, timeout: float) -> Failure:
+    host = httpx.URL(url).host if _parsable(url) else "the server"
+    return Failure(ErrorKind.TIMEOUT, f"timed out after {timeout:g} s (the deadline for a whole attempt) waiting "
+                                      f"for {host} to finish its answer")
 
 
 def translate(exc: Exception, url: str, timeout: float, via: str | None = None) -> Failure:
@@ -113,6 +169,8 @@ class _Base:
         self._prefix = settings.base_url + "/"
         self._timeout = settings.timeout
         self._cap = settings.max_response_bytes
+        self._key = settings.api_key.reveal()
+        _hold_key(self._key)  # kept for the transport's life: the stack may log after the call returns
         self._extensions: dict[str, Any] = {"timeout": {k: settings.timeout for k in ("connect", "read", "write",
                                                                                      "pool")}}
         plain = [("Accept", "application/json"), ("Accept-Encoding", "gzip, deflate"), ("User-Agent", USER_AGENT)]
@@ -155,6 +213,7 @@ class SyncTransport(_Base):
         self._via = _proxy_label(settings) if transport is None else None
 
     def send(self, request: Request) -> Reply | Failure:
+        deadline = time.monotonic() + self._timeout  # a whole attempt, not only each socket read
         try:
             response = self._transport.handle_request(self._request(request))
         except Exception as exc:
@@ -166,6 +225,8 @@ class SyncTransport(_Base):
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:
+                    return _deadline_failure(request.url, self._timeout)
                 size += len(chunk)
                 if size > self._cap:
                     return self._cap_failure(response, request.url, None)
@@ -179,7 +240,10 @@ class SyncTransport(_Base):
         return self._reply(response, body, request.url)
 
     def close(self) -> None:
-        self._transport.close()
+        try:
+            self._transport.close()
+        finally:
+            _release_key(self._key)
 
 
 class AsyncTransport(_Base):
@@ -193,6 +257,13 @@ class AsyncTransport(_Base):
         self._via = _proxy_label(settings) if transport is None else None
 
     async def send(self, request: Request) -> Reply | Failure:
+        try:  # the deadline bounds a whole attempt, not only each socket read (no extra task: same ordering)
+            async with asyncio.timeout(self._timeout):
+                return await self._send(request)
+        except TimeoutError:
+            return _deadline_failure(request.url, self._timeout)
+
+    async def _send(self, request: Request) -> Reply | Failure:
         try:
             response = await self._transport.handle_async_request(self._request(request))
         except Exception as exc:
@@ -217,4 +288,7 @@ class AsyncTransport(_Base):
         return self._reply(response, body, request.url)
 
     async def aclose(self) -> None:
-        await self._transport.aclose()
+        try:
+            await self._transport.aclose()
+        finally:
+            _release_key(self._key)
