@@ -20,9 +20,9 @@ COPIED = (".ci", "runtime", "generator", "simulator", "generated", "specs", "tes
 
 # the suite's catalogue-wide checks: counts, per-action test data, listings
 CATALOGUE_WIDE = (
-    "tests/runtime/test_rt_requests.py",
-    "tests/runtime/test_rt_cli.py::test_list",
-    "tests/runtime/test_rt_config.py::test_the_compiled_catalogue_is_the_default",
+    "tests/runtime/test_requests.py",
+    "tests/runtime/test_cli.py::test_list",
+    "tests/runtime/test_config.py::test_the_compiled_catalogue_is_the_default",
     "tests/spec/test_specs_faithful.py",
     "tests/spec/test_lint.py",
     "tests/generator/test_add_action.py",

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from rt_support import FakeApi, FakeClock, LocalServer
+from .rt_support import FakeApi, FakeClock, LocalServer
 
 from spoki_actions import AsyncClient, Client
 

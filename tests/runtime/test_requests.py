@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from rt_support import BASE, FakeApi
+from .rt_support import BASE, FakeApi
 
 from spoki_actions import Client
 from spoki_actions._registry import load

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from rt_support import LocalServer, send_json
+from .rt_support import LocalServer, send_json
 
 from spoki_actions import cli
 from spoki_actions.cli import main

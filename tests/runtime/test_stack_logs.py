@@ -8,7 +8,7 @@ import http.server
 import logging
 
 import pytest
-from rt_support import LocalServer
+from .rt_support import LocalServer
 
 from spoki_actions import AsyncClient, Client
 

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from rt_support import FakeApi
+from .rt_support import FakeApi
 
 from spoki_actions import Client, ErrorKind, InputError, InputProblem
 from spoki_actions._registry import load

@@ -8,7 +8,7 @@ import warnings
 
 import httpx
 import pytest
-from rt_support import FakeApi
+from .rt_support import FakeApi
 
 from spoki_actions import Client, run_action, run_action_or_raise
 from spoki_actions._registry import load

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from rt_support import FakeApi
+from .rt_support import FakeApi
 
 import spoki_actions
 from spoki_actions import (

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from rt_support import FakeApi, FakeClock, LocalServer, send_json
+from .rt_support import FakeApi, FakeClock, LocalServer, send_json
 
 from spoki_actions import AsyncClient, ErrorKind, NotFoundError, arun_action, arun_action_or_raise
 from spoki_actions._client import aclose_default_async_clients

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from rt_support import FakeApi, FakeClock
+from .rt_support import FakeApi, FakeClock
 
 from spoki_actions import Client
 

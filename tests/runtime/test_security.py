@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from rt_support import FakeApi
+from .rt_support import FakeApi
 
 from spoki_actions import AuthError, Client, ConfigurationError, run_action
 from spoki_actions._config import Secret, Settings, resolve

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from rt_support import FakeApi, FakeClock, LocalServer
+from .rt_support import FakeApi, FakeClock, LocalServer
 
 from spoki_actions import ActionFailed, AsyncClient, Client, ErrorKind, run_action
 from spoki_actions._client import close_default_clients

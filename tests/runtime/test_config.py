@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rt_support import LocalServer, send_json
+from .rt_support import LocalServer, send_json
 
 from spoki_actions import Client, ConfigurationError, run_action
 from spoki_actions._client import close_default_clients, default_client

@@ -7,7 +7,7 @@ import asyncio
 import http.server
 import time
 
-from rt_support import LocalServer
+from .rt_support import LocalServer
 
 from spoki_actions import AsyncClient, Client, ErrorKind, Outcome
 

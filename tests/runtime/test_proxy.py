@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rt_support import LocalServer, send_json
+from .rt_support import LocalServer, send_json
 
 from spoki_actions import Client, ConfigurationError, ErrorKind
 from spoki_actions._config import Origin, _bypassed

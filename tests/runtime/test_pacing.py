@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 
 import httpx
-from rt_support import FakeApi, FakeClock
+from .rt_support import FakeApi, FakeClock
 
 from spoki_actions import AsyncClient, Client
 from spoki_actions._pacing import Pacer

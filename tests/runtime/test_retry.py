@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from rt_support import FakeApi, FakeClock, LocalServer, send_json
+from .rt_support import FakeApi, FakeClock, LocalServer, send_json
 
 from spoki_actions import Client, ErrorKind
 from spoki_actions._registry import load

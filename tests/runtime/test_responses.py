@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from rt_support import BASE, FakeApi
+from .rt_support import BASE, FakeApi
 
 from spoki_actions import Client, ErrorKind, InvalidResponseError, run_action
 

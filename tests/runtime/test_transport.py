@@ -10,7 +10,7 @@ import json
 import socket
 from collections.abc import Callable
 
-from rt_support import FakeClock, LocalServer, send_json, sleepy
+from .rt_support import FakeClock, LocalServer, send_json, sleepy
 
 from spoki_actions import AsyncClient, Client, ErrorKind
 
