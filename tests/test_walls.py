@@ -54,8 +54,10 @@ ROOMS: tuple[Room, ...] = (
                                  "spoki_actions.simulator", "spoki_actions.mcp_server", "spoki_actions.batch"),
          "the tool projections are pure functions over the catalogue, usable without the generator extra"),
     Room("spoki_actions.mcp_server", (PRIVATE_RUNTIME, "spoki_actions.generator", "spoki_actions.simulator",
-                                      "spoki_actions.batch", *GENERATOR_DEPS, *SIMULATOR_DEPS),
-         "the MCP server drives the runtime through its public API only"),
+                                      "spoki_actions.batch", *GENERATOR_DEPS),
+         "the MCP server drives the runtime through its public API only (its HTTP mode serves on uvicorn)"),
+    Room("spoki_actions._published", (*ABOVE_THE_RUNTIME, *GENERATOR_DEPS, *SIMULATOR_DEPS),
+         "the published documents (generated/, as package data) need only the runtime, like the bindings in it"),
     Room("spoki_actions.batch", (PRIVATE_RUNTIME, "spoki_actions.generator", "spoki_actions.simulator",
                                  "spoki_actions.mcp_server", *GENERATOR_DEPS, *SIMULATOR_DEPS),
          "the batch runner drives the runtime through its public API only"),
@@ -137,8 +139,8 @@ def imports(tree: ast.AST, module: str, is_init: bool) -> Iterator[tuple[int, st
 
 
 def _under(name: str, prefix: str) -> bool:
-    if prefix.endswith("_"):  # "spoki_actions._": any private module of the runtime
-        return name.startswith(prefix)
+    if prefix.endswith("_"):  # "spoki_actions._": any private module of the runtime (not __version__ & co)
+        return name.startswith(prefix) and not name.startswith(prefix + "_")
     return name == prefix or name.startswith(prefix + ".")
 
 
