@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from .rt_support import FakeApi, FakeClock, LocalServer
 
 from spoki_actions import AsyncClient, Client
+
+from .rt_support import FakeApi, FakeClock, LocalServer
 
 
 @pytest.fixture

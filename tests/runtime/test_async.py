@@ -10,10 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from .rt_support import FakeApi, FakeClock, LocalServer, send_json
 
 from spoki_actions import AsyncClient, ErrorKind, NotFoundError, arun_action, arun_action_or_raise
 from spoki_actions._client import aclose_default_async_clients
+
+from .rt_support import FakeApi, FakeClock, LocalServer, send_json
 
 
 def test_success_errors_and_retries(api: FakeApi, make_async_client: Callable[..., AsyncClient],

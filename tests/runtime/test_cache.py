@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from .rt_support import FakeApi, FakeClock
 
 from spoki_actions import Client
+
+from .rt_support import FakeApi, FakeClock
 
 REPORT = {"account": 1001, "period_start": "2024-05-01", "sent_message_count": 10}
 

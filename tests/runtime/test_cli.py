@@ -11,10 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from .rt_support import LocalServer, send_json
 
 from spoki_actions import cli
 from spoki_actions.cli import main
+
+from .rt_support import LocalServer, send_json
 
 
 @pytest.fixture

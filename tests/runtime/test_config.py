@@ -13,12 +13,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from .rt_support import LocalServer, send_json
 
 from spoki_actions import Client, ConfigurationError, run_action
 from spoki_actions._client import close_default_clients, default_client
 from spoki_actions._registry import compiled_catalogue_path, load
 from spoki_actions.spec import from_dict, to_dict
+
+from .rt_support import LocalServer, send_json
 
 ROOT = Path(__file__).resolve().parents[2]
 

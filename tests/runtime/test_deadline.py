@@ -7,9 +7,9 @@ import asyncio
 import http.server
 import time
 
-from .rt_support import LocalServer
-
 from spoki_actions import AsyncClient, Client, ErrorKind, Outcome
+
+from .rt_support import LocalServer
 
 BODY = b'{"count": 0, "results": []}' + b" " * 40  # 67 bytes: 6.7 s at one byte every 0.1 s
 

@@ -8,11 +8,12 @@ import warnings
 
 import httpx
 import pytest
-from .rt_support import FakeApi
 
 from spoki_actions import Client, run_action, run_action_or_raise
 from spoki_actions._registry import load
 from spoki_actions.spec import Deprecation
+
+from .rt_support import FakeApi
 
 
 def test_deprecated_actions_run_and_warn_at_the_caller(api: FakeApi, client: Client) -> None:

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from .rt_support import FakeApi
 
 import spoki_actions
 from spoki_actions import (
@@ -33,6 +32,8 @@ from spoki_actions import (
     run_action_or_raise,
 )
 from spoki_actions._registry import load
+
+from .rt_support import FakeApi
 
 CONTACT = {"phone": "+393331234567", "email": "maria@example.com"}
 

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from .rt_support import FakeApi, FakeClock, LocalServer
 
 from spoki_actions import ActionFailed, AsyncClient, Client, ErrorKind, run_action
 from spoki_actions._client import close_default_clients
 from spoki_actions._redact import SHORT_KEY, redact_edge, shorten
 from spoki_actions._response import MAX_DETAIL, MAX_TEXT, TEXT_READ
 from spoki_actions.cli import main
+
+from .rt_support import FakeApi, FakeClock, LocalServer
 
 HEADER = "x-spoki-api-key"
 

@@ -11,11 +11,12 @@ import threading
 from collections.abc import Callable
 
 import httpx
-from .rt_support import FakeApi, FakeClock
 
 from spoki_actions import AsyncClient, Client
 from spoki_actions._pacing import Pacer
 from spoki_actions.spec import RateLimit
+
+from .rt_support import FakeApi, FakeClock
 
 CONTACT = {"id": 1, "phone": "+393331234567"}
 

@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from .rt_support import LocalServer, send_json
 
 from spoki_actions import Client, ConfigurationError, ErrorKind
 from spoki_actions._config import Origin, _bypassed
+
+from .rt_support import LocalServer, send_json
 
 PROXY_VARS = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "all_proxy",
               "no_proxy", "REQUEST_METHOD")

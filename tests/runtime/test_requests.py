@@ -13,10 +13,11 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from .rt_support import BASE, FakeApi
 
 from spoki_actions import Client
 from spoki_actions._registry import load
+
+from .rt_support import BASE, FakeApi
 
 CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent.parent / "fixtures" / "requests.yaml").read_text())
 

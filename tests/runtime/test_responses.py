@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from .rt_support import BASE, FakeApi
 
 from spoki_actions import Client, ErrorKind, InvalidResponseError, run_action
+
+from .rt_support import BASE, FakeApi
 
 AGENCY_PAGES = [
     {"count": 5, "next": f"{BASE}/agencies/?page=2", "previous": None, "results": [{"id": 1, "account": 11},

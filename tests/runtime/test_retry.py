@@ -14,11 +14,12 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from .rt_support import FakeApi, FakeClock, LocalServer, send_json
 
 from spoki_actions import Client, ErrorKind
 from spoki_actions._registry import load
 from spoki_actions._retry import backoff, retry_after
+
+from .rt_support import FakeApi, FakeClock, LocalServer, send_json
 
 FIELD = {"code": "TIER", "label": "Tier", "example": "Gold", "field_type": 1}
 CREATED = httpx.Response(201, json={"id": 1, **FIELD})

@@ -12,13 +12,14 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from .rt_support import FakeApi
 
 from spoki_actions import AuthError, Client, ConfigurationError, run_action
 from spoki_actions._config import Secret, Settings, resolve
 from spoki_actions._registry import load
 from spoki_actions._request import Request
 from spoki_actions._transport import SyncTransport
+
+from .rt_support import FakeApi
 
 
 def test_reprs_never_show_the_key(client: Client, canary: str) -> None:

@@ -8,9 +8,10 @@ import http.server
 import logging
 
 import pytest
-from .rt_support import LocalServer
 
 from spoki_actions import AsyncClient, Client
+
+from .rt_support import LocalServer
 
 CANARY = "canary-key-0123456789abcdefXYZ"
 STACK = ("httpx", "httpcore", "aiohttp")

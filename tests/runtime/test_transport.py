@@ -10,9 +10,9 @@ import json
 import socket
 from collections.abc import Callable
 
-from .rt_support import FakeClock, LocalServer, send_json, sleepy
-
 from spoki_actions import AsyncClient, Client, ErrorKind
+
+from .rt_support import FakeClock, LocalServer, send_json, sleepy
 
 
 def free_port() -> int:

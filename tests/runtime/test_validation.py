@@ -17,12 +17,13 @@ import jsonschema
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from .rt_support import FakeApi
 
 from spoki_actions import Client, ErrorKind, InputError, InputProblem
 from spoki_actions._registry import load
 from spoki_actions._validate import compile_param
 from spoki_actions.spec import EnumSpec, Param
+
+from .rt_support import FakeApi
 
 
 def param(type_: str = "string", **fields: Any) -> Param:
