@@ -41,7 +41,8 @@ def synthetic_specs(dest: Path, count: int) -> Path:
     shutil.copy(SPECS / "_connector.yaml", specs / "_connector.yaml")
     shutil.copytree(SPECS / "_shared", specs / "_shared")
     sources = sorted((p for p in SPECS.glob("*/*.yaml") if not p.parent.name.startswith("_")),
-                     key=lambda p: ("variant_of:" in p.read_text(), p.name))  # targets before variants
+                     key=lambda p: (any(k in p.read_text() for k in ("variant_of:", "reconcile:")), p.name))
+    # actions another one names (variant targets, read-back actions) come first, so a partial block has them
     names = re.compile(r"\bSPOKI_([A-Z0-9_]+)")
     made = 0
     block = 0
