@@ -29,7 +29,18 @@ def _findings(report_dir: Path) -> list[tuple[str, str, str]]:
 
 
 def _known(operation: str, check: str, text: str) -> bool:
-    return any(b["operation"] == operation and b["check"] == check and b["match"] in text for b in BASELINE)
+    return any(_same_operation(b["operation"], operation, text) and b["check"] == check and b["match"] in text
+               for b in BASELINE)
+
+
+def _same_operation(listed: str, operation: str, text: str) -> bool:
+    """The stateful phase reports its findings under "Stateful tests": there the listed operation is
+    the one its reproduction command calls (`curl -X GET ... /api/1/campaigns/?...`)."""
+    if operation == listed:
+        return True
+    method, _, path = listed.partition(" ")
+    call = rf"-X {method} .*/api/1{re.escape(path)}(\?|')"
+    return operation == "Stateful tests" and re.search(call, text) is not None
 
 
 def test_schemathesis_finds_nothing_outside_the_baseline(tmp_path: Path) -> None:
