@@ -80,11 +80,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
 
-def _keys(args: argparse.Namespace, stored: str | None = None) -> Any:
+def _keys(args: argparse.Namespace) -> Any:
+    """The keys named by --keys; None when the flag is absent (a resumed batch then uses its own)."""
     from .keys import Keys
 
-    path = args.keys or (Path(stored) if stored else None)
-    return Keys(path)
+    return Keys(args.keys) if args.keys else None
 
 
 def _runner(args: argparse.Namespace) -> Any:
@@ -109,15 +109,16 @@ def _run(args: argparse.Namespace) -> int:
         options = runner.Options(**{k: v for k, v in {
             "chunk_size": args.chunk_size, "accounts_at_once": args.accounts_at_once, "base_url": args.base_url,
             "pace": False if args.no_pace else None}.items() if v is not None})
-        keys = _keys(args)
+        from .keys import Keys
+
+        keys = _keys(args) or Keys()
         journal = runner.start(args.input, args.action, journal_path=args.journal, mapping=args.map,
                                fmt=args.format, account_column=args.account_column, keys=keys, options=options)
         spec = runner._action(args.action, None)
         read_back = None
     else:
         journal, spec = runner.reopen(args.journal, keys=_keys(args))
-        meta = journal.meta()
-        keys = _keys(args, meta.get("keys_file"))
+        keys = _keys(args) or runner.stored_keys(journal)
         if args.batch_command == "reconcile":
             settled = reconcile.reconcile(runner.Driver(journal, spec, keys, runner.stored_options(journal),
                                                         runner.NoProgress()))

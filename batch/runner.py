@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -91,7 +91,7 @@ class Runner(Protocol):
 
 # --- starting and resuming --------------------------------------------------------------------
 
-def start(input_path: Path, action_name: str, *, journal_path: Path | None = None, mapping: list[str] = (),  # type: ignore[assignment]
+def start(input_path: Path, action_name: str, *, journal_path: Path | None = None, mapping: Sequence[str] = (),
           fmt: str | None = None, account_column: str = "account", keys: Keys | None = None,
           options: Options = Options(), catalogue: Any = None) -> Journal:
     """Checks everything that can be checked before a row is read, then creates the journal and
@@ -106,7 +106,7 @@ def start(input_path: Path, action_name: str, *, journal_path: Path | None = Non
     journal_path = journal_path or input_path.with_name(input_path.name + ".journal.sqlite")
     meta = {"action": spec.name, "safety": spec.behaviour.safety, "input": str(input_path.resolve()),
             "format": source.format, "mapping": source.mapping, "account_column": account_column,
-            "input_fingerprint": fingerprint(input_path), "keys_file": str(keys.file) if keys.file else None,
+            "input_fingerprint": fingerprint(input_path), "keys_file": str(keys.file.resolve()) if keys.file else None,
             "options": _options_meta(options), "ingest_done": False, "next_seq": 1}
     try:
         journal = Journal.create(journal_path, meta)
@@ -132,7 +132,7 @@ def reopen(journal_path: Path, *, keys: Keys | None = None, catalogue: Any = Non
         except SourceError as exc:
             journal.close()
             raise BatchError(str(exc)) from None
-        _ingest(journal, source, keys or Keys(), meta.get("ingest_offset"), meta.get("ingest_line"),
+        _ingest(journal, source, keys or stored_keys(journal), meta.get("ingest_offset"), meta.get("ingest_line"),
                 meta["next_seq"])
     return journal, spec
 
@@ -161,6 +161,12 @@ def _options_meta(options: Options) -> dict[str, Any]:
     return {"chunk_size": options.chunk_size, "accounts_at_once": options.accounts_at_once,
             "pace": options.pace, "base_url": options.base_url, "timeout": options.timeout,
             "max_retries": options.max_retries}
+
+
+def stored_keys(journal: Journal) -> Keys:
+    """The keys the batch started with: its keys file (by absolute path) and the environment."""
+    path = journal.meta().get("keys_file")
+    return Keys(Path(path) if path else None)
 
 
 def stored_options(journal: Journal, **overrides: Any) -> Options:
@@ -261,7 +267,7 @@ def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, opt
             reconcile: Callable[[Driver], dict[str, int]] | None = None) -> Summary:
     """Recovers what a crash left in flight, optionally reads back unknown rows, runs the rest."""
     begin = time.perf_counter()
-    keys = keys or Keys(Path(journal.meta()["keys_file"]) if journal.meta().get("keys_file") else None)
+    keys = keys or stored_keys(journal)
     options = options or stored_options(journal)
     options.check()
     recovered = journal.recover(resend=spec.behaviour.safety != "unsafe")
@@ -269,8 +275,7 @@ def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, opt
     driver = Driver(journal, spec, keys, options, progress, catalogue)
     settled = reconcile(driver) if reconcile is not None else {}
     counts = journal.counts()
-    progress.start(sum(counts.values()) - counts["failed"] - counts["unknown"] + 0,
-                   counts["done"])
+    progress.start(sum(counts.values()) - counts["failed"] - counts["unknown"], counts["done"])
     try:
         (runner or AsyncioRunner()).run(driver)
     except asyncio.CancelledError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +103,37 @@ def test_start_refuses_an_existing_journal(tmp_path: Path) -> None:
     with pytest.raises(BatchError, match="already exists; resume it with `spoki-actions batch resume"):
         start(source, ACTION, keys=keys)
     assert (tmp_path / "c.csv.journal.sqlite").read_bytes() == before
+
+
+def test_resumed_ingest_uses_the_batch_keys_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest a crash cut short goes on with the keys file the batch started with (by absolute path,
+    from any working directory), not only the environment: its rows stay pending, not 'unknown alias'."""
+    source = tmp_path / "c.csv"
+    source.write_text("account,phone\n" + "".join(f"shop,+39333{n:07d}\n" for n in range(100)), encoding="utf-8")
+    (tmp_path / "keys.txt").write_text("shop=a-key-for-the-shop-account\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(ingest_module, "BLOCK", 40)
+    real_add = Journal.add_rows
+    calls = {"n": 0}
+
+    def crash_on_second(self: Journal, rows: Any, **meta: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        real_add(self, rows, **meta)
+
+    monkeypatch.setattr(Journal, "add_rows", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        start(Path("c.csv"), ACTION, keys=Keys(Path("keys.txt"), environ={}))
+    monkeypatch.setattr(Journal, "add_rows", real_add)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for name in [k for k in os.environ if k.startswith("SPOKI_API_KEY")]:
+        monkeypatch.delenv(name)
+    from spoki_actions.batch.runner import reopen
+
+    journal, _ = reopen(tmp_path / "c.csv.journal.sqlite")
+    counts = journal.counts()
+    journal.close()
+    assert counts["pending"] == 100 and counts["failed"] == 0
