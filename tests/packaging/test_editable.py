@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from .test_wheel import _clean_copy
+
 ROOT = Path(__file__).parents[2]
 NOTICE = "Please be careful with folders in your working directory"
 MAPPED = {  # import name -> folder of the checkout it is served from (pyproject's package-dir)
@@ -29,16 +30,6 @@ MAPPED = {  # import name -> folder of the checkout it is served from (pyproject
     "spoki_actions.generated": "generated/python", "spoki_actions.batch": "batch", "spoki_actions.tools": "tools",
     "spoki_actions.mcp_server": "mcp_server", "spoki_actions._published": "generated",
 }
-
-
-def _clean_copy(dest: Path) -> Path:
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
-                            text=True, check=True)
-    for rel in listed.stdout.splitlines():
-        if (ROOT / rel).is_file():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / rel, dest / rel)
-    return dest
 
 
 def _editable_install(source: Path, target: Path) -> str:
