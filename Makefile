@@ -9,12 +9,9 @@ PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 
 setup: $(STAMP)
 
-# The editable install prints setuptools' "Please be careful with folders in your working directory..."
-# notice: the package-dir mapping (spoki_actions <- runtime/, generator/, ...) is not a layout a .pth can
-# serve, so setuptools installs its import hook, and it prints that notice for every such install. No
-# folder here is named like the package; the notice goes only with a src/spoki_actions layout or another
-# build backend, both larger changes than this notice is worth.
-$(STAMP): pyproject.toml
+# Editable install of the checkout. The build backend is setuptools' own (.ci/build_backend.py says why it
+# drops the one notice setuptools prints for this layout); the stamp goes with pyproject and that backend.
+$(STAMP): pyproject.toml .ci/build_backend.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip

@@ -14,16 +14,18 @@ prints the install hint and exits 2. Only the chosen command's module is importe
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import importlib.util
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 ENTRY_POINT_GROUP = "spoki_actions.commands"
 
@@ -93,13 +95,33 @@ def help_line(command: Command) -> str:
     return str(text)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors name the close command, choice or option (exit 2 as ever)."""
+
+    def error(self, message: str) -> NoReturn:
+        choices = [str(c) for a in self._actions if a.choices is not None for c in a.choices]
+        super().error(message + _did_you_mean(message, choices, list(self._option_string_actions)))
+
+
+def _did_you_mean(message: str, choices: list[str], options: list[str]) -> str:
+    choice = re.search(r"invalid choice: '([^']*)'", message)
+    if choice:
+        near = difflib.get_close_matches(choice[1], choices, 3, 0.6)
+    elif message.startswith("unrecognized arguments: "):
+        given = [a.split("=", 1)[0] for a in message.split(": ", 1)[1].split() if a.startswith("-")]
+        near = [m for a in given for m in difflib.get_close_matches(a, options, 1, 0.7)]
+    else:
+        near = []
+    return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+
+
 def _exit_codes_text() -> str:
     return "exit codes:\n" + "\n".join(f"  {code:<4} {text}" for code, text in EXIT_CODES)
 
 
 def _top_parser(found: dict[str, Command]) -> argparse.ArgumentParser:
     listing = "\n".join(f"  {name:<12} {help_line(c)}" for name, c in found.items())
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="spoki-actions",
         description="Declarative engine for the Spoki API actions.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -193,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure = _attr(module, "configure", name)
     run = _attr(module, "run", name)
-    parser = argparse.ArgumentParser(prog=f"spoki-actions {name}", description=str(_attr(module, "HELP", name) or ""),
+    parser = _Parser(prog=f"spoki-actions {name}", description=str(_attr(module, "HELP", name) or ""),
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=_attr(module, "EPILOG", name))
     configure(parser)

@@ -19,7 +19,7 @@ from ..spec import ActionSpec, Catalogue
 from . import _build, _checks
 from ._read import Files, action_paths, read_actions, read_connector, read_shared
 from ._refs import Shared, bundle_action_parts
-from ._report import CONNECTOR_FILE, SHARED_DIR, Report
+from ._report import CONNECTOR_FILE, SHARED_DIR, Report, close_matches
 from ._variants import Raw, resolve_variants
 
 __all__ = ["CONNECTOR_FILE", "SHARED_DIR", "lint", "lint_counted", "load_catalogue", "specs_root"]
@@ -60,7 +60,10 @@ def _check_root(root: Path) -> None:
         raise SpecError([SpecProblem(str(root), 1, 1, "", "is a file; lint and load take the specs folder "
                                      f"(e.g. {root.parent.parent if root.parent.name != '_shared' else root.parent})")])
     if not root.is_dir():
-        raise SpecError([SpecProblem(str(root), 1, 1, "", "specs folder not found")])
+        near = close_matches(root.name, sorted(p.name for p in root.parent.iterdir() if p.is_dir())) \
+            if root.parent.is_dir() else []
+        hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+        raise SpecError([SpecProblem(str(root), 1, 1, "", f"specs folder not found{hint}")])
 
 
 def specs_root(path: str | Path) -> Path | None:
@@ -84,6 +87,8 @@ def lint(path: str | Path) -> list[SpecProblem]:
 def lint_counted(path: str | Path) -> tuple[list[SpecProblem], int]:
     """`lint(path)`, and how many actions the file or folder holds once it has no problems."""
     target = Path(path)
+    if not target.exists() and target.parent.is_dir() and specs_root(target.parent) is not None:
+        return [SpecProblem(str(target), 1, 1, "", _not_found(target))], 0
     root = specs_root(target) if target.exists() else None
     if root is None or root == target:
         root = target
@@ -93,6 +98,12 @@ def lint_counted(path: str | Path) -> tuple[list[SpecProblem], int]:
         problems = [p for p in exc.problems if _concerns(p.file, root, target)]
         return problems, 0 if problems else _count(root, target)
     return [], len(catalogue.actions) if root == target else _count(root, target)
+
+
+def _not_found(target: Path) -> str:
+    """A missing file or folder inside a specs folder, with the close names beside it."""
+    near = close_matches(target.name, sorted(p.name for p in target.parent.iterdir() if not p.name.startswith(".")))
+    return "no such spec file or folder" + (f"; did you mean {', '.join(repr(n) for n in near)}?" if near else "")
 
 
 def _count(root: Path, target: Path) -> int:

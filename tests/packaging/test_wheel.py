@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import venv
 import zipfile
 from pathlib import Path
@@ -87,6 +88,21 @@ def test_wheel_declares_minimal_runtime_dependencies(wheel: Path) -> None:
     assert {"generator", "simulator", "dev"} <= extras
     assert "spoki-actions = spoki_actions.cli:main" in entry_points
     assert "spoki_actions = spoki_actions.simulator.pytest_plugin" in entry_points
+
+
+def test_a_wheel_built_from_the_sdist_ships_the_same_files(wheel: Path, tmp_path: Path) -> None:
+    # the sdist carries the in-tree build backend (pyproject's backend-path, MANIFEST.in), so it builds
+    source = _clean_copy(tmp_path / "src")
+    _run([sys.executable, "-c", "import sys; sys.path.insert(0, '.ci'); import build_backend;"
+          f"print(build_backend.build_sdist({str(tmp_path / 'sdist')!r}))"], cwd=source)
+    (sdist,) = (tmp_path / "sdist").glob("spoki_actions-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    (unpacked,) = (tmp_path / "unpacked").iterdir()
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+          "--wheel-dir", str(tmp_path / "dist"), str(unpacked)])
+    (from_sdist,) = (tmp_path / "dist").glob("spoki_actions-*.whl")
+    assert sorted(zipfile.ZipFile(from_sdist).namelist()) == sorted(zipfile.ZipFile(wheel).namelist())
 
 
 @pytest.fixture(scope="module")

@@ -79,6 +79,26 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], canary: str, ar
     assert code == 2 and out == "" and message in err
 
 
+@pytest.mark.parametrize("argv, said", [
+    (["lsit"], "invalid choice: 'lsit'"),
+    (["run", "SPOKI_LIST_TAGS", "--compat"], "unrecognized arguments: --compat"),
+    (["list", "--output", "tabel"], "invalid choice: 'tabel' (choose from 'table', 'json', 'jsonl')"),
+])
+def test_a_misspelled_command_option_or_choice_gets_a_did_you_mean(capsys: pytest.CaptureFixture[str],
+                                                                   argv: list[str], said: str) -> None:
+    near = {"lsit": "'list', 'lint'", "--compat": "'--compact'", "tabel": "'table'"}[argv[-1]]
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert exc.value.code == 2 and said in err and err.endswith(f"; did you mean {near}?"), err
+
+
+def test_no_did_you_mean_without_a_close_name(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "SPOKI_LIST_TAGS", "--zzzzzz"])
+    assert capsys.readouterr().err.strip().endswith("unrecognized arguments: --zzzzzz")
+
+
 def catalogue_names() -> list[str]:
     from spoki_actions._registry import load
     return list(load().names)

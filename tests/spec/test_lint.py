@@ -534,6 +534,21 @@ def test_lint_one_file_or_one_group_folder(tmp_path: Path, monkeypatch: pytest.M
     assert capsys.readouterr().err.splitlines()[-1] == "1 problem found"
 
 
+def test_lint_of_a_misspelled_file_or_folder_names_the_close_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    write_specs(tmp_path, {})
+    monkeypatch.chdir(tmp_path)
+    for path, message in (
+        ("specs/things/get_thng.yaml",
+         "no such spec file or folder; did you mean 'get_thing.yaml', 'create_thing.yaml'?"),
+        ("specs/thngs", "no such spec file or folder; did you mean 'things'?"),
+        ("specs/things/zzz.yaml", "no such spec file or folder"),
+        ("spec", "specs folder not found; did you mean 'specs'?"),
+    ):
+        assert main(["lint", path]) == 1
+        assert capsys.readouterr().err.splitlines() == [f"{path}:1:1 {message}", "1 problem found"]
+
+
 def test_lint_of_a_file_shows_connector_and_shared_problems(tmp_path: Path) -> None:
     specs = write_specs(tmp_path, {"_shared/thing.yaml": THING.replace("type: integer}", "type: integr}", 1),
                                    "things/create_thing.yaml": CREATE_THING.replace("default: a", "default: z")})
