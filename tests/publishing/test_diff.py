@@ -98,3 +98,106 @@ def test_check_version_says_whether_the_bump_is_enough(tmp_path: Path) -> None:
     _edit(new.parent / "pyproject.toml", 'version = "0.1.0"', 'version = "0.2.0"')
     bumped = _diff(str(old), str(new), "--check-version", "--fail-on", "info", "--format", "json")
     assert json.loads(bumped.stdout)["version_ok"] is True
+
+
+def _rename_action(specs: Path, group: str, old: str, new: str) -> None:
+    """SPOKI_<OLD> becomes SPOKI_<NEW>: the file moves with its name (and variants follow it)."""
+    source = specs / group / f"{old.lower()}.yaml"
+    text = source.read_text().replace(f"name: SPOKI_{old}\n", f"name: SPOKI_{new}\n")
+    source.unlink()
+    (specs / group / f"{new.lower()}.yaml").write_text(text)
+    for other in (specs / group).glob("*.yaml"):
+        other.write_text(other.read_text().replace(f"variant_of: SPOKI_{old}\n", f"variant_of: SPOKI_{new}\n"))
+
+
+def _found(old: Path, new: Path) -> set[tuple[str, str, str, str]]:
+    return {(f.rule, f.severity, f.role, f.path) for f in compare(load_catalogue(old), load_catalogue(new))}
+
+
+def test_nested_output_fields_are_compared_at_every_depth(tmp_path: Path) -> None:
+    old, new = _copy(tmp_path, "old"), _copy(tmp_path, "new")
+    # the localization status as 0.1.0 had it (a string) against today's integer-or-string
+    _edit(old / "_shared/listed_template_localization.yaml",
+          "    anyOf:\n      - type: string\n        examples: [APPROVED, PENDING, REJECTED]\n"
+          "      - type: integer\n        examples: [0, 1, 2, 3, 4]\n", "    type: string\n")
+    _edit(new / "_shared/listed_template_localization.yaml", "  rejection_reason:\n    type: [string, \"null\"]\n", "")
+    _edit(new / "_shared/ticket.yaml", "  closed_datetime:\n    type: [string, \"null\"]\n    format: date-time\n",
+          "  closed_datetime:\n    type: [string, \"null\"]\n")
+    found = _found(old, new)
+    loc = "SPOKI_LIST_TEMPLATES.output.results[].templatelocalization_set[]"
+    assert ("output-type-widened", "breaking", "reader", f"{loc}.status") in found
+    assert ("output-field-removed", "breaking", "reader", f"{loc}.rejection_reason") in found
+    assert ("output-constraint-removed", "breaking", "reader",
+            "SPOKI_LIST_TICKETS.output.results[].closed_datetime") in found
+    assert not {f for f in found if f[2] == "caller"}  # nothing an output does concerns callers
+    done = _diff(str(old), str(new))
+    assert re.search(r"breaking\s+output-type-widened\s+SPOKI_LIST_TEMPLATES\.output\.results\[\]\."
+                     r"templatelocalization_set\[\]\.status: type \['string'\] -> \['integer', 'string'\]",
+                     done.stdout), done.stdout
+
+
+def test_nested_inputs_are_judged_from_the_callers_side(tmp_path: Path) -> None:
+    old, new = _copy(tmp_path, "old"), _copy(tmp_path, "new")
+    _edit(old / "contacts/create_or_update_contact.yaml", "    values:\n      type: string\n",
+          "    values:\n      type: string\n      enum: [Gold, Silver, Bronze]\n")
+    _edit(new / "contacts/create_or_update_contact.yaml", "    values:\n      type: string\n",
+          "    values:\n      type: string\n      enum: [Gold, Silver]\n")
+    findings = {f.path: f for f in compare(load_catalogue(old), load_catalogue(new))}
+    narrowed = findings["SPOKI_CREATE_OR_UPDATE_CONTACT.input.custom_fields.*"]
+    assert (narrowed.rule, narrowed.severity, narrowed.role) == ("input-enum-narrowed", "breaking", "caller")
+    assert narrowed.message == "values no longer accepted: ['Bronze']"
+    assert len(findings) == 1
+
+
+def test_one_shared_enum_is_judged_per_role(tmp_path: Path) -> None:
+    old, wider, narrower = _copy(tmp_path, "old"), _copy(tmp_path, "wider"), _copy(tmp_path, "narrower")
+    _edit(wider / "_shared/enums.yaml", "  enum: [1, 2, 3]\n  labels: [TEXT, DATE, DATETIME]",
+          "  enum: [1, 2, 3, 4]\n  labels: [TEXT, DATE, DATETIME, NUMBER]")
+    _edit(narrower / "_shared/enums.yaml", "  enum: [1, 2, 3]\n  labels: [TEXT, DATE, DATETIME]",
+          "  enum: [1, 2]\n  labels: [TEXT, DATE]")
+    widened = _found(old, wider)
+    assert ("input-enum-widened", "addition", "caller", "SPOKI_CREATE_CUSTOM_FIELD.input.field_type") in widened
+    added = {f for f in widened if f[0] == "output-enum-value-added"}
+    assert added and all(f[1:3] == ("warning", "reader") and ".output." in f[3] for f in added)
+    narrowed = _found(old, narrower)
+    assert ("input-enum-narrowed", "breaking", "caller", "SPOKI_CREATE_CUSTOM_FIELD.input.field_type") in narrowed
+    assert not {f for f in narrowed if f[2] == "reader"}  # readers see fewer values: nothing breaks for them
+    strict = compare(load_catalogue(old), load_catalogue(wider), enum_added_severity="breaking")
+    assert {f.severity for f in strict if f.rule == "output-enum-value-added"} == {"breaking"}
+
+
+def test_renames_are_reported_as_renames_with_both_names(tmp_path: Path) -> None:
+    old, new = _copy(tmp_path, "old"), _copy(tmp_path, "new")
+    _rename_action(new, "tags", "RETRIEVE_TAG", "GET_TAG")
+    _edit(new / "_shared/ticket.yaml", "  title:\n    type: string\n", "  subject:\n    type: string\n")
+    _edit(new / "_shared/ticket.yaml", "priority, status, title, updated_datetime]",
+          "priority, status, subject, updated_datetime]")
+    _edit(new / "tickets/list_tickets.yaml", "  sort_by:\n", "  sort_on:\n")
+    findings = {f.rule: f for f in compare(load_catalogue(old), load_catalogue(new))}
+    action = findings["action-renamed"]
+    assert (action.severity, action.role, action.path) == ("breaking", "caller", "SPOKI_GET_TAG")
+    assert action.message == ("renamed from SPOKI_RETRIEVE_TAG (same endpoint GET tags/{id}/): callers naming "
+                              "SPOKI_RETRIEVE_TAG fail")
+    assert "action-removed" not in findings and "action-added" not in findings
+    field = findings["output-field-renamed"]
+    assert (field.severity, field.path) == ("breaking", "SPOKI_LIST_TICKETS.output.results[].subject")
+    assert field.message == "renamed from `title` (same schema): readers of `title` miss it"
+    assert "output-field-removed" not in findings and "output-field-added" not in findings
+    param = findings["input-renamed"]
+    assert (param.severity, param.role, param.path) == ("breaking", "caller", "SPOKI_LIST_TICKETS.input.sort_on")
+    assert "`sort_by`" in param.message
+    assert findings["wire-param-changed"].message == "query sort_by -> query sort_on"
+
+
+def test_an_ambiguous_rename_is_not_guessed(tmp_path: Path) -> None:
+    old, new = _copy(tmp_path, "old"), _copy(tmp_path, "new")
+    # two actions leave GET tags/ and two arrive there: which became which is not knowable
+    _rename_action(new, "tags", "LIST_TAGS", "LIST_LABELS")
+    _rename_action(new, "tags", "SPOKI_LIST_TAGS", "SPOKI_LIST_LABELS")
+    # two plain string fields leave a ticket and two arrive: no pairing is more likely than the other
+    _edit(new / "_shared/ticket.yaml", "  title:\n    type: string\n", "  subject:\n    type: string\n")
+    _edit(new / "_shared/ticket.yaml", "  priority:\n    type: string\n", "  urgency:\n    type: string\n")
+    _edit(new / "_shared/ticket.yaml", "    examples: [Lowest, Low, Medium, High, Highest]\n", "")
+    rules = [f.rule for f in compare(load_catalogue(old), load_catalogue(new))]
+    assert "action-renamed" not in rules and rules.count("action-removed") == 2 and rules.count("action-added") == 2
+    assert "output-field-renamed" not in rules
