@@ -124,9 +124,16 @@ def _type_of(value: Any) -> str:
     return "object" if isinstance(value, dict) else "string"
 
 
+def _matches(kind: str, value: Any) -> bool:
+    seen = _type_of(value)
+    return seen == kind or (kind == "number" and seen == "integer") or (
+        kind == "integer" and seen == "number" and float(value).is_integer())
+
+
 def _branches(node: Any, root: Any, depth: int = 0) -> list[tuple[str, dict[str, Any]]]:
     """The alternatives a schema allows, one per JSON type: `type` lists, nullable forms and
-    `anyOf`/`oneOf` unions become (type, the keywords that apply to it); no type is every type."""
+    `anyOf`/`oneOf` unions become (type, the keywords that apply to it, its enum values among them);
+    no type is every type, and a type none of the enum's values has is no alternative."""
     node = _resolve(node, root)
     if node is False:
         return []
@@ -134,26 +141,34 @@ def _branches(node: Any, root: Any, depth: int = 0) -> list[tuple[str, dict[str,
         return [(t, {}) for t in _ALL_TYPES]
     union = node.get("anyOf", node.get("oneOf"))
     if isinstance(union, list) and depth < _MAX_DEPTH:
-        outer = {k: v for k, v in node.items() if k not in ("anyOf", "oneOf", "enum", "const")}
+        outer = {k: v for k, v in node.items() if k not in ("anyOf", "oneOf")}
         found: list[tuple[str, dict[str, Any]]] = []
         for sub in union:
             sub = _resolve(sub, root)
             found += _branches({**outer, **sub} if isinstance(sub, dict) else sub, root, depth + 1)
         return found
-    kind = node.get("type")
+    kind, values = node.get("type"), _enum(node)
     if isinstance(kind, str):
         types = [kind]
     elif isinstance(kind, list):
         types = [str(k) for k in kind]
-    elif _enum(node) is not None:
-        types = sorted({_type_of(v) for v in _enum(node) or []})
+    elif values is not None:
+        types = sorted({_type_of(v) for v in values})
     elif any(k in node for k in ("properties", "required", "additionalProperties")):
         types = ["object"]
     elif "items" in node:
         types = ["array"]
     else:
         types = list(_ALL_TYPES)
-    return [(t, {k: node[k] for k in _KEYS_OF.get(t, ()) if k in node}) for t in types]
+    found = []
+    for t in types:
+        branch = {k: node[k] for k in _KEYS_OF.get(t, ()) if k in node}
+        if values is not None:
+            branch["enum"] = [v for v in values if _matches(t, v)]
+            if not branch["enum"]:
+                continue
+        found.append((t, branch))
+    return found
 
 
 def _covers(types: set[str], kind: str) -> str | None:
@@ -185,22 +200,32 @@ class _Walk:
         old, new = _resolve(old, self.o_root), _resolve(new, self.n_root)
         if _canon(old, self.o_root) == _canon(new, self.n_root):
             return
-        self._enum(where, old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {})
         ob, nb = _branches(old, self.o_root), _branches(new, self.n_root)
         ot, nt = {t for t, _ in ob}, {t for t, _ in nb}
         self._types(where, ot, nt)
         for kind in sorted(ot):
             partner = _covers(nt, kind)
-            if partner is None:
+            if partner is not None:
+                self._alternatives(where, kind, [b for t, b in ob if t == kind], [b for t, b in nb if t == partner],
+                                   depth)
+
+    def _alternatives(self, where: str, kind: str, olds: list[dict[str, Any]], news: list[dict[str, Any]],
+                      depth: int) -> None:
+        """One type's alternatives on both sides: each one the role must keep (every old one for a
+        caller, every new one for a reader) against its counterpart: an equal one, or the only one."""
+        olds = list({_key(_canon(b, self.o_root)): b for b in olds}.values())
+        news = list({_key(_canon(b, self.n_root)): b for b in news}.values())
+        kept, other = (olds, news) if self.role == "caller" else (news, olds)
+        kept_root, other_root = (self.o_root, self.n_root) if self.role == "caller" else (self.n_root, self.o_root)
+        for branch in kept:
+            if any(_canon(branch, kept_root) == _canon(b, other_root) for b in other):
                 continue
-            olds = [s for t, s in ob if t == kind]
-            news = [s for t, s in nb if t == partner]
-            if len(olds) != len(news):
+            if len(other) != 1:
                 self.add(f"{self.side}-union-changed", "breaking", where,
                          f"the {kind} alternatives changed ({len(olds)} -> {len(news)}); compare them by hand")
-                continue
-            for o, n in zip(olds, news, strict=True):
-                self._constraints(where, kind, o, n, depth)
+                return
+            o, n = (branch, other[0]) if self.role == "caller" else (other[0], branch)
+            self._constraints(where, kind, o, n, depth)
 
     # --- one keyword family at a time --------------------------------------------------------
 
@@ -218,29 +243,47 @@ class _Walk:
         if gained - {"null"}:
             self.add("output-type-widened", "breaking", where, f"type {_shown(ot)} -> {_shown(nt)}")
 
-    def _enum(self, where: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    def _valid(self, value: Any, kind: str, branch: dict[str, Any], root: Any) -> bool:
+        from jsonschema import Draft202012Validator  # only when an enum is compared
+
+        numbers = ["integer", "number"] if kind in ("integer", "number") else kind
+        schema = {**branch, "type": numbers, "$defs": root.get("$defs", {}) if isinstance(root, dict) else {}}
+        return bool(Draft202012Validator(schema).is_valid(value))
+
+    def _enum(self, where: str, kind: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+        """An enum on either side, judged by its values (each old one the new schema must still
+        accept, each new one the old schema allowed); True when that says all there is to say."""
         oe, ne = _enum(old), _enum(new)
-        if oe is None and ne is None:
-            return
-        okeys, nkeys = {_key(v) for v in oe or []}, {_key(v) for v in ne or []}
-        if self.role == "caller":
-            if ne is not None and (oe is None or not okeys <= nkeys):
-                gone = [v for v in (oe or []) if _key(v) not in nkeys]
-                self.add("input-enum-narrowed", "breaking", where,
-                         f"values no longer accepted: {gone}" if oe is not None else f"now limited to {ne}")
-            elif oe is not None and ne is not None and nkeys - okeys:
+        if self.role == "caller" and oe is not None:
+            gone = [v for v in oe if not self._valid(v, kind, new, self.n_root)]
+            okeys = {_key(v) for v in oe}
+            if gone:
+                self.add("input-enum-narrowed", "breaking", where, f"values no longer accepted: {gone}")
+            elif ne is None:
+                self.add("input-enum-widened", "addition", where, "no longer limited to a list of values")
+            elif any(_key(v) not in okeys for v in ne):
                 self.add("input-enum-widened", "addition", where,
                          f"new values accepted: {[v for v in ne if _key(v) not in okeys]}")
-            elif oe is not None and ne is None:
-                self.add("input-enum-widened", "addition", where, "any value accepted now")
-            return
-        if oe is not None and ne is not None and nkeys - okeys:
-            self.add("output-enum-value-added", self.r.enum_added, where,
-                     f"new values a strict reader may not know: {[v for v in ne if _key(v) not in okeys]}")
-        if oe is not None and ne is None:
+            return True
+        if self.role == "caller" and ne is not None:
+            self.add("input-enum-narrowed", "breaking", where, f"now limited to {ne}")
+            return True
+        if self.role == "reader" and ne is not None:
+            fresh = [v for v in ne if not self._valid(v, kind, old, self.o_root)]
+            if fresh and oe is not None:
+                self.add("output-enum-value-added", self.r.enum_added, where,
+                         f"new values a strict reader may not know: {fresh}")
+            elif fresh:
+                self.add("output-constraint-loosened", "breaking", where, f"values the old schema refused: {fresh}")
+            return True
+        if self.role == "reader" and oe is not None:
             self.add("output-constraint-removed", "breaking", where, "enum removed")
+            return True
+        return False
 
     def _constraints(self, where: str, kind: str, old: dict[str, Any], new: dict[str, Any], depth: int) -> None:
+        if self._enum(where, kind, old, new):
+            return
         for key in _KEYS_OF.get(kind, ()):
             if key in ("items", "properties", "required", "additionalProperties"):
                 continue
