@@ -3,7 +3,8 @@
 Input: a specs folder and an output folder. Output: a `Result` saying what changed; `generated/`
 updated (or, with `check`, only compared). Steps: refuse an output folder that overlaps the specs,
 is a file, or is a non-empty folder no earlier run wrote (unless `force`); load and validate the
-specs (`SpecError` on any problem), render every file in memory (`render`), compare, swap the
+specs (`SpecError` on any problem), read the `since` ledger the last run left in
+`schemas/index.json`, render every file in memory (`render`), compare, swap the
 changed files in (`write`). Nothing touches the output folder before rendering has fully succeeded.
 
 A no-op run is answered from a fingerprint: a hash of every spec file, of the generator's and
@@ -156,8 +157,9 @@ def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False,
     from spoki_actions.loader import load_catalogue
 
     from .render import render
+    from .schemas import ledger
 
-    files = render(load_catalogue(specs))
+    files = render(load_catalogue(specs), ledger(out))  # `since` carried over from the last index.json
     plan = write.diff(out, files, keep)
     if check:
         return Result(plan)
