@@ -8,8 +8,9 @@ specs (`SpecError` on any problem), read the `since` ledger the last run left in
 changed files in (`write`). Nothing touches the output folder before rendering has fully succeeded.
 
 A no-op run is answered from a fingerprint: a hash of every spec file, of the generator's and
-the spec model's sources and of the tools' installs, kept with the hash of each file written in
-`generated/.generate-cache.json` (ignored by git). When both still match, nothing is rendered.
+the spec model's sources, of the tools' installs and of the catalogue version, kept with the hash
+of each file written in `generated/.generate-cache.json` (ignored by git). When both still match,
+nothing is rendered.
 `check` never trusts it.
 """
 
@@ -72,6 +73,9 @@ def fingerprint(specs_dir: Path) -> str:
             h.update(f"{label}/{path.relative_to(root).as_posix()}\0{len(content)}\0".encode())
             h.update(content)
     h.update(sys.version.encode())
+    from .schemas import catalogue_version  # stamped into index.json, every $id and the OpenAPI info
+
+    h.update(f"\0catalogue {catalogue_version()}".encode())
     for tool in _TOOLS:
         spec = importlib.util.find_spec(tool)
         if spec is not None and spec.origin is not None:

@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from spoki_actions.generator import build, schemas
 from spoki_actions.generator.schemas import catalogue_version
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,3 +70,9 @@ def test_an_unreadable_ledger_is_refused_not_restamped(tmp_path: Path) -> None:
     (out / "schemas/index.json").write_text('{"actions": [{"name": "SPOKI_LIST_TICKETS", "since": "soon"}]}\n')
     bad = _generate(specs, out)
     assert bad.returncode == 1 and "`since` of SPOKI_LIST_TICKETS is not a semver version" in bad.stderr
+
+
+def test_a_version_bump_is_never_answered_from_the_no_op_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = build.fingerprint(ROOT / "specs")
+    monkeypatch.setattr(schemas, "catalogue_version", lambda: "9.8.7")
+    assert build.fingerprint(ROOT / "specs") != before  # index.json, every $id and the OpenAPI info change
