@@ -1,7 +1,9 @@
 """`spoki-actions diff OLD NEW`: what a new catalogue breaks, compared as schemas and behaviour.
 
 Input: two spec trees (folders) or git refs (`git:v0.1.0`, read from the repository in the working
-directory), each loaded and linted by our own loader. The schemas they produce are compared at every
+directory), each loaded and linted by our own loader, or compiled catalogues: `installed` (the
+package's own), a released wheel, a catalogue.json, so a team that only installed the package can
+compare it with the next release's wheel. The schemas they produce are compared at every
 depth (properties, required, additionalProperties, items, `$ref`s, anyOf/oneOf, nullable, enums,
 bounds, pattern, format): inside inputs from the caller's side, inside outputs from the reader's.
 Output: findings, each with a rule id, a severity (breaking, warning, addition, info), the role it
@@ -23,6 +25,7 @@ import sys
 import tarfile
 import tempfile
 import tomllib
+import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -430,9 +433,13 @@ def _compare_action(r: _Rules, old: ActionSpec, new: ActionSpec) -> None:
         if a != b:
             r.add(f"wire-{label}-changed", "breaking", "openapi", name, label, f"{a} -> {b}")
     so, sn = _SAFETY_RANK[old.behaviour.safety], _SAFETY_RANK[new.behaviour.safety]
-    if sn > so:
+    if sn > so and new.behaviour.safety == "unsafe":
         r.add("safety-weakened", "breaking", "retries", name, "behaviour.safety",
               f"{old.behaviour.safety} -> {new.behaviour.safety}: no longer safe to retry")
+    elif sn > so:  # read -> idempotent: still safe to retry, but no longer read-only
+        r.add("safety-weakened", "warning", "retries", name, "behaviour.safety",
+              f"{old.behaviour.safety} -> {new.behaviour.safety}: still safe to retry, but no longer read-only "
+              "(it changes data)")
     oldp, newp = {p.name: p for p in old.params}, {p.name: p for p in new.params}
     removed, added = sorted(set(oldp) - set(newp)), sorted(set(newp) - set(oldp))
     pairs = [(oldp[a], newp[b]) for a, b in _renames(
@@ -536,12 +543,26 @@ _ORDER = ("none", "patch", "minor", "major")
 # --- sides ------------------------------------------------------------------------------------
 
 class _SideError(Exception):
-    """A side that cannot even be read (a bad git ref)."""
+    """A side that cannot even be read (a bad git ref, path, wheel or compiled catalogue)."""
 
 
 class _Side:
-    def __init__(self, label: str, specs: Path, version: str | None) -> None:
-        self.label, self.specs, self.version = label, specs, version
+    def __init__(self, label: str, version: str | None, specs: Path | None = None,
+                 compiled: Path | None = None) -> None:
+        self.label, self.version, self.specs, self.compiled = label, version, specs, compiled
+
+    def load(self) -> Catalogue:
+        """The catalogue: specs loaded and linted by our loader, or a compiled one (`SpecError`,
+        `_SideError`)."""
+        if self.specs is not None:
+            return load_catalogue(self.specs)
+        from . import catalogue_of
+        from .errors import ConfigurationError
+
+        try:
+            return catalogue_of(self.compiled)
+        except ConfigurationError as exc:
+            raise _SideError(f"{self.label}: {exc}") from exc
 
 
 def _version_near(folder: Path) -> str | None:
@@ -551,12 +572,43 @@ def _version_near(folder: Path) -> str | None:
     return None
 
 
+def _from_wheel(label: str, wheel: Path, dest: Path) -> _Side:
+    """A released wheel (e.g. from `pip download spoki-actions==X --no-deps`): its compiled catalogue."""
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            names = archive.namelist()
+            catalogue = next((n for n in names if n == "spoki_actions/generated/catalogue.json"), None)
+            metadata = next((n for n in names if n.endswith(".dist-info/METADATA")), None)
+            if catalogue is None:
+                raise _SideError(f"{label}: not a spoki-actions wheel (no spoki_actions/generated/catalogue.json)")
+            path = dest / "catalogue.json"
+            path.write_bytes(archive.read(catalogue))
+            version = None
+            if metadata is not None:
+                found = re.search(r"^Version: *(\S+)", archive.read(metadata).decode("utf-8", "replace"), re.M)
+                version = found.group(1) if found else None
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise _SideError(f"{label}: cannot read the wheel: {exc}") from exc
+    return _Side(label, version, compiled=path)
+
+
 def _side(label: str, tmp: Path) -> _Side:
-    if not label.startswith("git:"):
-        return _Side(label, Path(label), _version_near(Path(label)))
-    ref = label[len("git:"):]
     dest = tmp / f"side{len(list(tmp.iterdir()))}"
     dest.mkdir()
+    if label == "installed":
+        from importlib import metadata
+
+        return _Side(label, metadata.version("spoki-actions"), compiled=None)
+    if not label.startswith("git:"):
+        path = Path(label)
+        if path.is_file() and path.suffix == ".whl":
+            return _from_wheel(label, path, dest)
+        if path.is_file():
+            return _Side(label, None, compiled=path)
+        if not path.is_dir():
+            raise _SideError(f"{label}: no such specs folder, catalogue.json or wheel")
+        return _Side(label, _version_near(path), specs=path)
+    ref = label[len("git:"):]
     archive = dest / "tree.tar"
     done = subprocess.run(["git", "archive", "--format=tar", "-o", str(archive), ref, "specs", "pyproject.toml"],
                           capture_output=True, text=True, check=False)
@@ -564,7 +616,7 @@ def _side(label: str, tmp: Path) -> _Side:
         raise _SideError(f"{label}: git cannot read specs/ at {ref!r}: {done.stderr.strip()}")
     with tarfile.open(archive) as tar:
         tar.extractall(dest, filter="data")
-    return _Side(label, dest / "specs", _version_near(dest / "specs"))
+    return _Side(label, _version_near(dest / "specs"), specs=dest / "specs")
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -589,8 +641,10 @@ def render_markdown(findings: list[Finding], suggestion: str, new_version: str |
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("old", metavar="OLD", help="old specs folder, or git:REF (e.g. git:v0.1.0)")
-    parser.add_argument("new", metavar="NEW", help="new specs folder, or git:REF")
+    sides = ("a specs folder, git:REF (e.g. git:v0.1.0), a released wheel (.whl), a catalogue.json, or "
+             "'installed' (the catalogue of the installed package)")
+    parser.add_argument("old", metavar="OLD", help=f"the old catalogue: {sides}")
+    parser.add_argument("new", metavar="NEW", help="the new catalogue, given the same ways")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     parser.add_argument("--fail-on", choices=SEVERITIES, default="breaking",
                         help="exit 1 when a finding is at least this severe (default: breaking)")
@@ -607,7 +661,7 @@ def run(args: argparse.Namespace) -> int:
         for label in (args.old, args.new):
             try:
                 side = _side(label, Path(tmp))
-                catalogues.append(load_catalogue(side.specs))
+                catalogues.append(side.load())
                 sides.append(side)
             except _SideError as exc:
                 print(f"spoki-actions diff: {exc}", file=sys.stderr)

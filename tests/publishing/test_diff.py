@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from spoki_actions.diff import compare, required_bump
@@ -78,6 +79,11 @@ def test_safety_weakened_and_bound_tightened(tmp_path: Path) -> None:
     rules = {f.rule: f for f in compare(load_catalogue(old), load_catalogue(new))}
     assert rules["safety-weakened"].role == "retries" and rules["safety-weakened"].severity == "breaking"
     assert rules["input-bound-tightened"].message == "minimum 1 -> 2"
+    idem = _copy(tmp_path, "idempotent")
+    _edit(idem / "tickets/list_tickets.yaml", "safety: read", "safety: idempotent")
+    weakened = [f for f in compare(load_catalogue(old), load_catalogue(idem)) if f.rule == "safety-weakened"]
+    assert [(f.severity, f.message) for f in weakened] == [
+        ("warning", "read -> idempotent: still safe to retry, but no longer read-only (it changes data)")]
 
 
 def test_a_side_that_does_not_load_exits_2_with_its_lint_lines(tmp_path: Path) -> None:
@@ -201,3 +207,21 @@ def test_an_ambiguous_rename_is_not_guessed(tmp_path: Path) -> None:
     rules = [f.rule for f in compare(load_catalogue(old), load_catalogue(new))]
     assert "action-renamed" not in rules and rules.count("action-removed") == 2 and rules.count("action-added") == 2
     assert "output-field-renamed" not in rules
+
+
+def test_compiled_catalogues_are_sides_too(tmp_path: Path) -> None:
+    compiled = ROOT / "generated/python/catalogue.json"
+    same = _diff("installed", str(compiled), "--format", "json")
+    assert same.returncode == 0 and json.loads(same.stdout)["findings"] == [], same.stderr
+    assert json.loads(same.stdout)["old"]["version"] == metadata.version("spoki-actions")
+    data = json.loads(compiled.read_bytes())
+    del data["actions"]["SPOKI_LIST_TICKETS"]
+    (tmp_path / "next.json").write_text(json.dumps(data))
+    gone = _diff("installed", str(tmp_path / "next.json"))
+    assert gone.returncode == 1 and re.search(r"breaking\s+action-removed\s+SPOKI_LIST_TICKETS: action removed",
+                                              gone.stdout), gone.stdout
+    (tmp_path / "broken.json").write_text("{}")
+    broken = _diff("installed", str(tmp_path / "broken.json"))
+    assert broken.returncode == 2 and "cannot read the catalogue" in broken.stderr
+    missing = _diff("installed", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no such specs folder, catalogue.json or wheel" in missing.stderr
