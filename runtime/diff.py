@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -640,6 +641,36 @@ def render_markdown(findings: list[Finding], suggestion: str, new_version: str |
     return "\n".join(lines) + "\n"
 
 
+def into_changelog(text: str, section: str) -> str:
+    """`text` (a Keep a Changelog file) with `section` as the `### Schemas` part of `## [Unreleased]`:
+    the old one replaced (up to the next `###` or `##` heading), or added at the end of Unreleased.
+    Everything else stays byte for byte."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.startswith("## [Unreleased]")), None)
+    if start is None:
+        raise ValueError("no '## [Unreleased]' section to put the Schemas section in")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    old = next((i for i in range(start + 1, end) if lines[i].startswith("### Schemas")), None)
+    block = section.rstrip("\n") + "\n\n"
+    if old is None:
+        at = end
+        while at > start + 1 and not lines[at - 1].strip():
+            at -= 1
+        return "".join(lines[:at]) + "\n" + block + "".join(lines[end:])
+    stop = next((i for i in range(old + 1, end) if lines[i].startswith(("### ", "## "))), end)
+    return "".join(lines[:old]) + block + "".join(lines[stop:])
+
+
+def _write_changelog(path: Path, findings: list[Finding], suggestion: str, args: argparse.Namespace) -> None:
+    body = render_markdown(findings, suggestion, None).split("\n", 1)[1]
+    section = (f"### Schemas\nProduced by `spoki-actions diff {args.old} {args.new} --changelog {path.name}`"
+               f" (the schemas and behaviour the specs produce, compared).\n{body}")
+    new_text = into_changelog(path.read_text(encoding="utf-8"), section)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(new_text, encoding="utf-8")
+    os.replace(tmp, path)  # whole or not at all
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     sides = ("a specs folder, git:REF (e.g. git:v0.1.0), a released wheel (.whl), a catalogue.json, or "
              "'installed' (the catalogue of the installed package)")
@@ -650,6 +681,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="exit 1 when a finding is at least this severe (default: breaking)")
     parser.add_argument("--output-enum-added", choices=SEVERITIES, default="warning",
                         help="severity of a new output enum value (strict readers; default: warning)")
+    parser.add_argument("--changelog", metavar="FILE", type=Path,
+                        help="write the findings as the '### Schemas' part of FILE's [Unreleased] section "
+                             "(replacing the one there; nothing else changes) and exit 0")
     parser.add_argument("--check-version", action="store_true",
                         help="exit 1 when NEW's version bump is smaller than the changes require")
 
@@ -681,6 +715,16 @@ def run(args: argparse.Namespace) -> int:
             return 2
         version_ok = _ORDER.index(_bump_of(old_v, new_v)) >= _ORDER.index(suggestion)
     failing = [f for f in findings if SEVERITIES.index(f.severity) >= SEVERITIES.index(args.fail_on)]
+    if args.changelog is not None:
+        try:
+            _write_changelog(args.changelog, findings, suggestion, args)
+        except (OSError, ValueError) as exc:
+            print(f"spoki-actions diff: cannot write the Schemas section into {args.changelog}: {exc}",
+                  file=sys.stderr)
+            return 2
+        print(f"{args.changelog}: Schemas section of [Unreleased] written ({len(findings)} finding(s); "
+              f"needs at least a {suggestion} release)")
+        return 0
     if args.format == "json":
         print(json.dumps({"old": {"source": args.old, "version": old_v}, "new": {"source": args.new, "version": new_v},
                           "summary": _summary(findings), "semver": suggestion, "version_ok": version_ok,

@@ -225,3 +225,55 @@ def test_compiled_catalogues_are_sides_too(tmp_path: Path) -> None:
     assert broken.returncode == 2 and "cannot read the catalogue" in broken.stderr
     missing = _diff("installed", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "no such specs folder, catalogue.json or wheel" in missing.stderr
+
+
+def _without_schemas(doc: str) -> str:
+    """The changelog minus the Schemas part of its Unreleased section."""
+    head, rest = doc.split("## [Unreleased]", 1)
+    unreleased, sep, later = rest.partition("\n## ")
+    if "### Schemas\n" not in unreleased:
+        return doc
+    before, after = unreleased.split("### Schemas\n", 1)
+    nxt = after.find("\n### ")
+    return head + before + (after[nxt + 1:] if nxt >= 0 else "") + sep + later
+
+
+def test_the_changelog_schemas_section_is_written_from_the_diff(tmp_path: Path) -> None:
+    old, new = _copy(tmp_path, "old"), _copy(tmp_path, "new")
+    _edit(new / "tickets/list_tickets.yaml", "  status:\n    type: string\n",
+          "  status:\n    type: string\n    required: true\n")
+    real = (ROOT / "CHANGELOG.md").read_text()
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(real)
+    done = _diff(str(old), str(new), "--changelog", str(changelog))
+    assert done.returncode == 0 and "Schemas section of [Unreleased] written" in done.stdout, done.stderr
+    text = changelog.read_text()
+    unreleased = text.split("## [Unreleased]", 1)[1].split("\n## ", 1)[0]
+    section = unreleased.split("### Schemas\n", 1)[1]
+    assert section.startswith(f"Produced by `spoki-actions diff {old} {new} --changelog CHANGELOG.md`")
+    assert "Semver: this needs at least a minor release." in section
+    assert "#### Breaking\n\n- `SPOKI_LIST_TICKETS` input.status: now required (input-optional-to-required, caller)" \
+        in section
+    # everything but that one section is as it was, and a second run changes nothing
+    assert _without_schemas(text) == _without_schemas(real)
+    assert _diff(str(old), str(new), "--changelog", str(changelog)).returncode == 0
+    assert changelog.read_text() == text
+
+
+def test_the_changelog_schemas_section_is_added_when_unreleased_has_none(tmp_path: Path) -> None:
+    from spoki_actions.diff import into_changelog
+
+    doc = "# Changelog\n\n## [Unreleased]\n\n### Added\n- a thing\n\n## [0.1.0] - 2026-11-24\n\n- first\n"
+    done = into_changelog(doc, "### Schemas\nProduced by x.\n\nNo schema or behaviour changes.\n")
+    assert done == ("# Changelog\n\n## [Unreleased]\n\n### Added\n- a thing\n\n### Schemas\nProduced by x.\n\n"
+                    "No schema or behaviour changes.\n\n## [0.1.0] - 2026-11-24\n\n- first\n")
+    again = into_changelog(done, "### Schemas\nProduced by y.\n")
+    assert again == done.replace("Produced by x.\n\nNo schema or behaviour changes.\n", "Produced by y.\n")
+    assert "no '## [Unreleased]' section" in _diff_error(tmp_path)
+
+
+def _diff_error(tmp_path: Path) -> str:
+    (tmp_path / "NOTES.md").write_text("# Notes\n")
+    done = _diff("specs", "specs", "--changelog", str(tmp_path / "NOTES.md"))
+    assert done.returncode == 2
+    return done.stderr
