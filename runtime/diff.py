@@ -90,16 +90,22 @@ def _resolve(node: Any, root: Any, depth: int = 0) -> Any:
     return node
 
 
-def _canon(node: Any, root: Any, depth: int = 0) -> Any:
-    """A schema with every `$ref` inlined and annotations dropped: equal when two schemas say the same."""
-    node = _resolve(node, root)
-    if depth > _MAX_DEPTH:
-        return "..."
+def _canon(node: Any, root: Any, depth: int = 0, expanding: frozenset[str] = frozenset()) -> Any:
+    """A schema with every `$ref` inlined and annotations dropped: equal when two schemas say the same.
+    A `$ref` met again inside its own expansion (a recursive shape) stays a `$ref`."""
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if ref in expanding or depth > _MAX_DEPTH:
+            return {"$ref": ref}
+        expanding = expanding | {ref}
+        node = {**_resolve({"$ref": ref}, root), **{k: v for k, v in node.items() if k != "$ref"}}
+        if isinstance(node.get("$ref"), str):  # a chain of refs: follow it on the next call
+            return _canon(node, root, depth + 1, expanding)
     if isinstance(node, dict):
-        return {k: _canon(v, root, depth + 1) for k, v in sorted(node.items())
+        return {k: _canon(v, root, depth + 1, expanding) for k, v in sorted(node.items())
                 if k not in _ANNOTATIONS and k != "$defs"}
     if isinstance(node, list):
-        return [_canon(v, root, depth + 1) for v in node]
+        return [_canon(v, root, depth + 1, expanding) for v in node]
     return node
 
 
@@ -194,6 +200,7 @@ class _Walk:
     def __init__(self, r: _Rules, action: str, role: str, o_root: Any, n_root: Any) -> None:
         self.r, self.action, self.role, self.o_root, self.n_root = r, action, role, o_root, n_root
         self.side = "input" if role == "caller" else "output"
+        self.comparing: set[tuple[Any, Any]] = set()  # $ref pairs being compared on the current path
 
     def add(self, rule: str, severity: str, where: str, message: str) -> None:
         self.r.add(rule, severity, self.role, self.action, where, message)
@@ -201,7 +208,18 @@ class _Walk:
     def node(self, where: str, old: Any, new: Any, depth: int = 0) -> None:
         if depth > _MAX_DEPTH:
             return
-        old, new = _resolve(old, self.o_root), _resolve(new, self.n_root)
+        refs = (old.get("$ref") if isinstance(old, dict) else None, new.get("$ref") if isinstance(new, dict) else None)
+        if refs != (None, None):
+            if refs in self.comparing:  # a recursive shape, already being compared further up
+                return
+            self.comparing.add(refs)
+        try:
+            self._node(where, _resolve(old, self.o_root), _resolve(new, self.n_root), depth)
+        finally:
+            if refs != (None, None):
+                self.comparing.discard(refs)
+
+    def _node(self, where: str, old: Any, new: Any, depth: int) -> None:
         if _canon(old, self.o_root) == _canon(new, self.n_root):
             return
         ob, nb = _branches(old, self.o_root), _branches(new, self.n_root)

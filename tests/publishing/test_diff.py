@@ -277,3 +277,18 @@ def _diff_error(tmp_path: Path) -> str:
     done = _diff("specs", "specs", "--changelog", str(tmp_path / "NOTES.md"))
     assert done.returncode == 2
     return done.stderr
+
+
+def test_a_recursive_shape_is_compared_once_and_ends() -> None:
+    from spoki_actions.diff import _compare_input, _compare_output, _Rules
+
+    node = {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                                             "parent": {"$ref": "#/$defs/node"}, "v": {"type": "integer"}}}
+    old = {"$defs": {"node": node}, "$ref": "#/$defs/node"}
+    new = json.loads(json.dumps(old))
+    new["$defs"]["node"]["properties"]["v"] = {"type": ["integer", "string"]}
+    reader, caller = _Rules("warning"), _Rules("warning")
+    _compare_output(reader, "X", "output", old, new, old, new)
+    _compare_input(caller, "X", "input.tree", old, new, old, new)
+    assert [(f.rule, f.where) for f in reader.found] == [("output-type-widened", "output.v")]
+    assert [(f.rule, f.severity, f.where) for f in caller.found] == [("input-type-widened", "addition", "input.tree.v")]
