@@ -99,6 +99,9 @@ def test_schemas_export_copies_every_published_file(tmp_path: Path) -> None:
         doc = json.loads((out / "schemas" / schemas.load(name, "input")["$id"].rsplit("/", 1)[1]).read_bytes())
         assert doc == schemas.load(name, "input")
     assert json.loads((out / "schemas/index.json").read_bytes()) == schemas.index()
+    for folder in ("openapi", "tools"):  # the OpenAPI document and the tool definitions too
+        assert sorted(p.name for p in (out / folder).iterdir()) == sorted(p.name for p in (GENERATED / folder).iterdir()
+                                                                          if p.suffix in (".json", ".yaml"))
     again = subprocess.run([sys.executable, "-m", "spoki_actions.cli", "schemas", "export", str(out)],
                            capture_output=True, text=True, check=False)
     assert again.returncode == 2 and "already exists" in again.stderr and "choose an empty folder" in again.stderr

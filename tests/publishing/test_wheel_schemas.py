@@ -39,7 +39,11 @@ def test_installed_wheel_serves_the_schemas(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
                            str(wheel)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert (target / "spoki_actions/_published/openapi/spoki.openapi.json").is_file()
+    published = target / "spoki_actions/_published"
+    for document in ("openapi/spoki.openapi.json", "openapi/spoki.openapi.yaml", "schemas/index.json"):
+        assert (published / document).is_file(), document
+    assert {p.name for p in (published / "tools").glob("*.json")} == {
+        p.name for p in (ROOT / "generated/tools").glob("*.json")}  # the tool definitions of every dialect
     ran = subprocess.run([sys.executable, "-c", f"TARGET = {str(target)!r}\n" + SCRIPT], capture_output=True,
                          text=True, check=False, cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr
