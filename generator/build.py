@@ -3,12 +3,14 @@
 Input: a specs folder and an output folder. Output: a `Result` saying what changed; `generated/`
 updated (or, with `check`, only compared). Steps: refuse an output folder that overlaps the specs,
 is a file, or is a non-empty folder no earlier run wrote (unless `force`); load and validate the
-specs (`SpecError` on any problem), render every file in memory (`render`), compare, swap the
+specs (`SpecError` on any problem), read the `since` ledger the last run left in
+`schemas/index.json`, render every file in memory (`render`), compare, swap the
 changed files in (`write`). Nothing touches the output folder before rendering has fully succeeded.
 
 A no-op run is answered from a fingerprint: a hash of every spec file, of the generator's and
-the spec model's sources and of the tools' installs, kept with the hash of each file written in
-`generated/.generate-cache.json` (ignored by git). When both still match, nothing is rendered.
+the spec model's sources, of the tools' installs and of the catalogue version, kept with the hash
+of each file written in `generated/.generate-cache.json` (ignored by git). When both still match,
+nothing is rendered.
 `check` never trusts it.
 """
 
@@ -71,6 +73,9 @@ def fingerprint(specs_dir: Path) -> str:
             h.update(f"{label}/{path.relative_to(root).as_posix()}\0{len(content)}\0".encode())
             h.update(content)
     h.update(sys.version.encode())
+    from .schemas import catalogue_version  # stamped into index.json, every $id and the OpenAPI info
+
+    h.update(f"\0catalogue {catalogue_version()}".encode())
     for tool in _TOOLS:
         spec = importlib.util.find_spec(tool)
         if spec is not None and spec.origin is not None:
@@ -156,8 +161,9 @@ def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False,
     from spoki_actions.loader import load_catalogue
 
     from .render import render
+    from .schemas import ledger
 
-    files = render(load_catalogue(specs))
+    files = render(load_catalogue(specs), ledger(out))  # `since` carried over from the last index.json
     plan = write.diff(out, files, keep)
     if check:
         return Result(plan)

@@ -9,7 +9,11 @@ every action with its schema files, the catalogue version and each schema's sha2
 Versioning: the catalogue version is the package version (`[project] version` in pyproject.toml,
 one source of truth, read from the installed metadata). `$id`s carry only its major version
 (`.../schemas/v1/list_tickets.input.json`), so a minor release changes no `$id` or `$ref`.
-`SINCE` records the version each action first shipped in; an action not listed is new in this one.
+`since` (the version each action appeared in) is a ledger that cannot drift from the catalogue:
+the committed `index.json` itself. `generate` carries every action's `since` over from the
+`index.json` already in the output folder and stamps an action it has not seen with the catalogue
+version of that run; an action that is gone leaves the ledger. `generate --check` regenerates the
+same way, so an action added without `generate` shows as a stale `index.json`.
 """
 
 from __future__ import annotations
@@ -18,28 +22,20 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Mapping
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from spoki_actions.spec import ActionSpec, Catalogue
 
 from . import naming
+from .errors import GeneratorError
 from .naming import stem
 from .write import banner
 
 SCHEMA_ID_BASE = "https://spoki-actions.dev/schemas/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-
-# The version each published action first appeared in (append when releasing; never edit a line).
-SINCE: dict[str, str] = {name: "0.1.0" for name in (
-    "SPOKI_CREATE_CUSTOM_FIELD", "SPOKI_CREATE_OR_UPDATE_CONTACT", "SPOKI_DELETE_CONTACT",
-    "SPOKI_GET_ACCOUNT_CURRENT_REPORT", "SPOKI_LIST_AGENCIES", "SPOKI_LIST_AUTOMATIONS", "SPOKI_LIST_CAMPAIGNS",
-    "SPOKI_LIST_CONTACTS", "SPOKI_LIST_TAGS", "SPOKI_LIST_TEMPLATES", "SPOKI_LIST_TICKETS",
-    "SPOKI_RETRIEVE_ACCOUNT", "SPOKI_RETRIEVE_AUTOMATION", "SPOKI_RETRIEVE_CONTACT", "SPOKI_RETRIEVE_TAG",
-    "SPOKI_RETRIEVE_TEMPLATE", "SPOKI_SPOKI_LIST_CUSTOM_FIELDS", "SPOKI_SPOKI_LIST_PARTNERS",
-    "SPOKI_SPOKI_LIST_TAGS", "SPOKI_SPOKI_LIST_TEMPLATES", "SPOKI_SPOKI_RETRIEVE_CUSTOM_FIELD",
-    "SPOKI_UPDATE_CUSTOM_FIELD")}
-
 
 def catalogue_version() -> str:
     """The catalogue's semver: the installed package's version (pyproject.toml is its source)."""
@@ -212,9 +208,39 @@ def output_schema(action: ActionSpec) -> dict[str, Any]:
     return doc
 
 
-def index(catalogue: Catalogue) -> dict[str, Any]:
-    """Every action, by name: what it is, where its schemas are, their sha256 and when it appeared."""
+INDEX = "schemas/index.json"
+_SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)([-+][0-9A-Za-z.+-]+)?$")
+
+
+def ledger(out: Path) -> dict[str, str]:
+    """The `since` ledger of an earlier run: each action's version from `out/schemas/index.json`
+    ({} when there is none yet). An index that cannot be read is a `GeneratorError` naming it, never
+    a fresh start that would restamp every action."""
+    path = out / INDEX
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise GeneratorError([f"{path}: cannot read the since ledger: {exc.strerror}"]) from exc
+    try:
+        entries = json.loads(raw)["actions"]
+        found = {str(e["name"]): e["since"] for e in entries}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise GeneratorError([f"{path}: not an index.json with each action's `since` ({exc.__class__.__name__}: "
+                              f"{exc}); restore it from git (it is the ledger of when each action appeared)"]) from exc
+    bad = sorted(name for name, version in found.items() if not (isinstance(version, str) and _SEMVER.match(version)))
+    if bad:
+        raise GeneratorError([f"{path}: `since` of {', '.join(bad)} is not a semver version; restore the file from "
+                              "git"])
+    return found
+
+
+def index(catalogue: Catalogue, since: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every action, by name: what it is, where its schemas are, their sha256 and when it appeared
+    (from the `since` ledger; an action it does not list appears in this version)."""
     version = catalogue_version()
+    since = since or {}
     return {
         "$comment": banner(),
         "version": version,
@@ -234,7 +260,7 @@ def index(catalogue: Catalogue) -> dict[str, Any]:
                 "docs": f"../docs/{a.group}/{stem(a)}.md",
                 "input_sha256": sha256(input_schema(a)),
                 "output_sha256": sha256(output_schema(a)),
-                "since": SINCE.get(a.name, version),
+                "since": since.get(a.name, version),
             }
             for a in sorted(catalogue.actions.values(), key=lambda a: a.name)
         ],

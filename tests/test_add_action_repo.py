@@ -9,10 +9,12 @@ Before the test data is added, each of those tests fails and its message names t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +57,11 @@ def _pytest(repo: Path) -> subprocess.CompletedProcess[str]:
                 check=False)
 
 
+def _since(repo: Path) -> dict[str, str]:
+    index = json.loads((repo / "generated/schemas/index.json").read_bytes())
+    return {a["name"]: a["since"] for a in index["actions"]}
+
+
 def _append_after(path: Path, anchor: str, text: str) -> None:
     source = path.read_text()
     assert anchor in source, f"{anchor!r} not in {path}"
@@ -73,8 +80,12 @@ def test_a_new_action_by_the_documented_steps_leaves_the_suite_green(tmp_path: P
     lint = _run(repo, "-m", "spoki_actions.cli", "lint", "specs").stdout
     count = len([p for p in (repo / "specs").glob("*/*.yaml") if not p.parent.name.startswith("_")])
     assert lint == f"specs: {count} actions, no problems\n"
+    since_before = _since(repo)
     _run(repo, "-m", "spoki_actions.cli", "generate", "--specs", "specs", "--out", "generated")
     _run(repo, "-m", "spoki_actions.cli", "generate", "--specs", "specs", "--out", "generated", "--check")
+    # the since ledger (index.json): the new action stamped with the catalogue version, the others kept
+    version = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["version"]
+    assert _since(repo) == {**since_before, "SPOKI_GET_TAG": version}
 
     # step 4: the tests that need per-action data fail, each naming the file to edit
     before = _pytest(repo)

@@ -14,7 +14,7 @@ line in `EMITTERS`; shared type decisions are `generator.pytypes`, shared wordin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import ModuleType
 
 from spoki_actions.spec import Catalogue
@@ -24,12 +24,14 @@ from . import catalogue, docs, openapi, python, schemas, tools
 EMITTERS: tuple[ModuleType, ...] = (schemas, docs, python, catalogue, tools, openapi)
 
 
-def emit_all(source: Catalogue, emitters: tuple[ModuleType, ...] = EMITTERS) -> dict[str, bytes]:
-    """Every emitter's files; two emitters claiming one path is a generator bug, refused."""
+def emit_all(source: Catalogue, emitters: tuple[ModuleType, ...] = EMITTERS, *,
+             since: Mapping[str, str] | None = None) -> dict[str, bytes]:
+    """Every emitter's files; two emitters claiming one path is a generator bug, refused. `since`
+    (the ledger of when each action appeared, read by `build` from the last output) goes to `schemas`."""
     files: dict[str, bytes] = {}
     for emitter in emitters:
         emit: Callable[[Catalogue], dict[str, bytes]] = emitter.emit
-        produced = emit(source)
+        produced = schemas.emit(source, since) if emitter is schemas else emit(source)
         clash = sorted(set(produced) & set(files))
         if clash:
             raise AssertionError(f"{emitter.__name__} emits {', '.join(clash)}, already emitted")
