@@ -3,7 +3,8 @@
 Input: argv after `batch`. Output: the batch's journal, progress on stderr, a summary on stdout, and
 an exit code: 0 every row done, 1 the batch ended with failed or unknown rows, 2 it could not start
 (bad flags, input, keys or journal; nothing was sent and no journal was written), 130 stopped by
-Ctrl-C after the rows in flight (the resume command is printed).
+Ctrl-C after the rows in flight, or while reading the input or reading back (the resume command is
+printed whenever a journal exists).
 """
 
 from __future__ import annotations
@@ -78,6 +79,13 @@ def run(args: argparse.Namespace) -> int:
     except (BatchError, KeyError_) as exc:
         print(f"spoki-actions batch {args.batch_command}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # while reading the input or reading back: every commit so far stands
+        from .runner import default_journal
+
+        journal = args.journal if args.batch_command != "run" else args.journal or default_journal(args.input)
+        where = f"; go on with: spoki-actions batch resume {journal}" if journal.is_file() else ""
+        print(f"spoki-actions batch {args.batch_command}: interrupted{where}", file=sys.stderr)
+        return 130
 
 
 def _keys(args: argparse.Namespace) -> Any:

@@ -164,12 +164,14 @@ class Journal:
                  for seq, line, account, params, state, error in rows])
             self._set_meta(meta)
 
-    def claim(self, account: str, limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
-        """The next `limit` pending rows of `account`, marked sent (committed) before they are sent."""
+    def claim(self, accounts: tuple[str, ...], limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+        """The next `limit` pending rows of `accounts` (one key's aliases), in order, marked sent
+        (committed) before they are sent."""
+        marks = ",".join("?" * len(accounts))
         with self._timed(), _transaction(self._db):
             found = self._db.execute(
-                "SELECT seq, params FROM rows WHERE account = ? AND state = 'pending' ORDER BY seq LIMIT ?",
-                (account, limit)).fetchall()
+                f"SELECT seq, params FROM rows WHERE account IN ({marks}) AND state = 'pending' ORDER BY seq LIMIT ?",
+                (*accounts, limit)).fetchall()
             if not found:
                 return 0, []
             chunk = self._next_chunk
@@ -240,6 +242,16 @@ class Journal:
     def accounts_pending(self) -> list[str]:
         return [a for (a,) in self._db.execute(
             "SELECT DISTINCT account FROM rows WHERE state = 'pending' ORDER BY account")]
+
+    def accounts_open(self) -> list[str]:
+        """Accounts with rows still to send, in flight, or to read back."""
+        return [a for (a,) in self._db.execute(
+            "SELECT DISTINCT account FROM rows WHERE state IN ('pending', 'sent', 'unknown') ORDER BY account")]
+
+    def pending(self, accounts: tuple[str, ...]) -> int:
+        marks = ",".join("?" * len(accounts))
+        return int(self._db.execute(f"SELECT count(*) FROM rows WHERE account IN ({marks}) AND state = 'pending'",
+                                    accounts).fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         found = dict(self._db.execute("SELECT state, count(*) FROM rows GROUP BY state").fetchall())

@@ -2,10 +2,11 @@
 
 Input: an input file and an action (`start`), or a journal (`resume`); keys; options. Output: a
 `Summary`, and the journal settled row by row. Work is sharded by account key, one ordered stream
-per key: a shard claims a chunk (committed as `sent`), sends it row by row through the key's own
-`AsyncClient` (the runtime's pacing and retries), and the driver commits the results. At most one
-chunk per key is in flight, so at most one chunk per key can be left uncertain by a crash. The
-asyncio runner is the default; `dask_runner` runs the same chunks on a Dask cluster.
+per key (aliases that resolve to the same key and base URL share one shard, so no two streams race
+on one key's budget): a shard claims a chunk (committed as `sent`), sends it row by row through the
+key's own `AsyncClient` (the runtime's pacing and retries), and the driver commits the results. At
+most one chunk per key is in flight, so at most one chunk per key can be left uncertain by a crash.
+The asyncio runner is the default; `dask_runner` runs the same chunks on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from spoki_actions.spec import ActionSpec
 
 from .ingest import check_unchanged, fingerprint, ingest
 from .journal import Journal, JournalError, Result
-from .keys import Keys
+from .keys import DEFAULT_ALIAS, KeyError_, Keys
 from .shard import send_chunk
 from .source import Source, SourceError, parse_mapping
 
@@ -69,6 +70,22 @@ class Summary:
         return self.complete and self.counts["failed"] == 0 and self.counts["unknown"] == 0
 
 
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """The account aliases that share one key (and base URL): one ordered stream, one client."""
+
+    aliases: tuple[str, ...]
+
+    @property
+    def alias(self) -> str:
+        """The alias whose key and base URL the shard's client uses (all of them have the same)."""
+        return self.aliases[0]
+
+    @property
+    def label(self) -> str:
+        return "+".join(a or DEFAULT_ALIAS for a in self.aliases)
+
+
 class Progress(Protocol):
     def start(self, total: int, done: int) -> None: ...
     def account(self, account: str, pending: int) -> None: ...
@@ -103,7 +120,7 @@ def start(input_path: Path, action_name: str, *, journal_path: Path | None = Non
         source = Source(input_path, fmt, spec, parse_mapping(list(mapping), spec), account_column)
     except SourceError as exc:
         raise BatchError(str(exc)) from None
-    journal_path = journal_path or input_path.with_name(input_path.name + ".journal.sqlite")
+    journal_path = journal_path or default_journal(input_path)
     meta = {"action": spec.name, "safety": spec.behaviour.safety, "input": str(input_path.resolve()),
             "format": source.format, "mapping": source.mapping, "account_column": account_column,
             "input_fingerprint": fingerprint(input_path), "keys_file": str(keys.file.resolve()) if keys.file else None,
@@ -114,6 +131,10 @@ def start(input_path: Path, action_name: str, *, journal_path: Path | None = Non
         raise BatchError(str(exc)) from None
     _ingest(journal, source, keys, None, None, 1)
     return journal
+
+
+def default_journal(input_path: Path) -> Path:
+    return input_path.with_name(input_path.name + ".journal.sqlite")
 
 
 def reopen(journal_path: Path, *, keys: Keys | None = None, catalogue: Any = None) -> tuple[Journal, ActionSpec]:
@@ -191,17 +212,29 @@ class Driver:
     def stopping(self) -> bool:
         return self.stop_requested
 
-    def claim(self, account: str) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+    def shards(self) -> list[Shard]:
+        """The accounts with pending rows, one shard per key: aliases naming the same key and base URL
+        are one stream (the key's budget is Spoki's unit, not the alias)."""
+        groups: dict[tuple[str, str | None], list[str]] = {}
+        for account in self.journal.accounts_pending():
+            ident = (self.keys.get(account), self.keys.base_url(account) or self.options.base_url)
+            groups.setdefault(ident, []).append(account)
+        return [Shard(tuple(aliases)) for aliases in groups.values()]
+
+    def begin(self, shard: Shard) -> None:
+        self.progress.account(shard.label, self.journal.pending(shard.aliases))
+
+    def claim(self, shard: Shard) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
         if self.stop_requested:
             return 0, []
-        return self.journal.claim(account, self.options.chunk_size)
+        return self.journal.claim(shard.aliases, self.options.chunk_size)
 
-    def settle(self, account: str, rows: list[tuple[int, dict[str, Any]]], results: list[Result]) -> None:
+    def settle(self, shard: Shard, rows: list[tuple[int, dict[str, Any]]], results: list[Result]) -> None:
         self.journal.settle(results)
         unsent = [seq for seq, _ in rows[len(results):]]
         if unsent:
             self.journal.release(unsent)
-        self.progress.advance(account, results)
+        self.progress.advance(shard.label, results)
 
     def client(self, account: str) -> AsyncClient:
         o = self.options
@@ -218,23 +251,23 @@ class AsyncioRunner:
 
     async def _main(self, driver: Driver) -> None:
         gate = asyncio.Semaphore(driver.options.accounts_at_once)
-        accounts = driver.journal.accounts_pending()
+        shards = driver.shards()
         with _stop_on_signals(driver):
-            await asyncio.gather(*(self._shard(driver, account, gate) for account in accounts))
+            await asyncio.gather(*(self._shard(driver, shard, gate) for shard in shards))
 
-    async def _shard(self, driver: Driver, account: str, gate: asyncio.Semaphore) -> None:
+    async def _shard(self, driver: Driver, shard: Shard, gate: asyncio.Semaphore) -> None:
         async with gate:
             if driver.stop_requested:
                 return
-            driver.progress.account(account, 0)
-            async with driver.client(account) as client:
+            driver.begin(shard)
+            async with driver.client(shard.alias) as client:
                 while True:
-                    _, rows = driver.claim(account)
+                    _, rows = driver.claim(shard)
                     if not rows:
                         break
                     results = await send_chunk(client, driver.spec.name, rows, driver.unsafe, driver.stopping)
-                    driver.settle(account, rows, results)
-            driver.progress.finish(account)
+                    driver.settle(shard, rows, results)
+            driver.progress.finish(shard.label)
 
 
 @contextlib.contextmanager
@@ -270,6 +303,7 @@ def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, opt
     keys = keys or stored_keys(journal)
     options = options or stored_options(journal)
     options.check()
+    _check_keys(journal, keys)
     recovered = journal.recover(resend=spec.behaviour.safety != "unsafe")
     progress = progress or NoProgress()
     driver = Driver(journal, spec, keys, options, progress, catalogue)
@@ -284,6 +318,20 @@ def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, opt
         progress.close()
     return Summary(journal.path, spec.name, journal.counts(), driver.stop_requested,
                    time.perf_counter() - begin, journal.seconds, recovered, settled)
+
+
+def _check_keys(journal: Journal, keys: Keys) -> None:
+    """Every account with rows still to send or settle has a key, or nothing starts (journal untouched)."""
+    problems = []
+    for account in journal.accounts_open():
+        try:
+            keys.get(account)
+        except KeyError_ as exc:
+            problems.append(str(exc))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise BatchError(f"{journal.path}: cannot go on: {problems[0]}{more}; give the keys with --keys or the "
+                         "environment; nothing was sent")
 
 
 def with_options(options: Options, **changes: Any) -> Options:

@@ -127,3 +127,37 @@ def test_ctrl_c_stops_after_rows_in_flight(accounts: Accounts, tmp_path: Path) -
     assert json.loads(done.stdout.splitlines()[-1])["counts"]["done"] == 1600
     for key in accounts.keys.values():
         assert key not in out + err + done.stdout + done.stderr
+
+
+def test_ctrl_c_while_reading_the_input_prints_the_resume_command(tmp_path: Path) -> None:
+    source = tmp_path / "big.csv"
+    rows = 150_000
+    with source.open("w") as out:
+        out.write("phone,first_name\n")
+        for n in range(rows):
+            out.write(f"+39333{n:07d},Name{n}\n")
+    keys = tmp_path / "keys.txt"
+    keys.write_text("default=a-key-for-the-default-account\n")
+    journal_path = tmp_path / "big.csv.journal.sqlite"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPOKI_")}
+    proc = subprocess.Popen([*CLI, "run", str(source), "--action", ACTION, "--keys", str(keys), "--quiet",
+                             "--base-url", "http://127.0.0.1:9/api/1"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not journal_path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert f"interrupted; go on with: spoki-actions batch resume {journal_path}" in err
+    journal = Journal.open(journal_path)
+    meta, counts = journal.meta(), journal.counts()
+    journal.close()
+    assert not meta["ingest_done"] and 0 < counts["pending"] < rows, counts  # stopped part-way, consistent
+    from spoki_actions.batch import Keys
+    from spoki_actions.batch.runner import reopen
+
+    journal, _ = reopen(journal_path, keys=Keys(keys, environ={}))
+    assert journal.counts()["pending"] == rows and journal.meta()["ingest_done"]  # resuming reads the rest
+    journal.close()
