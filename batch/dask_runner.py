@@ -12,7 +12,8 @@ pacer starts afresh; the server's 429 and Retry-After, which the runtime honours
 Failure semantics: the scheduler is told to re-run nothing (`allowed-failures` 0), so a chunk
 whose worker is lost comes back to the driver as failed: re-sent for read and idempotent actions,
 marked `unknown` for unsafe ones (never re-sent by itself). An existing cluster (`--scheduler`)
-that would re-run a lost worker's tasks is refused for unsafe actions.
+that would re-run a lost worker's tasks is refused for unsafe actions. A driver killed outright
+takes the embedded cluster's workers with it; resuming settles its in-flight chunks as above.
 """
 
 from __future__ import annotations
