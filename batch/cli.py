@@ -121,10 +121,14 @@ def _run(args: argparse.Namespace) -> int:
 
         keys = _keys(args) or Keys()
         journal = runner.start(args.input, args.action, journal_path=args.journal, mapping=args.map,
-                               fmt=args.format, account_column=args.account_column, keys=keys, options=options)
+                               fmt=args.format, account_column=args.account_column, keys=keys, options=options,
+                               notice=lambda text: print(f"spoki-actions batch run: {text}", file=sys.stderr))
         spec = runner._action(args.action, None)
         read_back = None
     else:
+        if args.batch_command == "resume":  # bad flags are refused before the journal is opened
+            runner.with_options(runner.Options(), chunk_size=args.chunk_size,
+                                accounts_at_once=args.accounts_at_once).check()
         journal, spec = runner.reopen(args.journal, keys=_keys(args))
         keys = _keys(args) or runner.stored_keys(journal)
         if args.batch_command == "reconcile":

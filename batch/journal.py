@@ -151,17 +151,19 @@ class Journal:
                              [(k, json.dumps(v)) for k, v in values.items()])
 
     # --- writing (the driver only) ---------------------------------------------------------------
-    def add_rows(self, rows: Iterable[tuple[int, int, str, dict[str, Any] | None, str, str | None]],
+    def add_rows(self, rows: Iterable[tuple[int, int, str, dict[str, Any] | None, str | None, str | None]],
                  **meta: Any) -> None:
-        """Rows `(seq, line, account, params, state, error)` and the ingest position, in one commit."""
+        """Rows `(seq, line, account, params, kind, error)` and the ingest position, in one commit: `pending`
+        rows (kind None), or rows `failed` before sending (kind `malformed_row`, `unknown_account` or
+        `validation`, with the error)."""
         now = time.time()
         with self._timed(), _transaction(self._db):
             self._db.executemany(
                 "INSERT INTO rows (seq, line, account, params, state, kind, error, finished_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(seq, line, account, None if params is None else json.dumps(params, separators=(",", ":")),
-                  state, "validation" if state == "failed" else None, error, now if state == "failed" else None)
-                 for seq, line, account, params, state, error in rows])
+                  "pending" if kind is None else "failed", kind, error, None if kind is None else now)
+                 for seq, line, account, params, kind, error in rows])
             self._set_meta(meta)
 
     def claim(self, accounts: tuple[str, ...], limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:

@@ -110,9 +110,11 @@ class Runner(Protocol):
 
 def start(input_path: Path, action_name: str, *, journal_path: Path | None = None, mapping: Sequence[str] = (),
           fmt: str | None = None, account_column: str = "account", keys: Keys | None = None,
-          options: Options = Options(), catalogue: Any = None) -> Journal:
+          options: Options = Options(), catalogue: Any = None,
+          notice: Callable[[str], None] | None = None) -> Journal:
     """Checks everything that can be checked before a row is read, then creates the journal and
-    ingests the input. Raises `BatchError` (journal untouched) when the batch cannot start."""
+    ingests the input. Raises `BatchError` (journal untouched) when the batch cannot start.
+    `notice` is told of CSV columns that feed no input (they are ignored)."""
     options.check()
     keys = keys or Keys()
     spec = _action(action_name, catalogue)
@@ -120,6 +122,9 @@ def start(input_path: Path, action_name: str, *, journal_path: Path | None = Non
         source = Source(input_path, fmt, spec, parse_mapping(list(mapping), spec), account_column)
     except SourceError as exc:
         raise BatchError(str(exc)) from None
+    if source.ignored and notice is not None:
+        notice(f"columns that feed no input of {spec.name} are ignored: {', '.join(source.ignored)} "
+               "(map one with --map COLUMN=INPUT)")
     journal_path = journal_path or default_journal(input_path)
     meta = {"action": spec.name, "safety": spec.behaviour.safety, "input": str(input_path.resolve()),
             "format": source.format, "mapping": source.mapping, "account_column": account_column,

@@ -37,6 +37,11 @@ def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     ("empty", [], "empty file; a CSV batch starts with a header row"),
     ("header", ["--chunk-size", "0"], "--chunk-size 0: must be between 1 and 10000"),
     ("header", ["--format", "xml"], "invalid choice: 'xml'"),
+    ("header", ["--account-column", "Shop"], "--account-column 'Shop': no such column in the header of"),
+    ("header", ["--map", "first_name=phone"],
+     "--map: columns 'phone' and 'first_name' both feed the input 'phone' of SPOKI_CREATE_OR_UPDATE_CONTACT"),
+    ("header", ["--map", "account=phone"], "--map account=phone: 'account' is the account column"),
+    ("header", ["--workers", "2"], "--workers and --scheduler go with --dask"),
 ])
 def test_cannot_start(tmp_path: Path, setup: str, flags: list[str], message: str) -> None:
     source = tmp_path / "in.csv"
@@ -64,6 +69,8 @@ def test_bad_rows_fail_by_line_and_are_never_sent(accounts: Accounts, tmp_path: 
     failed = {r["line"]: r["error"] for r in journal.rows(("failed",))}
     journal.close()
     assert set(failed) == {3, 4, 5}, failed
+    kinds = {r["line"]: r["kind"] for r in Journal.open(tmp_path / "in.csv.journal.sqlite").rows(("failed",))}
+    assert kinds == {3: "malformed_row", 4: "malformed_row", 5: "unknown_account"}
     assert failed[3] == "line 3: malformed CSV: unexpected end of data"  # the rows after it still count
     assert failed[4] == "line 4: 4 cells where the header has 3"
     assert "unknown account alias 'ghost'" in failed[5] and "SPOKI_API_KEY_GHOST" in failed[5]
@@ -88,6 +95,15 @@ def test_jsonl_problems_name_the_line(accounts: Accounts, tmp_path: Path) -> Non
     assert failed[2].startswith("line 2: not JSON")
     assert failed[3] == "line 3: each line must be a JSON object of inputs"
     assert failed[4].startswith("line 4: invalid input for SPOKI_CREATE_OR_UPDATE_CONTACT: colour")
+
+
+def test_columns_that_feed_no_input_are_named(accounts: Accounts, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("account,phone,frist_name,Notes\nshop0,+393331111111,Ann,x\n")
+    done = _run("run", str(source), "--action", ACTION, "--keys", str(accounts.keys_file), "--no-pace", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert ("columns that feed no input of SPOKI_CREATE_OR_UPDATE_CONTACT are ignored: frist_name, Notes"
+            in done.stderr)
 
 
 @pytest.mark.parametrize("content", [b"", b"not a database at all" * 100, None])
@@ -161,3 +177,28 @@ def test_ctrl_c_while_reading_the_input_prints_the_resume_command(tmp_path: Path
     journal, _ = reopen(journal_path, keys=Keys(keys, environ={}))
     assert journal.counts()["pending"] == rows and journal.meta()["ingest_done"]  # resuming reads the rest
     journal.close()
+
+
+def test_resume_refuses_bad_flags_before_opening_the_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even the rest of an interrupted ingest waits: a resume with a bad flag changes nothing."""
+    from spoki_actions.batch import Keys, start
+    from spoki_actions.batch import ingest as ingest_module
+
+    source = tmp_path / "in.csv"
+    source.write_text("phone\n" + "".join(f"+39333123456{n}\n" for n in range(3)))
+    monkeypatch.setattr(ingest_module, "BLOCK", 1)
+    real_add = Journal.add_rows
+
+    def crash_on_second(self: Journal, rows: object, **meta: object) -> None:
+        if meta.get("next_seq") == 3:
+            raise KeyboardInterrupt
+        real_add(self, rows, **meta)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Journal, "add_rows", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        start(source, ACTION, keys=Keys(environ={"SPOKI_API_KEY": "k" * 20}))
+    journal = tmp_path / "in.csv.journal.sqlite"
+    before = journal.read_bytes()
+    done = _run("resume", str(journal), "--chunk-size", "0")
+    assert done.returncode == 2 and "--chunk-size 0: must be between 1 and 10000" in done.stderr
+    assert journal.read_bytes() == before
