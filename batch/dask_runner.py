@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import signal
 import threading
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -106,14 +107,13 @@ class DaskRunner:
                 homes[shard] = min(alive, key=lambda w: load[w])
             return homes[shard]
 
-        def submit(shard: Shard) -> bool:
-            chunk, rows = driver.claim(shard)
+        def submit(shard: Shard, rows: list[tuple[int, dict[str, Any]]]) -> bool:
             if not rows:
                 driver.progress.finish(shard.label)
                 return False
             where = home(shard)
             # a loose restriction: the key's home while it lives, any worker if it is gone meanwhile
-            future = client.submit(send_job, self._job(driver, shard, rows), key=f"spoki-chunk-{chunk}",
+            future = client.submit(send_job, self._job(driver, shard, rows), key=f"spoki-chunk-{uuid.uuid4().hex}",
                                    pure=False, retries=0, workers=None if where is None else [where],
                                    allow_other_workers=True)
             flying[future] = (shard, rows)
@@ -124,30 +124,31 @@ class DaskRunner:
             while waiting and len(flying) < driver.options.accounts_at_once and not driver.stop_requested:
                 shard = waiting.pop()
                 driver.begin(shard)
-                submit(shard)
+                submit(shard, driver.turns([(shard, [], [])])[0])
 
         refill()
         for future in done:
             shard, rows = flying.pop(future)
             if future.status == "finished":
-                driver.settle(shard, rows, future.result())
+                results = future.result()
             else:
                 homes.pop(shard, None)  # its worker may be gone: the next chunk picks a live one
-                self._lost(driver, shard, rows, future)
-            if not driver.stop_requested and not submit(shard):
+                results = self._lost(driver, rows, future)
+            # one commit: this chunk's results and the shard's next chunk, claimed as sent
+            if not submit(shard, driver.turns([(shard, rows, results)])[0]) and not driver.stop_requested:
                 refill()
             elif driver.stop_requested and not flying:
                 break
 
     @staticmethod
-    def _lost(driver: Driver, shard: Shard, rows: list[tuple[int, dict[str, Any]]], future: Any) -> None:
-        """A chunk that did not come back (its worker died, or the task failed)."""
+    def _lost(driver: Driver, rows: list[tuple[int, dict[str, Any]]], future: Any) -> list[Result]:
+        """A chunk that did not come back (its worker died, or the task failed): its rows' results."""
         if driver.unsafe:
             why = (f"the Dask worker running this row was lost ({type(future.exception()).__name__}): "
                    "it may or may not have reached Spoki")
-            driver.settle(shard, rows, [Result(seq, "unknown", kind="worker_lost", error=why) for seq, _ in rows])
-        else:
-            driver.journal.requeue_lost([seq for seq, _ in rows])  # safe to send again: the next claim takes them
+            return [Result(seq, "unknown", kind="worker_lost", error=why) for seq, _ in rows]
+        driver.journal.requeue_lost([seq for seq, _ in rows])  # safe to send again: the next claim takes them
+        return []
 
     @staticmethod
     def _job(driver: Driver, shard: Shard, rows: list[tuple[int, dict[str, Any]]]) -> ChunkJob:

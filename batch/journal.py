@@ -6,6 +6,8 @@ says, row by row, what was done. States: `pending` → `sent` → `done` | `fail
 requests go out, and its results are committed when they come back, so after a crash at any instant
 the rows that may have reached the server are exactly the `sent` ones: `recover` re-queues them for
 read and idempotent actions and marks them `unknown` for unsafe ones (never re-sent by itself).
+A shard's results and its next claim share one commit (`turns`), and the asyncio runner puts the
+turns of many shards in one, so one fsync serves them all.
 Each row also keeps the tallies of its tries (retries, 429s, 5xx, transport failures, waits, and
 a short trail such as `429 (Retry-After 1.00s), 200`), summed over every time it was sent.
 Schema 2 (this one) adds those tallies; a schema 1 journal is upgraded in place when opened (one
@@ -53,6 +55,16 @@ CREATE INDEX rows_by_state ON rows (state);
 
 class JournalError(Exception):
     """The journal cannot be created, opened or read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One shard's turn at the journal: the results of its last chunk, that chunk's rows never sent,
+    and the aliases to claim the next chunk for (None: claim nothing, the run is stopping)."""
+
+    results: tuple[Result, ...]
+    unsent: tuple[int, ...]
+    accounts: tuple[str, ...] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,32 +178,41 @@ class Journal:
                  for seq, line, account, params, kind, error in rows])
             self._set_meta(meta)
 
-    def claim(self, accounts: tuple[str, ...], limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
-        """The next `limit` pending rows of `accounts` (one key's aliases), in order, marked sent
-        (committed) before they are sent."""
-        marks = ",".join("?" * len(accounts))
+    def turns(self, turns: Iterable[Turn], limit: int) -> list[tuple[int, list[tuple[int, dict[str, Any]]]]]:
+        """Several shards' turns in one commit (one fsync): each settles its results, puts its rows
+        never sent back to `pending`, and claims its next chunk (unless its `accounts` are None): the
+        next `limit` pending rows of its aliases, in order, marked `sent` before any of them is sent."""
+        claimed = []
         with self._timed(), _transaction(self._db):
-            found = self._db.execute(
-                f"SELECT seq, params FROM rows WHERE account IN ({marks}) AND state = 'pending' ORDER BY seq LIMIT ?",
-                (*accounts, limit)).fetchall()
-            if not found:
-                return 0, []
-            chunk = self._next_chunk
-            self._next_chunk += 1
-            self._db.executemany(
-                "UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? WHERE seq = ?",
-                [(chunk, time.time(), seq) for seq, _ in found])
+            for turn in turns:
+                self._settle(turn.results)
+                self._release(turn.unsent)
+                claimed.append((0, []) if turn.accounts is None else self._claim(turn.accounts, limit))
+        return claimed
+
+    def _claim(self, accounts: tuple[str, ...], limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+        marks = ",".join("?" * len(accounts))
+        found = self._db.execute(
+            f"SELECT seq, params FROM rows WHERE account IN ({marks}) AND state = 'pending' ORDER BY seq LIMIT ?",
+            (*accounts, limit)).fetchall()
+        if not found:
+            return 0, []
+        chunk = self._next_chunk
+        self._next_chunk += 1
+        now = time.time()
+        self._db.executemany(
+            "UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? WHERE seq = ?",
+            [(chunk, now, seq) for seq, _ in found])
         return chunk, [(seq, json.loads(params)) for seq, params in found]
 
-    def settle(self, results: Iterable[Result]) -> None:
+    def _settle(self, results: Iterable[Result]) -> None:
         now = time.time()
-        with self._timed(), _transaction(self._db):
-            self._db.executemany(
-                "UPDATE rows SET state = ?, kind = ?, status = ?, attempts = ?, requests = requests + ?, "
-                f"result_id = ?, error = ?, finished_at = ?, {_ADD_TALLIES}, {_ADD_TRAIL} "
-                "WHERE seq = ? AND state = 'sent'",
-                [(r.state, r.kind, r.status, r.attempts, r.requests, r.result_id, r.error, now, *r.tallies(),
-                  r.trail, r.trail, r.trail, r.seq) for r in results])
+        self._db.executemany(
+            "UPDATE rows SET state = ?, kind = ?, status = ?, attempts = ?, requests = requests + ?, "
+            f"result_id = ?, error = ?, finished_at = ?, {_ADD_TALLIES}, {_ADD_TRAIL} "
+            "WHERE seq = ? AND state = 'sent'",
+            [(r.state, r.kind, r.status, r.attempts, r.requests, r.result_id, r.error, now, *r.tallies(),
+              r.trail, r.trail, r.trail, r.seq) for r in results])
 
     def settle_unknown(self, results: Iterable[Result]) -> None:
         """Unknown rows that a read-back proved were applied."""
@@ -208,11 +229,10 @@ class Journal:
                                  "WHERE seq = ?",
                                  [(r.requests, *r.tallies(), r.trail, r.trail, r.trail, r.seq) for r in results])
 
-    def release(self, seqs: Iterable[int]) -> None:
+    def _release(self, seqs: Iterable[int]) -> None:
         """Rows claimed but provably never sent (the run stopped first): pending again."""
-        with self._timed(), _transaction(self._db):
-            self._db.executemany("UPDATE rows SET state = 'pending', sends = sends - 1, chunk = NULL "
-                                 "WHERE seq = ? AND state = 'sent'", [(s,) for s in seqs])
+        self._db.executemany("UPDATE rows SET state = 'pending', sends = sends - 1, chunk = NULL "
+                             "WHERE seq = ? AND state = 'sent'", [(s,) for s in seqs])
 
     def requeue_lost(self, seqs: Iterable[int]) -> None:
         """Rows of a chunk whose worker was lost (a read or idempotent action): pending again; they

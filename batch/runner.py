@@ -5,7 +5,8 @@ Input: an input file and an action (`start`), or a journal (`resume`); keys; opt
 per key (aliases that resolve to the same key and base URL share one shard, so no two streams race
 on one key's budget): a shard claims a chunk (committed as `sent`), sends it row by row through the
 key's own `AsyncClient` (the runtime's pacing and retries), and the driver commits the results. At
-most one chunk per key is in flight, so at most one chunk per key can be left uncertain by a crash.
+most one chunk per key is in flight, so at most one chunk per key can be left uncertain by a crash;
+a shard's results and its next claim are one commit, shared with the other shards ready then.
 The asyncio runner is the default; `dask_runner` runs the same chunks on a Dask cluster.
 """
 
@@ -24,7 +25,7 @@ from spoki_actions import AsyncClient, catalogue_of
 from spoki_actions.spec import ActionSpec
 
 from .ingest import check_unchanged, fingerprint, ingest
-from .journal import Journal, JournalError, Result
+from .journal import Journal, JournalError, Result, Turn
 from .keys import DEFAULT_ALIAS, KeyError_, Keys
 from .shard import send_chunk
 from .source import Source, SourceError, parse_mapping
@@ -84,6 +85,10 @@ class Shard:
     @property
     def label(self) -> str:
         return "+".join(a or DEFAULT_ALIAS for a in self.aliases)
+
+
+Rows = list[tuple[int, dict[str, Any]]]  # a chunk: (seq, params) in order
+ShardDone = tuple[Shard, Rows, list[Result]]  # a shard, its last chunk, the results of the rows sent
 
 
 class Progress(Protocol):
@@ -229,17 +234,17 @@ class Driver:
     def begin(self, shard: Shard) -> None:
         self.progress.account(shard.label, self.journal.pending(shard.aliases))
 
-    def claim(self, shard: Shard) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
-        if self.stop_requested:
-            return 0, []
-        return self.journal.claim(shard.aliases, self.options.chunk_size)
-
-    def settle(self, shard: Shard, rows: list[tuple[int, dict[str, Any]]], results: list[Result]) -> None:
-        self.journal.settle(results)
-        unsent = [seq for seq, _ in rows[len(results):]]
-        if unsent:
-            self.journal.release(unsent)
-        self.progress.advance(shard.label, results)
+    def turns(self, done: list[ShardDone]) -> list[list[tuple[int, dict[str, Any]]]]:
+        """Settle each shard's last chunk and claim its next one, all in one commit; the next chunks
+        (empty for a shard with nothing left, or when the run is stopping)."""
+        claim = not self.stop_requested
+        claimed = self.journal.turns([Turn(tuple(results), tuple(seq for seq, _ in rows[len(results):]),
+                                           shard.aliases if claim else None) for shard, rows, results in done],
+                                     self.options.chunk_size)
+        for shard, _, results in done:
+            if results:
+                self.progress.advance(shard.label, results)
+        return [rows for _, rows in claimed]
 
     def client(self, account: str) -> AsyncClient:
         o = self.options
@@ -249,7 +254,9 @@ class Driver:
 
 
 class AsyncioRunner:
-    """Every shard a task on one event loop; `accounts_at_once` of them at a time."""
+    """Every shard a task on one event loop; `accounts_at_once` of them at a time. The shards' turns
+    at the journal (settle a chunk, claim the next) are group-committed: all the turns ready in one
+    pass of the event loop share one transaction, so one fsync serves many shards."""
 
     def run(self, driver: Driver) -> None:
         asyncio.run(self._main(driver))
@@ -257,22 +264,54 @@ class AsyncioRunner:
     async def _main(self, driver: Driver) -> None:
         gate = asyncio.Semaphore(driver.options.accounts_at_once)
         shards = driver.shards()
+        commits = _GroupCommit(driver)
         with _stop_on_signals(driver):
-            await asyncio.gather(*(self._shard(driver, shard, gate) for shard in shards))
+            await asyncio.gather(*(self._shard(driver, shard, gate, commits) for shard in shards))
 
-    async def _shard(self, driver: Driver, shard: Shard, gate: asyncio.Semaphore) -> None:
+    async def _shard(self, driver: Driver, shard: Shard, gate: asyncio.Semaphore, commits: _GroupCommit) -> None:
         async with gate:
             if driver.stop_requested:
                 return
             driver.begin(shard)
             async with driver.client(shard.alias) as client:
-                while True:
-                    _, rows = driver.claim(shard)
-                    if not rows:
-                        break
+                rows = await commits.turn(shard, [], [])
+                while rows:
                     results = await send_chunk(client, driver.spec.name, rows, driver.unsafe, driver.stopping)
-                    driver.settle(shard, rows, results)
+                    rows = await commits.turn(shard, rows, results)
             driver.progress.finish(shard.label)
+
+
+class _GroupCommit:
+    """Collects the shards' turns and commits them together, soon after the first one arrives."""
+
+    def __init__(self, driver: Driver) -> None:
+        self._driver = driver
+        self._waiting: list[tuple[ShardDone, asyncio.Future[list[tuple[int, dict[str, Any]]]]]] = []
+        self._scheduled = False
+
+    async def turn(self, shard: Shard, rows: list[tuple[int, dict[str, Any]]],
+                   results: list[Result]) -> list[tuple[int, dict[str, Any]]]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[tuple[int, dict[str, Any]]]] = loop.create_future()
+        self._waiting.append(((shard, rows, results), future))
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self._flush)  # after the callbacks already ready: their turns join this commit
+        return await future
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        batch, self._waiting = self._waiting, []
+        try:
+            claimed = self._driver.turns([done for done, _ in batch])
+        except Exception as exc:  # every shard waiting learns it; the run stops with the error
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), rows in zip(batch, claimed, strict=True):
+            if not future.done():
+                future.set_result(rows)
 
 
 @contextlib.contextmanager
