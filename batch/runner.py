@@ -154,7 +154,12 @@ def reopen(journal_path: Path, *, keys: Keys | None = None, catalogue: Any = Non
     except JournalError as exc:
         raise BatchError(str(exc)) from None
     meta = journal.meta()
-    spec = _action(meta["action"], catalogue)
+    try:
+        spec = _action(meta["action"], catalogue)
+    except BatchError:
+        journal.close()
+        raise BatchError(f"{journal_path}: this batch runs {meta['action']}, which this catalogue does not have; "
+                         "resume it with the spoki-actions (and specs) that started it") from None
     if not meta.get("ingest_done"):
         path = Path(meta["input"])
         try:

@@ -202,3 +202,23 @@ def test_resume_refuses_bad_flags_before_opening_the_journal(tmp_path: Path, mon
     done = _run("resume", str(journal), "--chunk-size", "0")
     assert done.returncode == 2 and "--chunk-size 0: must be between 1 and 10000" in done.stderr
     assert journal.read_bytes() == before
+
+
+def test_resume_of_an_action_the_catalogue_lost(tmp_path: Path) -> None:
+    import sqlite3
+
+    from spoki_actions.batch import Keys, start
+
+    source = tmp_path / "in.csv"
+    source.write_text("phone\n+393331234567\n")
+    start(source, ACTION, keys=Keys(environ={"SPOKI_API_KEY": "k" * 20})).close()
+    journal = tmp_path / "in.csv.journal.sqlite"
+    db = sqlite3.connect(journal)
+    db.execute("UPDATE meta SET value = '\"SPOKI_GONE\"' WHERE key = 'action'")
+    db.commit()
+    db.close()
+    before = journal.read_bytes()
+    done = _run("resume", str(journal))
+    assert done.returncode == 2
+    assert f"{journal}: this batch runs SPOKI_GONE, which this catalogue does not have" in done.stderr
+    assert journal.read_bytes() == before
