@@ -69,6 +69,21 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+
+    # Every wait before a retry is an INFO line for one call; over a batch they would bury the progress
+    # (the report tallies them instead). -v shows each attempt.
+    client_log = logging.getLogger("spoki_actions.client")
+    before = client_log.level
+    if not getattr(args, "verbose", False):
+        client_log.setLevel(logging.WARNING)
+    try:
+        return _dispatch(args)
+    finally:
+        client_log.setLevel(before)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     from .keys import KeyError_
     from .runner import BatchError
 

@@ -106,6 +106,22 @@ def test_columns_that_feed_no_input_are_named(accounts: Accounts, tmp_path: Path
             in done.stderr)
 
 
+def test_retry_waits_are_tallied_not_logged_unless_verbose(accounts: Accounts, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    write_contacts(source, ["shop0"], 6)
+    accounts.servers["shop0"].set_faults({"global": {"error_rate": 1.0, "count": 2}}, seed=1)
+    quiet = _run("run", str(source), "--action", ACTION, "--keys", str(accounts.keys_file), "--no-pace", "--quiet")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "waiting" not in quiet.stderr
+    report = _run("report", str(tmp_path / "in.csv.journal.sqlite"), "--output", "json")
+    assert json.loads(report.stdout)["tallies"]["seen_5xx"] == 2
+    accounts.servers["shop0"].set_faults({"global": {"error_rate": 1.0, "count": 1}}, seed=1)
+    verbose = _run("-v", "run", str(source), "--action", ACTION, "--keys", str(accounts.keys_file), "--no-pace",
+                   "--quiet", "--journal", str(tmp_path / "again.sqlite"))
+    assert verbose.returncode == 0, verbose.stderr
+    assert "waiting" in verbose.stderr and "attempt 2 -> status 200" in verbose.stderr
+
+
 @pytest.mark.parametrize("content", [b"", b"not a database at all" * 100, None])
 def test_unreadable_journal(tmp_path: Path, content: bytes | None) -> None:
     path = tmp_path / "j.sqlite"
