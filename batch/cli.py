@@ -3,7 +3,8 @@
 Input: argv after `batch`. Output: the batch's journal, progress on stderr, a summary on stdout, and
 an exit code: 0 every row done, 1 the batch ended with failed or unknown rows, 2 it could not start
 (bad flags, input, keys or journal; nothing was sent and no journal was written), 130 stopped by
-Ctrl-C after the rows in flight (the resume command is printed).
+Ctrl-C after the rows in flight, or while reading the input or reading back (the resume command is
+printed whenever a journal exists).
 """
 
 from __future__ import annotations
@@ -68,6 +69,21 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+
+    # Every wait before a retry is an INFO line for one call; over a batch they would bury the progress
+    # (the report tallies them instead). -v shows each attempt.
+    client_log = logging.getLogger("spoki_actions.client")
+    before = client_log.level
+    if not getattr(args, "verbose", False):
+        client_log.setLevel(logging.WARNING)
+    try:
+        return _dispatch(args)
+    finally:
+        client_log.setLevel(before)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     from .keys import KeyError_
     from .runner import BatchError
 
@@ -78,6 +94,13 @@ def run(args: argparse.Namespace) -> int:
     except (BatchError, KeyError_) as exc:
         print(f"spoki-actions batch {args.batch_command}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # while reading the input or reading back: every commit so far stands
+        from .runner import default_journal
+
+        journal = args.journal if args.batch_command != "run" else args.journal or default_journal(args.input)
+        where = f"; go on with: spoki-actions batch resume {journal}" if journal.is_file() else ""
+        print(f"spoki-actions batch {args.batch_command}: interrupted{where}", file=sys.stderr)
+        return 130
 
 
 def _keys(args: argparse.Namespace) -> Any:
@@ -113,10 +136,14 @@ def _run(args: argparse.Namespace) -> int:
 
         keys = _keys(args) or Keys()
         journal = runner.start(args.input, args.action, journal_path=args.journal, mapping=args.map,
-                               fmt=args.format, account_column=args.account_column, keys=keys, options=options)
+                               fmt=args.format, account_column=args.account_column, keys=keys, options=options,
+                               notice=lambda text: print(f"spoki-actions batch run: {text}", file=sys.stderr))
         spec = runner._action(args.action, None)
         read_back = None
     else:
+        if args.batch_command == "resume":  # bad flags are refused before the journal is opened
+            runner.with_options(runner.Options(), chunk_size=args.chunk_size,
+                                accounts_at_once=args.accounts_at_once).check()
         journal, spec = runner.reopen(args.journal, keys=_keys(args))
         keys = _keys(args) or runner.stored_keys(journal)
         if args.batch_command == "reconcile":

@@ -4,12 +4,16 @@ Input: the driver. Output: the journal settled, as with the asyncio runner. The 
 chunk (committed as `sent`), submits it, and settles its results when they come back: it alone
 writes the journal, and at most one chunk per key is out at a time. A worker resolves the key of
 an alias itself (keys file or environment), so no key travels through the scheduler; each worker
-keeps one `AsyncClient` per key on one event loop, so the runtime's pacing holds across chunks.
+keeps one `AsyncClient` per key on one event loop, so the runtime's pacing holds across chunks;
+each key's chunks are sent to the same worker (its home) while that worker lives, so one pacer
+sees every send of a key. When a key's worker is lost, the key moves to another worker whose
+pacer starts afresh; the server's 429 and Retry-After, which the runtime honours, govern then.
 
 Failure semantics: the scheduler is told to re-run nothing (`allowed-failures` 0), so a chunk
 whose worker is lost comes back to the driver as failed: re-sent for read and idempotent actions,
 marked `unknown` for unsafe ones (never re-sent by itself). An existing cluster (`--scheduler`)
-that would re-run a lost worker's tasks is refused for unsafe actions.
+that would re-run a lost worker's tasks is refused for unsafe actions. A driver killed outright
+takes the embedded cluster's workers with it; resuming settles its in-flight chunks as above.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ import asyncio
 import contextlib
 import signal
 import threading
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
 from .journal import Result
-from .runner import BatchError, Driver
+from .runner import BatchError, Driver, Shard
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,56 +90,72 @@ class DaskRunner:
         import importlib
 
         as_completed = importlib.import_module("distributed").as_completed
-        accounts = driver.journal.accounts_pending()
-        waiting = list(reversed(accounts))
-        flying: dict[Any, tuple[str, list[tuple[int, dict[str, Any]]]]] = {}
+        waiting = list(reversed(driver.shards()))
+        flying: dict[Any, tuple[Shard, list[tuple[int, dict[str, Any]]]]] = {}
+        homes: dict[Shard, str] = {}  # the worker each key's chunks go to while it lives
         done = as_completed()
 
-        def submit(account: str) -> bool:
-            chunk, rows = driver.claim(account)
+        def home(shard: Shard) -> str | None:
+            if shard not in homes:
+                alive = sorted(client.scheduler_info().get("workers", {}))
+                if not alive:
+                    return None
+                load = {w: 0 for w in alive}
+                for worker in homes.values():
+                    if worker in load:
+                        load[worker] += 1
+                homes[shard] = min(alive, key=lambda w: load[w])
+            return homes[shard]
+
+        def submit(shard: Shard, rows: list[tuple[int, dict[str, Any]]]) -> bool:
             if not rows:
-                driver.progress.finish(account)
+                driver.progress.finish(shard.label)
                 return False
-            future = client.submit(send_job, self._job(driver, account, rows), key=f"spoki-chunk-{chunk}",
-                                   pure=False, retries=0)
-            flying[future] = (account, rows)
+            where = home(shard)
+            # a loose restriction: the key's home while it lives, any worker if it is gone meanwhile
+            future = client.submit(send_job, self._job(driver, shard, rows), key=f"spoki-chunk-{uuid.uuid4().hex}",
+                                   pure=False, retries=0, workers=None if where is None else [where],
+                                   allow_other_workers=True)
+            flying[future] = (shard, rows)
             done.add(future)
             return True
 
         def refill() -> None:
             while waiting and len(flying) < driver.options.accounts_at_once and not driver.stop_requested:
-                account = waiting.pop()
-                driver.progress.account(account, 0)
-                submit(account)
+                shard = waiting.pop()
+                driver.begin(shard)
+                submit(shard, driver.turns([(shard, [], [])])[0])
 
         refill()
         for future in done:
-            account, rows = flying.pop(future)
+            shard, rows = flying.pop(future)
             if future.status == "finished":
-                driver.settle(account, rows, future.result())
+                results = future.result()
             else:
-                self._lost(driver, account, rows, future)
-            if not driver.stop_requested and not submit(account):
+                homes.pop(shard, None)  # its worker may be gone: the next chunk picks a live one
+                results = self._lost(driver, rows, future)
+            # one commit: this chunk's results and the shard's next chunk, claimed as sent
+            if not submit(shard, driver.turns([(shard, rows, results)])[0]) and not driver.stop_requested:
                 refill()
             elif driver.stop_requested and not flying:
                 break
 
     @staticmethod
-    def _lost(driver: Driver, account: str, rows: list[tuple[int, dict[str, Any]]], future: Any) -> None:
-        """A chunk that did not come back (its worker died, or the task failed)."""
+    def _lost(driver: Driver, rows: list[tuple[int, dict[str, Any]]], future: Any) -> list[Result]:
+        """A chunk that did not come back (its worker died, or the task failed): its rows' results."""
         if driver.unsafe:
             why = (f"the Dask worker running this row was lost ({type(future.exception()).__name__}): "
                    "it may or may not have reached Spoki")
-            driver.settle(account, rows, [Result(seq, "unknown", kind="worker_lost", error=why) for seq, _ in rows])
-        else:
-            driver.journal.requeue_lost([seq for seq, _ in rows])  # safe to send again: the next claim takes them
+            return [Result(seq, "unknown", kind="worker_lost", error=why) for seq, _ in rows]
+        driver.journal.requeue_lost([seq for seq, _ in rows])  # safe to send again: the next claim takes them
+        return []
 
     @staticmethod
-    def _job(driver: Driver, account: str, rows: list[tuple[int, dict[str, Any]]]) -> ChunkJob:
+    def _job(driver: Driver, shard: Shard, rows: list[tuple[int, dict[str, Any]]]) -> ChunkJob:
         o = driver.options
         keys_file = str(driver.keys.file) if driver.keys.file else None
-        return ChunkJob(driver.spec.name, account, keys_file, driver.keys.base_url(account) or o.base_url, o.pace,
-                        o.timeout, o.max_retries, driver.unsafe, tuple(rows))
+        return ChunkJob(driver.spec.name, shard.alias, keys_file, driver.keys.base_url(shard.alias) or o.base_url,
+                        o.pace, o.timeout, o.max_retries, driver.unsafe, tuple(rows))
 
 
 def _allowed_failures(dask_scheduler: Any) -> int:

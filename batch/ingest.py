@@ -2,8 +2,10 @@
 
 Input: a `Source`, the keys and a journal. Output: every row in the journal, `pending` when its
 inputs pass the runtime's own validation and its account alias has a key, `failed` with the
-problems otherwise (never sent). Rows are committed in blocks together with the byte offset after
-the last one, so an ingest stopped at any instant continues exactly where it left off.
+problems otherwise (never sent), of kind `malformed_row` (a line that cannot be read as a row),
+`unknown_account` (an alias with no key, or not an alias) or `validation` (a cell not of its
+input's type, or the runtime refused the row). Rows are committed in blocks together with the byte
+offset after the last one, so an ingest stopped at any instant continues exactly where it left off.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def check_unchanged(path: Path, recorded: dict[str, Any]) -> None:
 def ingest(source: Source, journal: Journal, keys: Keys, offset: int | None, line: int | None,
            next_seq: int) -> int:
     """Ingests from (offset, line); returns the number of rows added."""
-    block: list[tuple[int, int, str, dict[str, Any] | None, str, str | None]] = []
+    block: list[tuple[int, int, str, dict[str, Any] | None, str | None, str | None]] = []
     seq = next_seq
     end, after = offset, line
     known: dict[str, str | None] = {}
@@ -58,9 +60,9 @@ def ingest(source: Source, journal: Journal, keys: Keys, offset: int | None, lin
 
 
 def _entry(seq: int, item: Row | BadRow, action: str, keys: Keys,
-           known: dict[str, str | None]) -> tuple[int, int, str, dict[str, Any] | None, str, str | None]:
+           known: dict[str, str | None]) -> tuple[int, int, str, dict[str, Any] | None, str | None, str | None]:
     if isinstance(item, BadRow):
-        return (seq, item.line, item.account, None, "failed", f"line {item.line}: {item.problem}")
+        return (seq, item.line, item.account, None, item.kind, f"line {item.line}: {item.problem}")
     if item.account not in known:
         problem = check_alias(item.account)
         if problem is None:
@@ -71,8 +73,8 @@ def _entry(seq: int, item: Row | BadRow, action: str, keys: Keys,
         known[item.account] = problem
     problem = known[item.account]
     if problem is not None:
-        return (seq, item.line, item.account, None, "failed", f"line {item.line}: {problem}")
+        return (seq, item.line, item.account, None, "unknown_account", f"line {item.line}: {problem}")
     refused = check_input(action, item.params)
     if refused is not None:
-        return (seq, item.line, item.account, None, "failed", f"line {item.line}: {refused.error}")
-    return (seq, item.line, item.account, item.params, "pending", None)
+        return (seq, item.line, item.account, None, "validation", f"line {item.line}: {refused.error}")
+    return (seq, item.line, item.account, item.params, None, None)

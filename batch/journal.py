@@ -6,6 +6,12 @@ says, row by row, what was done. States: `pending` → `sent` → `done` | `fail
 requests go out, and its results are committed when they come back, so after a crash at any instant
 the rows that may have reached the server are exactly the `sent` ones: `recover` re-queues them for
 read and idempotent actions and marks them `unknown` for unsafe ones (never re-sent by itself).
+A shard's results and its next claim share one commit (`turns`), and the asyncio runner puts the
+turns of many shards in one, so one fsync serves them all.
+Each row also keeps the tallies of its tries (retries, 429s, 5xx, transport failures, waits, and
+a short trail such as `429 (Retry-After 1.00s), 200`), summed over every time it was sent.
+Schema 2 (this one) adds those tallies; a schema 1 journal is upgraded in place when opened (one
+transaction), its rows sent before the upgrade counted in `requests` but not itemised.
 """
 
 from __future__ import annotations
@@ -18,8 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATES = ("pending", "sent", "done", "failed", "unknown")
+# The per-try tallies of a row, summed over its sends: (column, SQL type and default).
+TALLY_COLUMNS = (("retries", "INTEGER NOT NULL DEFAULT 0"), ("seen_429", "INTEGER NOT NULL DEFAULT 0"),
+                 ("seen_5xx", "INTEGER NOT NULL DEFAULT 0"), ("transport_failures", "INTEGER NOT NULL DEFAULT 0"),
+                 ("retry_after_waits", "INTEGER NOT NULL DEFAULT 0"),
+                 ("retry_after_seconds", "REAL NOT NULL DEFAULT 0"), ("wait_seconds", "REAL NOT NULL DEFAULT 0"),
+                 ("trail", "TEXT"))
+_TALLIES = tuple(name for name, _ in TALLY_COLUMNS if name != "trail")
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE rows (
@@ -30,7 +43,10 @@ CREATE TABLE rows (
     state TEXT NOT NULL,
     kind TEXT, status INTEGER, attempts INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0,
     result_id TEXT, error TEXT, chunk INTEGER, sends INTEGER NOT NULL DEFAULT 0,
-    sent_at REAL, finished_at REAL
+    sent_at REAL, finished_at REAL,
+    retries INTEGER NOT NULL DEFAULT 0, seen_429 INTEGER NOT NULL DEFAULT 0, seen_5xx INTEGER NOT NULL DEFAULT 0,
+    transport_failures INTEGER NOT NULL DEFAULT 0, retry_after_waits INTEGER NOT NULL DEFAULT 0,
+    retry_after_seconds REAL NOT NULL DEFAULT 0, wait_seconds REAL NOT NULL DEFAULT 0, trail TEXT
 );
 CREATE INDEX rows_by_account ON rows (account, state, seq);
 CREATE INDEX rows_by_state ON rows (state);
@@ -39,6 +55,16 @@ CREATE INDEX rows_by_state ON rows (state);
 
 class JournalError(Exception):
     """The journal cannot be created, opened or read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One shard's turn at the journal: the results of its last chunk, that chunk's rows never sent,
+    and the aliases to claim the next chunk for (None: claim nothing, the run is stopping)."""
+
+    results: tuple[Result, ...]
+    unsent: tuple[int, ...]
+    accounts: tuple[str, ...] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +77,19 @@ class Result:
     requests: int = 0
     result_id: str | None = None
     error: str | None = None
+    # the tries of this send (Outcome.history), summed: see outcomes.tally
+    retries: int = 0
+    seen_429: int = 0
+    seen_5xx: int = 0
+    transport_failures: int = 0
+    retry_after_waits: int = 0
+    retry_after_seconds: float = 0.0
+    wait_seconds: float = 0.0
+    trail: str | None = None
+
+    def tallies(self) -> tuple[Any, ...]:
+        return (self.retries, self.seen_429, self.seen_5xx, self.transport_failures, self.retry_after_waits,
+                self.retry_after_seconds, self.wait_seconds)
 
 
 class Journal:
@@ -95,11 +134,17 @@ class Journal:
                 probe.close()
         except sqlite3.Error as exc:
             raise JournalError(f"{path}: not a batch journal, or damaged ({exc})") from None
-        if version is None or json.loads(version[0]) != SCHEMA_VERSION:
-            raise JournalError(f"{path}: a journal of another format (schema {version and version[0]}); "
-                               f"this version reads schema {SCHEMA_VERSION}")
+        schema = _schema_of(path, version)
         db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
-        _configure(db)
+        try:
+            _configure(db)
+            if schema == 1:
+                _upgrade_from_1(db)
+        except sqlite3.Error as exc:
+            db.close()
+            raise JournalError(f"{path}: cannot upgrade this journal from schema {schema} to {SCHEMA_VERSION} "
+                               f"({exc}); nothing was changed. Make the file writable, or report it with the "
+                               "spoki-actions version that wrote it") from None
         return cls(path, db)
 
     def close(self) -> None:
@@ -118,42 +163,56 @@ class Journal:
                              [(k, json.dumps(v)) for k, v in values.items()])
 
     # --- writing (the driver only) ---------------------------------------------------------------
-    def add_rows(self, rows: Iterable[tuple[int, int, str, dict[str, Any] | None, str, str | None]],
+    def add_rows(self, rows: Iterable[tuple[int, int, str, dict[str, Any] | None, str | None, str | None]],
                  **meta: Any) -> None:
-        """Rows `(seq, line, account, params, state, error)` and the ingest position, in one commit."""
+        """Rows `(seq, line, account, params, kind, error)` and the ingest position, in one commit: `pending`
+        rows (kind None), or rows `failed` before sending (kind `malformed_row`, `unknown_account` or
+        `validation`, with the error)."""
         now = time.time()
         with self._timed(), _transaction(self._db):
             self._db.executemany(
                 "INSERT INTO rows (seq, line, account, params, state, kind, error, finished_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(seq, line, account, None if params is None else json.dumps(params, separators=(",", ":")),
-                  state, "validation" if state == "failed" else None, error, now if state == "failed" else None)
-                 for seq, line, account, params, state, error in rows])
+                  "pending" if kind is None else "failed", kind, error, None if kind is None else now)
+                 for seq, line, account, params, kind, error in rows])
             self._set_meta(meta)
 
-    def claim(self, account: str, limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
-        """The next `limit` pending rows of `account`, marked sent (committed) before they are sent."""
+    def turns(self, turns: Iterable[Turn], limit: int) -> list[tuple[int, list[tuple[int, dict[str, Any]]]]]:
+        """Several shards' turns in one commit (one fsync): each settles its results, puts its rows
+        never sent back to `pending`, and claims its next chunk (unless its `accounts` are None): the
+        next `limit` pending rows of its aliases, in order, marked `sent` before any of them is sent."""
+        claimed = []
         with self._timed(), _transaction(self._db):
-            found = self._db.execute(
-                "SELECT seq, params FROM rows WHERE account = ? AND state = 'pending' ORDER BY seq LIMIT ?",
-                (account, limit)).fetchall()
-            if not found:
-                return 0, []
-            chunk = self._next_chunk
-            self._next_chunk += 1
-            self._db.executemany(
-                "UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? WHERE seq = ?",
-                [(chunk, time.time(), seq) for seq, _ in found])
+            for turn in turns:
+                self._settle(turn.results)
+                self._release(turn.unsent)
+                claimed.append((0, []) if turn.accounts is None else self._claim(turn.accounts, limit))
+        return claimed
+
+    def _claim(self, accounts: tuple[str, ...], limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
+        marks = ",".join("?" * len(accounts))
+        found = self._db.execute(
+            f"SELECT seq, params FROM rows WHERE account IN ({marks}) AND state = 'pending' ORDER BY seq LIMIT ?",
+            (*accounts, limit)).fetchall()
+        if not found:
+            return 0, []
+        chunk = self._next_chunk
+        self._next_chunk += 1
+        now = time.time()
+        self._db.executemany(
+            "UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? WHERE seq = ?",
+            [(chunk, now, seq) for seq, _ in found])
         return chunk, [(seq, json.loads(params)) for seq, params in found]
 
-    def settle(self, results: Iterable[Result]) -> None:
+    def _settle(self, results: Iterable[Result]) -> None:
         now = time.time()
-        with self._timed(), _transaction(self._db):
-            self._db.executemany(
-                "UPDATE rows SET state = ?, kind = ?, status = ?, attempts = ?, requests = requests + ?, "
-                "result_id = ?, error = ?, finished_at = ? WHERE seq = ? AND state = 'sent'",
-                [(r.state, r.kind, r.status, r.attempts, r.requests, r.result_id, r.error, now, r.seq)
-                 for r in results])
+        self._db.executemany(
+            "UPDATE rows SET state = ?, kind = ?, status = ?, attempts = ?, requests = requests + ?, "
+            f"result_id = ?, error = ?, finished_at = ?, {_ADD_TALLIES}, {_ADD_TRAIL} "
+            "WHERE seq = ? AND state = 'sent'",
+            [(r.state, r.kind, r.status, r.attempts, r.requests, r.result_id, r.error, now, *r.tallies(),
+              r.trail, r.trail, r.trail, r.seq) for r in results])
 
     def settle_unknown(self, results: Iterable[Result]) -> None:
         """Unknown rows that a read-back proved were applied."""
@@ -163,11 +222,17 @@ class Journal:
                 "UPDATE rows SET state = ?, kind = NULL, error = NULL, result_id = ?, finished_at = ? "
                 "WHERE seq = ? AND state = 'unknown'", [(r.state, r.result_id, now, r.seq) for r in results])
 
-    def release(self, seqs: Iterable[int]) -> None:
-        """Rows claimed but provably never sent (the run stopped first): pending again."""
+    def add_tries(self, results: Iterable[Result]) -> None:
+        """Tries made for rows outside a send (a read-back): added to their tallies, state unchanged."""
         with self._timed(), _transaction(self._db):
-            self._db.executemany("UPDATE rows SET state = 'pending', sends = sends - 1, chunk = NULL "
-                                 "WHERE seq = ? AND state = 'sent'", [(s,) for s in seqs])
+            self._db.executemany(f"UPDATE rows SET requests = requests + ?, {_ADD_TALLIES}, {_ADD_TRAIL} "
+                                 "WHERE seq = ?",
+                                 [(r.requests, *r.tallies(), r.trail, r.trail, r.trail, r.seq) for r in results])
+
+    def _release(self, seqs: Iterable[int]) -> None:
+        """Rows claimed but provably never sent (the run stopped first): pending again."""
+        self._db.executemany("UPDATE rows SET state = 'pending', sends = sends - 1, chunk = NULL "
+                             "WHERE seq = ? AND state = 'sent'", [(s,) for s in seqs])
 
     def requeue_lost(self, seqs: Iterable[int]) -> None:
         """Rows of a chunk whose worker was lost (a read or idempotent action): pending again; they
@@ -200,6 +265,16 @@ class Journal:
         return [a for (a,) in self._db.execute(
             "SELECT DISTINCT account FROM rows WHERE state = 'pending' ORDER BY account")]
 
+    def accounts_open(self) -> list[str]:
+        """Accounts with rows still to send, in flight, or to read back."""
+        return [a for (a,) in self._db.execute(
+            "SELECT DISTINCT account FROM rows WHERE state IN ('pending', 'sent', 'unknown') ORDER BY account")]
+
+    def pending(self, accounts: tuple[str, ...]) -> int:
+        marks = ",".join("?" * len(accounts))
+        return int(self._db.execute(f"SELECT count(*) FROM rows WHERE account IN ({marks}) AND state = 'pending'",
+                                    accounts).fetchone()[0])
+
     def counts(self) -> dict[str, int]:
         found = dict(self._db.execute("SELECT state, count(*) FROM rows GROUP BY state").fetchall())
         return {state: int(found.get(state, 0)) for state in STATES}
@@ -209,23 +284,27 @@ class Journal:
         return [(str(a) if a is not None else "", s, n) for a, s, n in self._db.execute(
             f"SELECT {column}, state, count(*) FROM rows GROUP BY {column}, state ORDER BY {column}, state")]
 
-    def tallies(self) -> dict[str, int]:
-        row = self._db.execute(
-            "SELECT coalesce(sum(max(requests - 1, 0)), 0), coalesce(sum(kind = 'rate_limited'), 0), "
-            "coalesce(sum(sends > 1), 0), coalesce(sum(requests), 0) FROM rows").fetchone()
-        return {"retries": int(row[0]), "rate_limited_rows": int(row[1]), "resent_rows": int(row[2]),
-                "requests": int(row[3])}
+    def tallies(self) -> dict[str, Any]:
+        """The whole batch's tallies (see `tallies_by_account`)."""
+        return _tally_dict(self._db.execute(f"SELECT {_TALLY_SUMS} FROM rows").fetchone())
+
+    def tallies_by_account(self) -> dict[str, dict[str, Any]]:
+        """Per account: `attempts` (every HTTP request sent, every try of every send), `retries`,
+        `seen_429`, `seen_5xx`, `transport_failures` (dropped, refused, timed out), `retry_after_waits`
+        and `retry_after_seconds` (waits the server asked for), `wait_seconds` (every wait between
+        tries), `rate_limited_rows` (rows that ended rate-limited), `resent_rows` (sent more than once)."""
+        return {str(account): _tally_dict(sums) for account, *sums in self._db.execute(
+            f"SELECT account, {_TALLY_SUMS} FROM rows GROUP BY account ORDER BY account")}
 
     def rows(self, states: tuple[str, ...], account: str | None = None) -> Iterator[dict[str, Any]]:
         marks = ",".join("?" * len(states))
         query = (f"SELECT seq, line, account, state, kind, status, attempts, requests, result_id, error, "
-                 f"sent_at, finished_at FROM rows WHERE state IN ({marks})")
+                 f"sent_at, finished_at, {', '.join(_TALLIES)}, trail FROM rows WHERE state IN ({marks})")
         args: list[Any] = list(states)
         if account is not None:
             query += " AND account = ?"
             args.append(account)
-        names = ("row", "line", "account", "state", "kind", "status", "attempts", "requests", "result_id",
-                 "error", "sent_at", "finished_at")
+        names = ROW_FIELDS
         for found in self._db.execute(query + " ORDER BY seq", args):
             yield dict(zip(names, found, strict=True))
 
@@ -236,6 +315,50 @@ class Journal:
 
     def _timed(self) -> _Timer:
         return _Timer(self)
+
+
+ROW_FIELDS = ("row", "line", "account", "state", "kind", "status", "attempts", "requests", "result_id", "error",
+              "sent_at", "finished_at", *_TALLIES, "trail")
+_ADD_TALLIES = ", ".join(f"{name} = {name} + ?" for name in _TALLIES)
+_ADD_TRAIL = "trail = CASE WHEN ? IS NULL THEN trail WHEN trail IS NULL THEN ? ELSE trail || ' | ' || ? END"
+_TALLY_SUMS = (", ".join(f"coalesce(sum({name}), 0)" for name in ("requests", *_TALLIES))
+               + ", coalesce(sum(kind = 'rate_limited'), 0), coalesce(sum(sends > 1), 0)")
+
+
+def _tally_dict(sums: Any) -> dict[str, Any]:
+    names = ("attempts", *_TALLIES, "rate_limited_rows", "resent_rows")
+    return {name: (round(float(v), 3) if name.endswith("_seconds") else int(v))
+            for name, v in zip(names, sums, strict=True)}
+
+
+def _schema_of(path: Path, found: tuple[str] | None) -> int:
+    """The schema of a journal this version can open (upgrading 1), or a JournalError saying why not."""
+    try:
+        version = json.loads(found[0]) if found is not None else None
+    except ValueError:
+        version = None
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise JournalError(f"{path}: not a batch journal (its meta table has no schema version); nothing was "
+                           "changed")
+    if version > SCHEMA_VERSION:
+        raise JournalError(f"{path}: written by a newer spoki-actions (journal schema {version}; this version "
+                           f"reads schemas 1 to {SCHEMA_VERSION}); nothing was changed. Resume or report it with "
+                           "that version (pip install -U spoki-actions)")
+    if version < 1:
+        raise JournalError(f"{path}: not a batch journal (schema {version}); nothing was changed")
+    return version
+
+
+def _upgrade_from_1(db: sqlite3.Connection) -> None:
+    """Schema 1 → 2, in one transaction: the tally columns (0 for rows sent before: their tries are
+    counted in `requests` but not itemised; `meta.upgraded_from` says how many rows that is)."""
+    with _transaction(db):
+        for name, decl in TALLY_COLUMNS:
+            db.execute(f"ALTER TABLE rows ADD COLUMN {name} {decl}")
+        untallied = db.execute("SELECT count(*) FROM rows WHERE requests > 0").fetchone()[0]
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+            ("schema_version", json.dumps(SCHEMA_VERSION)),
+            ("upgraded_from", json.dumps({"schema": 1, "at": time.time(), "untallied_rows": int(untallied)}))])
 
 
 class _Timer:

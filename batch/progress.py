@@ -1,9 +1,10 @@
 """Progress: what a running batch shows on stderr.
 
-Input: the driver's calls (start, a shard busy, results, a shard done). Output: on a terminal,
-one bar for the whole batch and a line per busy account (rows/s, ETA, failures) drawn by `rich`;
-elsewhere (a pipe, a log file, CI), a plain line every few seconds and one at the end. Neither
-shows a key: accounts appear by alias.
+Input: the driver's calls (start, a shard busy with its pending rows, results, a shard done).
+Output: on a terminal, one bar for the whole batch and a line per busy account (rows/s, ETA,
+failures) drawn by `rich` (the first `lines` of them, and a count of the others); elsewhere (a
+pipe, a log file, CI), a plain line every few seconds and one at the end. Neither shows a key:
+accounts appear by alias (aliases sharing one key as `a+b`).
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ class RichProgress:
         self._started: dict[str, float] = {}
         self._total_counts = _Counts()
         self._total_task: Any = None
+        self._busy: set[str] = set()
+        self._pending: dict[str, int] = {}
         self._begin = time.monotonic()
 
     def start(self, total: int, done: int) -> None:
@@ -103,8 +106,17 @@ class RichProgress:
     def account(self, account: str, pending: int) -> None:
         self._counts[account] = _Counts()
         self._started[account] = time.monotonic()
+        self._busy.add(account)
+        self._pending[account] = pending
         if len(self._tasks) < self._lines:
-            self._tasks[account] = self._progress.add_task(f"  {account}", total=None, rate="0", failed=0)
+            self._show(account)
+        self._describe()
+
+    def _show(self, account: str) -> None:
+        counts = self._counts[account]
+        self._tasks[account] = self._progress.add_task(f"  {account}", total=self._pending[account] or None,
+                                                       completed=counts.total, rate="0",
+                                                       failed=counts.failed + counts.unknown)
 
     def advance(self, account: str, results: list[Result]) -> None:
         counts = self._counts.setdefault(account, _Counts())
@@ -120,9 +132,20 @@ class RichProgress:
                                   rate=f"{counts.total / max(now - self._started[account], 1e-9):.0f}")
 
     def finish(self, account: str) -> None:
+        self._busy.discard(account)
         task = self._tasks.pop(account, None)
         if task is not None:
             self._progress.remove_task(task)
+            hidden = sorted(self._busy - set(self._tasks))
+            if hidden:
+                self._show(hidden[0])  # a busy account without a line takes the free one
+        self._describe()
+
+    def _describe(self) -> None:
+        hidden = len(self._busy) - len(self._tasks)
+        if self._total_task is not None:
+            more = f" (+{hidden} more busy)" if hidden > 0 else ""
+            self._progress.update(self._total_task, description=f"all accounts{more}")
 
     def close(self) -> None:
         self._progress.stop()

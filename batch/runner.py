@@ -2,10 +2,12 @@
 
 Input: an input file and an action (`start`), or a journal (`resume`); keys; options. Output: a
 `Summary`, and the journal settled row by row. Work is sharded by account key, one ordered stream
-per key: a shard claims a chunk (committed as `sent`), sends it row by row through the key's own
-`AsyncClient` (the runtime's pacing and retries), and the driver commits the results. At most one
-chunk per key is in flight, so at most one chunk per key can be left uncertain by a crash. The
-asyncio runner is the default; `dask_runner` runs the same chunks on a Dask cluster.
+per key (aliases that resolve to the same key and base URL share one shard, so no two streams race
+on one key's budget): a shard claims a chunk (committed as `sent`), sends it row by row through the
+key's own `AsyncClient` (the runtime's pacing and retries), and the driver commits the results. At
+most one chunk per key is in flight, so at most one chunk per key can be left uncertain by a crash;
+a shard's results and its next claim are one commit, shared with the other shards ready then.
+The asyncio runner is the default; `dask_runner` runs the same chunks on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from spoki_actions import AsyncClient, catalogue_of
 from spoki_actions.spec import ActionSpec
 
 from .ingest import check_unchanged, fingerprint, ingest
-from .journal import Journal, JournalError, Result
-from .keys import Keys
+from .journal import Journal, JournalError, Result, Turn
+from .keys import DEFAULT_ALIAS, KeyError_, Keys
 from .shard import send_chunk
 from .source import Source, SourceError, parse_mapping
 
@@ -69,6 +71,26 @@ class Summary:
         return self.complete and self.counts["failed"] == 0 and self.counts["unknown"] == 0
 
 
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """The account aliases that share one key (and base URL): one ordered stream, one client."""
+
+    aliases: tuple[str, ...]
+
+    @property
+    def alias(self) -> str:
+        """The alias whose key and base URL the shard's client uses (all of them have the same)."""
+        return self.aliases[0]
+
+    @property
+    def label(self) -> str:
+        return "+".join(a or DEFAULT_ALIAS for a in self.aliases)
+
+
+Rows = list[tuple[int, dict[str, Any]]]  # a chunk: (seq, params) in order
+ShardDone = tuple[Shard, Rows, list[Result]]  # a shard, its last chunk, the results of the rows sent
+
+
 class Progress(Protocol):
     def start(self, total: int, done: int) -> None: ...
     def account(self, account: str, pending: int) -> None: ...
@@ -93,9 +115,11 @@ class Runner(Protocol):
 
 def start(input_path: Path, action_name: str, *, journal_path: Path | None = None, mapping: Sequence[str] = (),
           fmt: str | None = None, account_column: str = "account", keys: Keys | None = None,
-          options: Options = Options(), catalogue: Any = None) -> Journal:
+          options: Options = Options(), catalogue: Any = None,
+          notice: Callable[[str], None] | None = None) -> Journal:
     """Checks everything that can be checked before a row is read, then creates the journal and
-    ingests the input. Raises `BatchError` (journal untouched) when the batch cannot start."""
+    ingests the input. Raises `BatchError` (journal untouched) when the batch cannot start.
+    `notice` is told of CSV columns that feed no input (they are ignored)."""
     options.check()
     keys = keys or Keys()
     spec = _action(action_name, catalogue)
@@ -103,7 +127,10 @@ def start(input_path: Path, action_name: str, *, journal_path: Path | None = Non
         source = Source(input_path, fmt, spec, parse_mapping(list(mapping), spec), account_column)
     except SourceError as exc:
         raise BatchError(str(exc)) from None
-    journal_path = journal_path or input_path.with_name(input_path.name + ".journal.sqlite")
+    if source.ignored and notice is not None:
+        notice(f"columns that feed no input of {spec.name} are ignored: {', '.join(source.ignored)} "
+               "(map one with --map COLUMN=INPUT)")
+    journal_path = journal_path or default_journal(input_path)
     meta = {"action": spec.name, "safety": spec.behaviour.safety, "input": str(input_path.resolve()),
             "format": source.format, "mapping": source.mapping, "account_column": account_column,
             "input_fingerprint": fingerprint(input_path), "keys_file": str(keys.file.resolve()) if keys.file else None,
@@ -116,6 +143,10 @@ def start(input_path: Path, action_name: str, *, journal_path: Path | None = Non
     return journal
 
 
+def default_journal(input_path: Path) -> Path:
+    return input_path.with_name(input_path.name + ".journal.sqlite")
+
+
 def reopen(journal_path: Path, *, keys: Keys | None = None, catalogue: Any = None) -> tuple[Journal, ActionSpec]:
     """Opens a journal for resuming and finishes an ingest a crash interrupted."""
     try:
@@ -123,7 +154,12 @@ def reopen(journal_path: Path, *, keys: Keys | None = None, catalogue: Any = Non
     except JournalError as exc:
         raise BatchError(str(exc)) from None
     meta = journal.meta()
-    spec = _action(meta["action"], catalogue)
+    try:
+        spec = _action(meta["action"], catalogue)
+    except BatchError:
+        journal.close()
+        raise BatchError(f"{journal_path}: this batch runs {meta['action']}, which this catalogue does not have; "
+                         "resume it with the spoki-actions (and specs) that started it") from None
     if not meta.get("ingest_done"):
         path = Path(meta["input"])
         try:
@@ -191,17 +227,29 @@ class Driver:
     def stopping(self) -> bool:
         return self.stop_requested
 
-    def claim(self, account: str) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
-        if self.stop_requested:
-            return 0, []
-        return self.journal.claim(account, self.options.chunk_size)
+    def shards(self) -> list[Shard]:
+        """The accounts with pending rows, one shard per key: aliases naming the same key and base URL
+        are one stream (the key's budget is Spoki's unit, not the alias)."""
+        groups: dict[tuple[str, str | None], list[str]] = {}
+        for account in self.journal.accounts_pending():
+            ident = (self.keys.get(account), self.keys.base_url(account) or self.options.base_url)
+            groups.setdefault(ident, []).append(account)
+        return [Shard(tuple(aliases)) for aliases in groups.values()]
 
-    def settle(self, account: str, rows: list[tuple[int, dict[str, Any]]], results: list[Result]) -> None:
-        self.journal.settle(results)
-        unsent = [seq for seq, _ in rows[len(results):]]
-        if unsent:
-            self.journal.release(unsent)
-        self.progress.advance(account, results)
+    def begin(self, shard: Shard) -> None:
+        self.progress.account(shard.label, self.journal.pending(shard.aliases))
+
+    def turns(self, done: list[ShardDone]) -> list[list[tuple[int, dict[str, Any]]]]:
+        """Settle each shard's last chunk and claim its next one, all in one commit; the next chunks
+        (empty for a shard with nothing left, or when the run is stopping)."""
+        claim = not self.stop_requested
+        claimed = self.journal.turns([Turn(tuple(results), tuple(seq for seq, _ in rows[len(results):]),
+                                           shard.aliases if claim else None) for shard, rows, results in done],
+                                     self.options.chunk_size)
+        for shard, _, results in done:
+            if results:
+                self.progress.advance(shard.label, results)
+        return [rows for _, rows in claimed]
 
     def client(self, account: str) -> AsyncClient:
         o = self.options
@@ -211,30 +259,64 @@ class Driver:
 
 
 class AsyncioRunner:
-    """Every shard a task on one event loop; `accounts_at_once` of them at a time."""
+    """Every shard a task on one event loop; `accounts_at_once` of them at a time. The shards' turns
+    at the journal (settle a chunk, claim the next) are group-committed: all the turns ready in one
+    pass of the event loop share one transaction, so one fsync serves many shards."""
 
     def run(self, driver: Driver) -> None:
         asyncio.run(self._main(driver))
 
     async def _main(self, driver: Driver) -> None:
         gate = asyncio.Semaphore(driver.options.accounts_at_once)
-        accounts = driver.journal.accounts_pending()
+        shards = driver.shards()
+        commits = _GroupCommit(driver)
         with _stop_on_signals(driver):
-            await asyncio.gather(*(self._shard(driver, account, gate) for account in accounts))
+            await asyncio.gather(*(self._shard(driver, shard, gate, commits) for shard in shards))
 
-    async def _shard(self, driver: Driver, account: str, gate: asyncio.Semaphore) -> None:
+    async def _shard(self, driver: Driver, shard: Shard, gate: asyncio.Semaphore, commits: _GroupCommit) -> None:
         async with gate:
             if driver.stop_requested:
                 return
-            driver.progress.account(account, 0)
-            async with driver.client(account) as client:
-                while True:
-                    _, rows = driver.claim(account)
-                    if not rows:
-                        break
+            driver.begin(shard)
+            async with driver.client(shard.alias) as client:
+                rows = await commits.turn(shard, [], [])
+                while rows:
                     results = await send_chunk(client, driver.spec.name, rows, driver.unsafe, driver.stopping)
-                    driver.settle(account, rows, results)
-            driver.progress.finish(account)
+                    rows = await commits.turn(shard, rows, results)
+            driver.progress.finish(shard.label)
+
+
+class _GroupCommit:
+    """Collects the shards' turns and commits them together, soon after the first one arrives."""
+
+    def __init__(self, driver: Driver) -> None:
+        self._driver = driver
+        self._waiting: list[tuple[ShardDone, asyncio.Future[list[tuple[int, dict[str, Any]]]]]] = []
+        self._scheduled = False
+
+    async def turn(self, shard: Shard, rows: list[tuple[int, dict[str, Any]]],
+                   results: list[Result]) -> list[tuple[int, dict[str, Any]]]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[tuple[int, dict[str, Any]]]] = loop.create_future()
+        self._waiting.append(((shard, rows, results), future))
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self._flush)  # after the callbacks already ready: their turns join this commit
+        return await future
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        batch, self._waiting = self._waiting, []
+        try:
+            claimed = self._driver.turns([done for done, _ in batch])
+        except Exception as exc:  # every shard waiting learns it; the run stops with the error
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), rows in zip(batch, claimed, strict=True):
+            if not future.done():
+                future.set_result(rows)
 
 
 @contextlib.contextmanager
@@ -270,6 +352,7 @@ def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, opt
     keys = keys or stored_keys(journal)
     options = options or stored_options(journal)
     options.check()
+    _check_keys(journal, keys)
     recovered = journal.recover(resend=spec.behaviour.safety != "unsafe")
     progress = progress or NoProgress()
     driver = Driver(journal, spec, keys, options, progress, catalogue)
@@ -284,6 +367,20 @@ def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, opt
         progress.close()
     return Summary(journal.path, spec.name, journal.counts(), driver.stop_requested,
                    time.perf_counter() - begin, journal.seconds, recovered, settled)
+
+
+def _check_keys(journal: Journal, keys: Keys) -> None:
+    """Every account with rows still to send or settle has a key, or nothing starts (journal untouched)."""
+    problems = []
+    for account in journal.accounts_open():
+        try:
+            keys.get(account)
+        except KeyError_ as exc:
+            problems.append(str(exc))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise BatchError(f"{journal.path}: cannot go on: {problems[0]}{more}; give the keys with --keys or the "
+                         "environment; nothing was sent")
 
 
 def with_options(options: Options, **changes: Any) -> Options:

@@ -45,6 +45,7 @@ class BadRow:
     after: int
     account: str
     problem: str
+    kind: str = "malformed_row"  # or "validation": the row was read, but a cell is not of its input's type
 
 
 def detect_format(path: Path, given: str | None) -> str:
@@ -128,6 +129,7 @@ class Source:
         if not path.is_file():
             raise SourceError(f"{path}: no such file")
         self.header: list[str] | None = None
+        self.ignored: list[str] = []  # CSV columns that feed no input (and are not the account column)
         self.data_start = 0
         self.first_line = 0
         if self.format == "csv":
@@ -147,11 +149,24 @@ class Source:
         dupes = sorted({h for h in header if header.count(h) > 1})
         if dupes:
             raise SourceError(f"{self.path}:1: column {dupes[0]!r} appears twice in the header")
+        if self.account_column in self.mapping:
+            raise SourceError(f"--map {self.account_column}={self.mapping[self.account_column]}: "
+                              f"{self.account_column!r} is the account column (--account-column), not an input")
         missing = sorted(set(self.mapping) - set(header))
         if missing:
             raise SourceError(f"--map: column {missing[0]!r} is not in the header of {self.path} "
                               f"(columns: {', '.join(header)})")
+        if self.account_column != ACCOUNT_COLUMN and self.account_column not in header:
+            raise SourceError(f"--account-column {self.account_column!r}: no such column in the header of "
+                              f"{self.path} (columns: {', '.join(header)})")
         targets = self._targets(header)
+        fed: dict[str, str] = {}
+        for column, target in targets.items():
+            if target in fed:
+                raise SourceError(f"--map: columns {fed[target]!r} and {column!r} both feed the input {target!r} "
+                                  f"of {self.action.name}; map only one of them")
+            fed[target] = column
+        self.ignored = [h for h in header if h not in targets and h != self.account_column]
         required = sorted(p.name for p in self.action.params if p.required)
         given = {t.split(".", 1)[0] for t in targets.values()}
         absent = [r for r in required if r not in given]
@@ -212,7 +227,7 @@ class Source:
             account = record.get(self.account_column, "").strip()
             params, problems = self._convert(record, targets)
             if problems:
-                yield BadRow(begin, lines.offset, lines.line, account, "; ".join(problems))
+                yield BadRow(begin, lines.offset, lines.line, account, "; ".join(problems), "validation")
             else:
                 yield Row(begin, lines.offset, lines.line, account, params)
 

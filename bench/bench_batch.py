@@ -1,10 +1,12 @@
 """Batch runs against a fast local server: throughput, time in the journal, and flat memory.
 
-Stage: benchmark (no assertions). Input: `--rows N [N ...]` (default 10000 100000), `--accounts K`.
-Output: per size, measured in a fresh subprocess each (so peak RSS is that run's alone): rows/s,
-the share of wall time spent in journal reads and writes (target < 10%), and peak RSS, with the
-ratio of the largest to the smallest run's peak RSS (flat memory: ~1.0, independent of rows).
-The server is bench_loopback's minimal HTTP/1.1 server answering a fixed contact; pacing is off.
+Stage: benchmark (no assertions). Input: `--rows N [N ...]` (default 10000 100000), `--accounts K`,
+`--rounds R` (default 1; the sizes alternate within each round, and medians are shown). Output: per
+size, measured in a fresh subprocess each (so peak RSS is that run's alone): rows/s, the share of wall
+time spent in journal reads and writes (target < 10%), and peak RSS, then the ratios side by side:
+the largest run's peak RSS over the smallest's (flat memory: ~1.0, independent of rows) and its
+rows/s over the smallest's. The server is bench_loopback's minimal HTTP/1.1 server answering a fixed
+contact; pacing is off. Absolute numbers depend on the machine; the ratios are the result.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--accounts", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of every size, alternating (medians)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -60,21 +64,32 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from bench_loopback import minimal_server
 
-    results = []
+    runs: dict[int, list[dict[str, float]]] = {rows: [] for rows in args.rows}
     with minimal_server() as base:
-        for rows in args.rows:
-            done = subprocess.run([sys.executable, __file__, "--one", str(rows), "--accounts", str(args.accounts),
-                                   "--base", base], capture_output=True, text=True, check=True,
-                                  env={k: v for k, v in os.environ.items() if not k.startswith("SPOKI_")})
-            results.append(json.loads(done.stdout.splitlines()[-1]))
-    print(f"batch of SPOKI_CREATE_OR_UPDATE_CONTACT over {args.accounts} accounts, pacing off, minimal server")
-    print(f"{'rows':>8} {'seconds':>8} {'rows/s':>8} {'ingest s':>9} {'journal':>8} {'peak RSS':>9}")
+        for round_ in range(args.rounds):
+            order = args.rows if round_ % 2 == 0 else list(reversed(args.rows))  # alternate: ABAB... BA
+            for rows in order:
+                done = subprocess.run([sys.executable, __file__, "--one", str(rows), "--accounts",
+                                       str(args.accounts), "--base", base], capture_output=True, text=True,
+                                      check=True, env={k: v for k, v in os.environ.items()
+                                                       if not k.startswith("SPOKI_")})
+                runs[rows].append(json.loads(done.stdout.splitlines()[-1]))
+    results = [{name: statistics.median(r[name] for r in runs[rows]) for name in runs[rows][0]}
+               for rows in args.rows]
+    print(f"batch of SPOKI_CREATE_OR_UPDATE_CONTACT over {args.accounts} accounts, pacing off, minimal server, "
+          f"{args.rounds} round(s), medians")
+    print(f"{'rows':>8} {'seconds':>8} {'rows/s':>8} {'ingest s':>9} {'journal':>8} {'< 10%':>6} {'peak RSS':>9}")
     for r in results:
-        print(f"{r['rows']:>8} {r['seconds']:>8.1f} {r['rows_per_s']:>8.0f} {r['ingest_seconds']:>9.2f} "
-              f"{100 * r['journal_share']:>7.1f}% {r['peak_rss_mb']:>7.1f}MB")
+        ok = "yes" if r["journal_share"] < 0.10 else "NO"
+        print(f"{r['rows']:>8.0f} {r['seconds']:>8.1f} {r['rows_per_s']:>8.0f} {r['ingest_seconds']:>9.2f} "
+              f"{100 * r['journal_share']:>7.1f}% {ok:>6} {r['peak_rss_mb']:>7.1f}MB")
     if len(results) > 1:
-        print(f"peak RSS, largest / smallest run: {results[-1]['peak_rss_mb'] / results[0]['peak_rss_mb']:.2f} "
-              f"for {results[-1]['rows'] / results[0]['rows']:.0f}x the rows (flat: ~1.0)")
+        small, large = results[0], results[-1]
+        print(f"peak RSS, {large['rows']:.0f} rows / {small['rows']:.0f} rows: "
+              f"{large['peak_rss_mb'] / small['peak_rss_mb']:.2f} for {large['rows'] / small['rows']:.0f}x the rows "
+              "(flat: ~1.0)")
+        print(f"rows/s, {large['rows']:.0f} rows / {small['rows']:.0f} rows: "
+              f"{large['rows_per_s'] / small['rows_per_s']:.2f} (steady: ~1.0)")
     return 0
 
 

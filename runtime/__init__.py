@@ -7,6 +7,7 @@
     with Client() as client:                       # SPOKI_API_KEY / SPOKI_BASE_URL from the environment
         outcome = client.execute("SPOKI_RETRIEVE_CONTACT", {"contact_id": 1234})
         outcome.status, outcome.kind, outcome.retryable, outcome.attempts, outcome.requests, outcome.duration
+        outcome.history   # every try: (status or failure kind, wait before the next, Retry-After?)
 
 Importing this package is cheap: httpx, the catalogue, jsonschema and jmespath load on first use.
 """
@@ -23,7 +24,7 @@ from ._client import (
     run_action,
     run_action_or_raise,
 )
-from ._outcome import ErrorKind, InputProblem, Outcome
+from ._outcome import Attempt, ErrorKind, InputProblem, Outcome
 from .errors import (
     ActionFailed,
     ApiError,
@@ -48,6 +49,7 @@ __all__ = [
     "ActionFailed",
     "ApiError",
     "AsyncClient",
+    "Attempt",
     "AuthError",
     "BadRequestError",
     "Client",

@@ -4,7 +4,8 @@ Stage: the result of every call, successful or not. Input: built by the executio
 (`_execute`), never by callers. Output: `Outcome` (frozen), whose `envelope` is exactly the
 published `{"data", "error", "successful"}` dict, and `ErrorKind`, the class of a failure, so
 that callers branch on `outcome.kind`, `outcome.status` or `outcome.retryable` instead of
-parsing `error` strings.
+parsing `error` strings. `Attempt` is one try of one request (`outcome.history`): its status or
+failure kind and the wait before the next try, for tallies such as every 429 a batch met.
 """
 
 from __future__ import annotations
@@ -46,6 +47,23 @@ class InputProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class Attempt:
+    """One try of one request: what came back and how long the call waited before the next try.
+
+    `status` is the HTTP status of the answer (None when none came: a dropped connection, a
+    timeout). `kind` is why the try did not give a usable answer (None when it did: a success or
+    a redirect to follow). `wait` is the seconds slept before the next try (0 for a last try), and
+    `retry_after` is true when that wait was the server's `Retry-After` rather than the backoff.
+    Facts only: never a key, a URL or a body.
+    """
+
+    status: int | None
+    kind: ErrorKind | None = None
+    wait: float = 0.0
+    retry_after: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """The result of one call.
 
@@ -59,6 +77,7 @@ class Outcome:
     a paginated list and each redirect target is a request of its own, with its own tries.
     `requests` is the total number of HTTP requests sent: every try of every page and redirect.
     Both are 0 when nothing was sent (invalid input, an answer from the cache).
+    `history` is every try in the order sent (`len(history) == requests`), as `Attempt`s.
     """
 
     action: str
@@ -71,6 +90,7 @@ class Outcome:
     from_cache: bool = False
     problems: tuple[InputProblem, ...] = ()  # every input problem, for kind VALIDATION
     requests: int = 0
+    history: tuple[Attempt, ...] = ()
 
     @property
     def successful(self) -> bool:

@@ -3,7 +3,7 @@
 Stage: between a built `Request` and the `Outcome`. A layer yields the I/O it needs (a `Request`
 to send, or a float of seconds to sleep), receives a `Reply`/`Failure` per request, and returns
 to the layer above it: `attempts` (pacing, one send, retry by safety class, Retry-After,
-backoff, the retry budget) gives a usable reply or a failed `Outcome`; `follow` follows
+backoff, the retry budget, an `Attempt` per try) gives a usable reply or a failed `Outcome`; `follow` follows
 redirects the key-origin policy allows; `collect` reads pages, then finishes (reader, filters,
 select, strict mode, cache). `drive` and `adrive` run a plan with blocking calls or awaits.
 Logging (`spoki_actions.client`): INFO before every wait, DEBUG after every attempt; no key.
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Generator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import _retry
 from ._origin import next_request, redirect
-from ._outcome import TRANSIENT_KINDS, ErrorKind, Outcome
+from ._outcome import TRANSIENT_KINDS, Attempt, ErrorKind, Outcome
 from ._redact import shorten
 from ._refusal import Refusal, refuse
 from ._request import Request
@@ -52,6 +52,7 @@ class Call:
     most: int = 0  # the most tries any request of this call needed: Outcome.attempts
     sent: int = 0  # every request sent: Outcome.requests
     pages: int = 0
+    history: list[Attempt] = field(default_factory=list)  # every try so far: Outcome.history
 
     @property
     def name(self) -> str:
@@ -68,7 +69,8 @@ class Call:
         if self.tries > 1:
             message += f" (after {self.tries} attempts in {self.elapsed():.1f} s)"
         return failed(self.name, self.action.reader.empty(), kind, self.ctx.redact(message), status=status,
-                      retryable=retryable, attempts=self.most, requests=self.sent, duration=self.elapsed())
+                      retryable=retryable, attempts=self.most, requests=self.sent, duration=self.elapsed(),
+                      history=tuple(self.history))
 
     def refused(self, refusal: Refusal, status: int | None) -> Outcome:
         return self.fail(refusal.kind, refusal.message, status)
@@ -84,11 +86,11 @@ def failed(action: str, empty: Any, kind: ErrorKind, message: str, **facts: Any)
 
 
 def strict_failure(ctx: Context, action: CompiledAction, problems: list[str], status: int | None,
-                   attempts: int, requests: int, duration: float) -> Outcome:
+                   attempts: int, requests: int, duration: float, history: tuple[Attempt, ...] = ()) -> Outcome:
     shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
     message = ctx.redact(f"strict mode: the data of {action.spec.name} does not match its output schema: {shown}")
     return failed(action.spec.name, action.reader.empty(), ErrorKind.INVALID_RESPONSE, message,
-                  status=status, attempts=attempts, requests=requests, duration=duration)
+                  status=status, attempts=attempts, requests=requests, duration=duration, history=history)
 
 
 def maybe_processed(message: str, check: str) -> str:
@@ -124,11 +126,13 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
             status = reply.status
             if status in reader.success or 300 <= status < 400:
                 _log_attempt(call, sent_at, status, None)
+                call.history.append(Attempt(status))
                 return reply
             asked, kind, message = _error_reply(call, request, reply)
             sent = True
             _log_attempt(call, sent_at, status, kind)
         elif reply is None:  # a driver bug; never raise from a plan
+            call.history.append(Attempt(None, ErrorKind.TRANSPORT))
             return call.fail(ErrorKind.TRANSPORT, "the transport gave no answer", None)
         else:
             kind, message, status, sent = reply.kind, reply.message, reply.status, reply.sent
@@ -139,9 +143,12 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
         if call.tries < policy.max_attempts and _retry.may_retry(safety, kind, status, sent, policy):
             wait = _retry.delay(policy, call.tries, asked, call.ctx.rand)
             if call.elapsed() + wait <= policy.max_elapsed:
-                yield from backoff(call, wait, asked, status)
+                honoured = asked is not None and min(asked, policy.retry_after_cap) >= wait
+                call.history.append(Attempt(status, kind, wait, honoured))
+                yield from backoff(call, wait, honoured, status)
                 continue
             message += _over_budget(call, wait, asked)
+        call.history.append(Attempt(status, kind))
         return call.fail(kind, message, status, sent)
 
 
@@ -160,15 +167,11 @@ def pace(call: Call) -> Generator[Step, Answer, float | None]:
     return slot
 
 
-def backoff(call: Call, wait: float, asked: float | None, status: int | None) -> Generator[Step, Answer, None]:
-    """Sleep before the next attempt, saying why: the server's Retry-After, or the backoff."""
+def backoff(call: Call, wait: float, honoured: bool, status: int | None) -> Generator[Step, Answer, None]:
+    """Sleep before the next attempt, saying why: the server's Retry-After (`honoured`), or the backoff."""
     if wait <= 0:
         return
-    cap = call.ctx.settings.retry.retry_after_cap
-    if asked is not None and min(asked, cap) >= wait:
-        why = f"Retry-After from the server (status {status})"
-    else:
-        why = f"backoff before attempt {call.tries + 1}"
+    why = f"Retry-After from the server (status {status})" if honoured else f"backoff before attempt {call.tries + 1}"
     log.info("%s: waiting %.1f s for %s", call.name, wait, why)
     yield wait
 
@@ -312,13 +315,14 @@ def finish(call: Call, reply: Reply, request: Request, body: Any) -> Outcome:
     if call.strict:
         found = call.action.reader.strict_problems(spec.response.output, data)
         if found:
-            return strict_failure(call.ctx, call.action, found, reply.status, call.most, call.sent, call.elapsed())
+            return strict_failure(call.ctx, call.action, found, reply.status, call.most, call.sent, call.elapsed(),
+                                  tuple(call.history))
     ttl = spec.behaviour.cache_ttl
     if call.cache_key is not None and call.ctx.cache is not None and ttl:
         call.ctx.cache.put(call.cache_key, (reply.status, data), call.ctx.clock(), ttl)
     envelope = {"data": data, "error": None, "successful": True}
     return Outcome(spec.name, envelope, None, reply.status, attempts=call.most, requests=call.sent,
-                   duration=call.elapsed())
+                   duration=call.elapsed(), history=tuple(call.history))
 
 
 # --- drivers -----------------------------------------------------------------------------------

@@ -137,3 +137,45 @@ def test_resumed_ingest_uses_the_batch_keys_file(tmp_path: Path, monkeypatch: py
     counts = journal.counts()
     journal.close()
     assert counts["pending"] == 100 and counts["failed"] == 0
+
+
+def test_aliases_of_one_key_are_one_ordered_stream(accounts: Accounts, tmp_path: Path) -> None:
+    """Two aliases naming the same key (and base URL) share one shard: one client, one ordered stream,
+    so they never race on that key's budget; other keys keep their own."""
+    from spoki_actions.batch.runner import Driver, NoProgress, reopen
+
+    server = accounts.servers["shop0"]
+    keys_file = tmp_path / "keys.json"
+    keys_file.write_text(json.dumps({alias: {"key": accounts.keys["shop0"], "base_url": server.base_url}
+                                     for alias in ("north", "south")} |
+                                    {"shop1": {"key": accounts.keys["shop1"],
+                                               "base_url": accounts.servers["shop1"].base_url}}))
+    source = tmp_path / "c.csv"
+    phones = [f"+3933312{n:05d}" for n in range(60)]
+    source.write_text("account,phone\n" + "".join(f"{('north', 'south', 'shop1')[n % 3]},{p}\n"
+                                                  for n, p in enumerate(phones)))
+    keys = Keys(keys_file)
+    journal = start(source, ACTION, keys=keys, options=Options(pace=False, chunk_size=4))
+    driver = Driver(journal, reopen(journal.path)[1], keys, Options(pace=False, chunk_size=4), NoProgress())
+    assert sorted(s.aliases for s in driver.shards()) == [("north", "south"), ("shop1",)]
+    assert sorted(s.label for s in driver.shards()) == ["north+south", "shop1"]
+    journal.close()
+    summary = resume_batch(tmp_path / "c.csv.journal.sqlite")
+    assert summary.clean
+    posted = [body["phone"] for body in accounts.posts("shop0", "/contacts/sync/")]
+    assert posted == [p for n, p in enumerate(phones) if n % 3 != 2]  # both aliases' rows, in file order
+
+
+def test_resume_without_a_key_refuses_before_anything(accounts: Accounts, tmp_path: Path) -> None:
+    source = tmp_path / "c.csv"
+    write_contacts(source, ["shop0", "shop1"], 5)
+    journal = start(source, ACTION, keys=Keys(accounts.keys_file), options=Options(pace=False))
+    journal.close()
+    path = tmp_path / "c.csv.journal.sqlite"
+    before = path.read_bytes()
+    partial = tmp_path / "partial.txt"
+    partial.write_text(f"shop0={accounts.keys['shop0']}\n")
+    with pytest.raises(BatchError, match=r"cannot go on: unknown account alias 'shop1'.*nothing was sent"):
+        resume_batch(path, keys=Keys(partial, environ={}))
+    assert path.read_bytes() == before
+    assert not accounts.recorders["shop0"] and not accounts.recorders["shop1"]

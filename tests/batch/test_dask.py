@@ -101,3 +101,77 @@ def test_cli_embedded_cluster(accounts: Accounts, tmp_path: Path) -> None:
     assert json.loads(done.stdout.splitlines()[-1])["counts"]["done"] == 120
     for key in accounts.keys.values():
         assert key not in done.stdout + done.stderr
+
+
+def test_unsafe_rows_of_a_lost_worker_become_unknown_and_are_never_sent_twice(accounts: Accounts, cluster: Any,
+                                                                               tmp_path: Path) -> None:
+    from spoki_actions.batch import resume_batch
+    from spoki_actions.batch.dask_runner import DaskRunner
+
+    aliases = sorted(accounts.servers)[:2]
+    for alias in aliases:  # each create takes a moment, so that the kill lands while chunks are out
+        accounts.servers[alias].set_faults({"global": {"latency": 0.02}}, seed=3)
+    source = tmp_path / "fields.jsonl"
+    with source.open("w") as out:
+        for n in range(60):
+            for alias in aliases:
+                out.write(json.dumps({"account": alias, "code": f"DASK_F{n:03d}", "label": f"Field {n}",
+                                      "example": "x", "field_type": 1}) + "\n")
+    keys = Keys(accounts.keys_file)
+    journal = start(source, "SPOKI_CREATE_CUSTOM_FIELD", keys=keys, options=Options(pace=False, chunk_size=10))
+    with distributed.Client(cluster) as client:
+        pids = list(client.run(os.getpid).values())
+
+    def kill_when_sending() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and sum(len(accounts.posts(a, "/custom-fields/")) for a in aliases) < 15:
+            time.sleep(0.01)
+        os.kill(pids[0], signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_when_sending)
+    killer.start()
+    runner = DaskRunner(scheduler=cluster.scheduler_address)
+    result = execute(journal, reopen(journal.path)[1], keys=keys, runner=runner)
+    killer.join()
+    lost = [r for r in journal.rows(("unknown",)) if r["kind"] == "worker_lost"]
+    journal.close()
+    assert lost and result.counts["unknown"] == len(lost) and result.counts["pending"] == 0
+    assert all("may or may not have reached Spoki" in r["error"] for r in lost)
+    final = resume_batch(journal.path)  # reads each lost row back by code: found is done, missing is sent once
+    assert final.counts == {"pending": 0, "sent": 0, "done": 120, "failed": 0, "unknown": 0}
+    for alias in aliases:
+        posted = collections.Counter(body["code"] for body in accounts.posts(alias, "/custom-fields/"))
+        assert set(posted) == {f"DASK_F{n:03d}" for n in range(60)} and max(posted.values()) == 1
+
+
+def test_driver_killed_with_an_embedded_cluster(accounts: Accounts, tmp_path: Path) -> None:
+    """SIGKILL the driver of a --dask run mid-chunk: its workers go with it (nothing more reaches the
+    server afterwards), and resuming sends no unsafe row twice."""
+    alias = "shop0"
+    accounts.servers[alias].set_faults({"global": {"latency": 0.02}}, seed=3)
+    source = tmp_path / "fields.jsonl"
+    with source.open("w") as out:
+        for n in range(80):
+            out.write(json.dumps({"account": alias, "code": f"KILL_F{n:03d}", "label": f"Field {n}", "example": "x",
+                                  "field_type": 1}) + "\n")
+    journal = tmp_path / "fields.sqlite"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPOKI_")}
+    proc = subprocess.Popen([sys.executable, "-m", "spoki_actions.cli", "batch", "run", str(source), "--action",
+                             "SPOKI_CREATE_CUSTOM_FIELD", "--keys", str(accounts.keys_file), "--journal", str(journal),
+                             "--no-pace", "--dask", "--workers", "1", "--chunk-size", "10", "--quiet"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(accounts.posts(alias, "/custom-fields/")) < 15:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    time.sleep(1.0)
+    at_kill = len(accounts.posts(alias, "/custom-fields/"))
+    time.sleep(1.5)
+    assert len(accounts.posts(alias, "/custom-fields/")) == at_kill  # no orphaned worker goes on sending
+    done = subprocess.run([sys.executable, "-m", "spoki_actions.cli", "batch", "resume", str(journal), "--quiet"],
+                          env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1])["counts"]["done"] == 80
+    posted = collections.Counter(body["code"] for body in accounts.posts(alias, "/custom-fields/"))
+    assert set(posted) == {f"KILL_F{n:03d}" for n in range(80)} and max(posted.values()) == 1

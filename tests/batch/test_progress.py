@@ -43,3 +43,21 @@ def test_rich_shows_a_total_and_each_busy_account() -> None:
 
 def test_not_a_terminal_gets_plain_lines() -> None:
     assert isinstance(for_terminal(), PlainProgress)  # pytest captures stderr: not a terminal
+
+
+def test_rich_account_lines_have_an_eta_and_hidden_accounts_are_counted() -> None:
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=160)
+    progress = RichProgress(lines=1, console=console)
+    progress.start(total=30, done=0)
+    progress.account("shop0", 10)
+    progress.account("shop1", 20)
+    progress.advance("shop1", _results(4, 0))  # no line of its own yet, but counted
+    tasks = {t.description: t for t in progress._progress.tasks}
+    assert tasks["  shop0"].total == 10  # a per-account total: rich can show its ETA
+    assert "all accounts (+1 more busy)" in tasks
+    progress.finish("shop0")
+    tasks = {t.description: t for t in progress._progress.tasks}
+    assert tasks["  shop1"].total == 20 and tasks["  shop1"].completed == 4  # took the free line
+    assert "all accounts" in tasks
+    progress.close()

@@ -178,3 +178,40 @@ def test_pacing_waits_before_sending_and_a_request_never_sent_gives_its_slot_bac
     script.replies.append(page)
     script.run(prepare(ctx, compiled, {}, None, False))
     assert len(script.sleeps) == 1 and script.sleeps[0] >= spec.behaviour.rate_limit.window * 0.99
+
+
+def test_history_records_every_try_its_answer_and_the_wait_after_it() -> None:
+    from spoki_actions import Attempt
+
+    dropped = Failure(Kind.TRANSPORT, "the server closed the connection")
+    script = Script([reply(429, {"detail": "slow"}, **{"retry-after": "7"}), reply(503), dropped, reply(200, {})])
+    outcome = start(script, "SPOKI_LIST_TAGS")
+    assert outcome.successful and outcome.requests == 4
+    assert outcome.history == (Attempt(429, Kind.RATE_LIMITED, 7.0, True), Attempt(503, Kind.UPSTREAM, 1.0),
+                               Attempt(None, Kind.TRANSPORT, 2.0), Attempt(200))
+    assert sum(a.wait for a in outcome.history) == sum(script.sleeps)  # every wait slept, and no other
+    script = Script([reply(503)])  # unsafe: not retried, one try with no wait after it
+    outcome = start(script, "SPOKI_CREATE_CUSTOM_FIELD", FIELD)
+    assert outcome.history == (Attempt(503, Kind.UPSTREAM),)
+    script = Script([reply(429, **{"retry-after": "3600"})] * 3)  # capped waits, then over the budget
+    outcome = start(script, "SPOKI_LIST_TAGS")
+    assert [(a.status, a.wait, a.retry_after) for a in outcome.history] == [(429, 60.0, True), (429, 60.0, True),
+                                                                             (429, 0.0, False)]
+    page1 = reply(200, {"count": 2, "next": f"{BASE}/tags/?page=2", "results": [{"id": 1}]})
+    page2 = reply(200, {"count": 2, "next": None, "results": [{"id": 2}]})
+    script = Script([page1, reply(502), page2])
+    outcome = start(script, "SPOKI_LIST_AGENCIES")
+    assert [a.status for a in outcome.history] == [200, 502, 200] and len(outcome.history) == outcome.requests
+
+
+def test_history_holds_no_key_url_or_body() -> None:
+    script = Script([reply(503, {"detail": KEY}), reply(200, {"secret": KEY})])
+    outcome = start(script, "SPOKI_LIST_TAGS")
+    assert KEY not in repr(outcome.history) and BASE not in repr(outcome.history)
+    assert all(type(a).__slots__ == ("status", "kind", "wait", "retry_after") for a in outcome.history)
+    registry = load()
+    ctx = Context(resolve(registry.catalogue.connector, KEY, BASE), registry, None, None, lambda: 0.0)
+    compiled = registry.get("SPOKI_LIST_TAGS")
+    assert compiled is not None
+    invalid = prepare(ctx, compiled, {"per_page": "x"}, None, True)
+    assert isinstance(invalid, Outcome) and invalid.history == ()  # invalid input: nothing sent, no tries
