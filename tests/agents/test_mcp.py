@@ -107,7 +107,7 @@ def test_upstream_5xx_and_429_are_tool_errors(spoki_simulator: Any) -> None:
     anyio.run(main)
 
 
-# --- older protocol versions: what the negotiated version lacks is not sent -------------------------
+# --- every check at the newest protocol version and at each older one --------------------------------
 
 def _versions() -> list[str]:
     from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
@@ -115,64 +115,42 @@ def _versions() -> list[str]:
     return list(HANDSHAKE_PROTOCOL_VERSIONS)
 
 
-def check_older_session_listing(tools_listed: list[Any], version: str, catalogue: Any) -> None:
-    """tools/list at `version`: our tools, in order; no output schema or title before 2025-06-18 (an
-    array answer, where declared, is an object-rooted wrapper); no annotations before 2025-03-26."""
-    from mcp_types.version import is_version_at_least
+def test_the_scenario_in_memory_at_the_newest_version(spoki_simulator: Any, canary: str) -> None:
+    from mcp import Client as McpClient
+    from mcp_types.version import LATEST_PROTOCOL_VERSION
 
-    structured = is_version_at_least(version, "2025-06-18")
-    for t in tools_listed:
-        wire = t.model_dump(by_alias=True, exclude_none=True, mode="json")
-        assert ("outputSchema" in wire) is structured, (version, t.name)
-        assert ("title" in wire) is structured, (version, t.name)
-        if structured:
-            assert wire["outputSchema"]["type"] == "object"
-        if is_version_at_least(version, "2025-03-26"):
-            assert wire["annotations"]["readOnlyHint"] is (catalogue[t.name].behaviour.safety == "read")
-        else:
-            assert "annotations" not in wire
-
-
-@pytest.mark.parametrize("version", _versions())
-def test_an_older_protocol_version_in_memory(spoki_simulator: Any, canary: str, version: str) -> None:
-    from mcp.shared.exceptions import MCPError
-    from mcp_types.version import is_version_at_least
-
-    from .mcp_sessions import in_memory
+    from .mcp_sessions import exercise
 
     async def main() -> None:
         client = Client(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url, max_retries=0)
         with client:
-            async with in_memory(build(client), version) as session:
-                listed = (await session.list_tools()).tools
-                assert [t.name for t in listed] == [t["name"] for t in tools.mcp()]
-                check_older_session_listing(listed, version, client.catalogue.actions)
-                agencies = next(t for t in listed if t.name == "SPOKI_LIST_AGENCIES")
-                assert client.catalogue.actions["SPOKI_LIST_AGENCIES"].response.data_is_array
-                if agencies.output_schema is not None:  # the array answer, wrapped
-                    assert agencies.output_schema["properties"]["items"]["type"] == "array"
-                read = await session.call_tool("SPOKI_LIST_AGENCIES", {})
-                assert read.is_error is False and read.content[0].text.startswith("[")
-                if is_version_at_least(version, "2025-06-18"):
-                    assert read.structured_content is not None and "items" in read.structured_content
-                else:
-                    assert read.structured_content is None
-                bad = await session.call_tool("SPOKI_RETRIEVE_CONTACT", {"contact_id": "x"})
-                assert bad.is_error is True and "error validation" in bad.content[0].text
-                assert bad.structured_content is None
-                with pytest.raises(MCPError, match="unknown tool"):
-                    await session.call_tool("SPOKI_NOPE", {})
-                for result in (read, bad):
-                    assert canary not in result.model_dump_json()
-                    assert spoki_simulator.api_key not in result.model_dump_json()
+            async with McpClient(build(client)) as mcp:
+                assert mcp.protocol_version == LATEST_PROTOCOL_VERSION
+                await exercise(mcp, spoki_simulator, LATEST_PROTOCOL_VERSION, (canary, spoki_simulator.api_key))
 
     anyio.run(main)
 
 
-def test_the_sdk_client_in_legacy_mode_negotiates_an_older_version(spoki_simulator: Any) -> None:
+@pytest.mark.parametrize("version", _versions())
+def test_the_scenario_in_memory_at_an_older_version(spoki_simulator: Any, canary: str, version: str) -> None:
+    """A host that negotiates `version` with the initialize handshake (the SDK's ClientSession)."""
+    from .mcp_sessions import exercise, in_memory
+
+    async def main() -> None:
+        client = Client(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url, max_retries=0)
+        with client:
+            async with in_memory(build(client, page_size=8), version) as session:
+                await exercise(session, spoki_simulator, version, (canary, spoki_simulator.api_key))
+
+    anyio.run(main)
+
+
+def test_the_sdk_client_in_legacy_mode_negotiates_an_older_version(spoki_simulator: Any, canary: str) -> None:
     """mcp.Client(mode="legacy"): the initialize handshake, at the SDK's newest handshake version."""
     from mcp import Client as McpClient
     from mcp_types.version import LATEST_HANDSHAKE_VERSION, LATEST_PROTOCOL_VERSION
+
+    from .mcp_sessions import exercise
 
     assert LATEST_HANDSHAKE_VERSION != LATEST_PROTOCOL_VERSION
 
@@ -181,12 +159,7 @@ def test_the_sdk_client_in_legacy_mode_negotiates_an_older_version(spoki_simulat
         with client:
             async with McpClient(build(client), mode="legacy") as mcp:
                 assert mcp.protocol_version == LATEST_HANDSHAKE_VERSION
-                listed = (await mcp.list_tools()).tools
-                check_older_session_listing(listed, LATEST_HANDSHAKE_VERSION, client.catalogue.actions)
-                read = await mcp.call_tool("SPOKI_LIST_AGENCIES", {})
-                assert read.is_error is False and "items" in read.structured_content
-            async with McpClient(build(client)) as mcp:
-                assert mcp.protocol_version == LATEST_PROTOCOL_VERSION
+                await exercise(mcp, spoki_simulator, LATEST_HANDSHAKE_VERSION, (canary, spoki_simulator.api_key))
 
     anyio.run(main)
 
