@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,3 +68,42 @@ def test_dynamic_trio_within_400() -> None:
     from spoki_actions.tools import _project
 
     assert count(_project.dynamic_tools()) <= 400
+
+
+def test_the_count_is_of_what_the_sdks_send() -> None:
+    """The openai and anthropic SDKs put the tools into the request body as the very text `count` measures
+    (compact JSON, non-ASCII as is): captured at the HTTP boundary, nothing leaves the machine."""
+    import json
+
+    import httpx
+    import httpx2
+    from anthropic import Anthropic
+    from openai import OpenAI
+
+    bodies: list[bytes] = []
+
+    def openai_answer(request: httpx.Request) -> httpx.Response:
+        bodies.append(request.content)
+        return httpx.Response(200, json={"id": "c", "object": "chat.completion", "created": 0, "model": "m",
+                                         "choices": [{"index": 0, "finish_reason": "stop",
+                                                      "message": {"role": "assistant", "content": "ok"}}]})
+
+    def anthropic_answer(request: Any) -> Any:
+        bodies.append(request.content)
+        return httpx2.Response(200, json={"id": "m", "type": "message", "role": "assistant", "model": "m",
+                                          "stop_reason": "end_turn", "stop_sequence": None,
+                                          "usage": {"input_tokens": 1, "output_tokens": 1},
+                                          "content": [{"type": "text", "text": "ok"}]})
+
+    strict = tools.openai(strict=True, deprecated=True)
+    with httpx.Client(transport=httpx.MockTransport(openai_answer)) as http:
+        OpenAI(api_key="sk-test", http_client=http).chat.completions.create(
+            model="m", tools=strict, messages=[{"role": "user", "content": "hi"}])  # type: ignore[arg-type]
+    plain = tools.anthropic(deprecated=True)
+    with httpx2.Client(transport=httpx2.MockTransport(anthropic_answer)) as http2:
+        Anthropic(api_key="sk-ant-test", http_client=http2).messages.create(
+            model="m", max_tokens=1, tools=plain, messages=[{"role": "user", "content": "hi"}])  # type: ignore[arg-type]
+    for body, sent in zip(bodies, (strict, plain), strict=True):
+        text = json.dumps(sent, ensure_ascii=False, separators=(",", ":"))
+        assert f'"tools":{text}'.encode() in body
+        assert count(sent) == len(o200k().encode(text))
