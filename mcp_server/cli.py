@@ -28,10 +28,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deprecated", action="store_true", help="offer deprecated actions too")
     parser.add_argument("--dynamic", action="store_true",
                         help="offer three meta-tools (search, describe, invoke) instead of every schema")
+    parser.add_argument("--page-size", type=_page_size, default=None,
+                        help="tools per tools/list page (default: all on one page)")
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp instead of stdio")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
     parser.add_argument("--token", help=f"bearer token every HTTP request must carry (or ${TOKEN_ENV})")
+
+
+def _page_size(value: str) -> int:
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
+    return size
 
 
 def _loopback(host: str) -> bool:
@@ -69,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
     from spoki_actions import Client, ConfigurationError
 
-    from .server import build
+    from .server import PAGE_SIZE, build
 
     token = args.token or os.environ.get(TOKEN_ENV) or None
     if args.http and not _loopback(args.host) and not token:
@@ -83,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         server = build(client, groups=_split(args.groups), names=_split(args.tools), read_only=args.read_only,
-                       deprecated=args.deprecated, dynamic=args.dynamic)
+                       deprecated=args.deprecated, dynamic=args.dynamic, page_size=args.page_size or PAGE_SIZE)
     except ValueError as exc:
         print(f"spoki-actions mcp: {exc}", file=sys.stderr)
         return 2

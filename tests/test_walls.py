@@ -50,9 +50,10 @@ ROOMS: tuple[Room, ...] = (
     Room("spoki_actions.simulator", (RUNTIME, "spoki_actions.generator", *GENERATOR_DEPS),
          "the simulator is written from the API reference; only its pytest plugin drives the runtime",
          exempt_files=("spoki_actions.simulator.pytest_plugin",), allowed=("spoki_actions.simulator",)),
-    Room("spoki_actions.tools", ("spoki_actions.generator", *GENERATOR_DEPS, *SIMULATOR_DEPS,
+    Room("spoki_actions.tools", (PRIVATE_RUNTIME, "spoki_actions.generator", *GENERATOR_DEPS, *SIMULATOR_DEPS,
                                  "spoki_actions.simulator", "spoki_actions.mcp_server", "spoki_actions.batch"),
-         "the tool projections are pure functions over the catalogue, usable without the generator extra"),
+         "the tool projections are pure functions over the catalogue (read through the runtime's public "
+         "API), usable without the generator extra"),
     Room("spoki_actions.mcp_server", (PRIVATE_RUNTIME, "spoki_actions.generator", "spoki_actions.simulator",
                                       "spoki_actions.batch", *GENERATOR_DEPS),
          "the MCP server drives the runtime through its public API only (its HTTP mode serves on uvicorn)"),
@@ -218,6 +219,7 @@ BREACHES = [  # (file in the copy, the line added, the module it names)
     ("mcp_server/server.py", "from spoki_actions._client import Client", "spoki_actions._client"),
     ("batch/runner.py", "from spoki_actions.generator import build", "spoki_actions.generator"),
     ("tools/openai.py", "from spoki_actions.generator.schemas import input_schema", "spoki_actions.generator"),
+    ("tools/__init__.py", "from spoki_actions import _registry", "spoki_actions._registry"),
     ("runtime/tools/openai.py", "import jinja2", "jinja2"),
 ]
 

@@ -42,9 +42,9 @@ def load(catalogue: Catalogue | str | Path | None = None) -> Catalogue:
     """The catalogue: the compiled default, a Catalogue, a catalogue.json or a specs folder."""
     if isinstance(catalogue, Catalogue):
         return catalogue
-    from spoki_actions import _registry  # the runtime's loader: same catalogue the Client runs
+    from spoki_actions import catalogue_of  # the runtime's public loader: the catalogue a Client runs
 
-    return _registry.load(catalogue).catalogue
+    return catalogue_of(catalogue)
 
 
 def select(catalogue: Catalogue | str | Path | None = None, *, groups: Iterable[str] | None = None,

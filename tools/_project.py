@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any, Literal
 
 from spoki_actions.spec import ActionSpec, Param
@@ -52,7 +53,8 @@ def behaviour_note(action: ActionSpec, *, safety: bool = True) -> str:
         parts.append("Not safe to repeat.")
     r = b.rate_limit
     if r is not None and r.requests * 60 / r.window < NOTE_RATE_BELOW and "per minute" not in text:
-        parts.append(f"Limit: {r.requests} calls per {r.window:g} s.")
+        per = "min" if r.window == 60 else f"{r.window:g} s"
+        parts.append(f"Rate limit: {r.requests} calls/{per}.")
     return " ".join(parts)
 
 
@@ -98,11 +100,27 @@ def _words(p: Param, *, keep_bounds: bool, formats: frozenset[str] | None) -> tu
     return node, ", ".join(words)
 
 
+_FILLER = frozenset({"a", "an", "the", "of"})
+
+
+def _words_of(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower())) - _FILLER
+
+
+def says_only_the_name(p: Param) -> bool:
+    """A description that says nothing the param's name and format do not ("Id of the account." for
+    `account_id`, "Email address." for `email` with `format: email`): a tool leaves it out."""
+    words = _words_of(p.description)
+    return bool(words) and words <= _words_of(p.name.replace("_", " ") + " " + FORMAT_WORDS.get(p.format or "", ""))
+
+
 def _with_words(description: str, words: str) -> str:
     parts = [w for w in words.split(", ") if w and w.split()[0].lower() not in description.lower()]
     if not parts:
         return description
     words = ", ".join(parts)
+    if not description:
+        return f"{words[0].upper()}{words[1:]}."
     return f"{description.rstrip('.')} ({words})."
 
 
@@ -143,37 +161,66 @@ def _example_helps(p: Param) -> bool:
     return p.has_example and (p.pattern is not None or p.format is not None or is_map(p))
 
 
+# Dialects with local `$ref`s: a constraint several params share is said once, in `$defs`.
+# (Gemini's classic schema has none; strict Anthropic says patterns in words, per param.)
+SHARING_DIALECTS = frozenset({"openai", "openai-strict", "anthropic", "mcp"})
+
+
+def _shared(action: ActionSpec, keywords: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """{param name: $defs name} for the params whose pattern constraint (type, pattern, format, bounds)
+    another param of the action repeats; a def is named for what its params' names share."""
+    groups: dict[str, list[str]] = {}
+    for p in action.params:
+        if "pattern" in keywords[p.name] and p.enum is None and not is_map(p):
+            key = json.dumps({"type": p.type, **keywords[p.name]}, sort_keys=True)
+            groups.setdefault(key, []).append(p.name)
+    out: dict[str, str] = {}
+    for i, names in enumerate(g for g in groups.values() if len(g) > 1):
+        prefix = names[0]
+        for name in names[1:]:
+            while not name.startswith(prefix):
+                prefix = prefix[:-1]
+        defname = prefix.strip("_") or f"pattern{i + 1}"
+        out.update(dict.fromkeys(names, defname))
+    return out
+
+
 def input_schema(action: ActionSpec, dialect: Dialect) -> dict[str, Any]:
     """The tool's input schema as `dialect` accepts it."""
     props: dict[str, Any] = {}
     required: list[str] = []
+    defs: dict[str, Any] = {}
     strict_openai = dialect == "openai-strict"
     strict_anthropic = dialect == "anthropic-strict"
     gemini = dialect == "gemini"
     formats = {"mcp": None, "openai": OPENAI_FORMATS, "openai-strict": OPENAI_FORMATS, "anthropic": ANTHROPIC_FORMATS,
                "anthropic-strict": ANTHROPIC_FORMATS, "gemini": GEMINI_FORMATS}[dialect]
+    said = {p.name: _words(p, keep_bounds=not strict_anthropic, formats=formats) for p in action.params}
+    shared = _shared(action, {n: kw for n, (kw, _) in said.items()}) if dialect in SHARING_DIALECTS else {}
     for p in action.params:
         pairs = is_map(p) and (strict_openai or strict_anthropic or gemini)
         node = _pairs(p) if pairs else _base_type(p)
         if pairs and gemini:
             del node["items"]["additionalProperties"]
-        keywords, words = _words(p, keep_bounds=not strict_anthropic, formats=formats)
+        keywords, words = said[p.name]
         if not pairs:
             node.update(keywords)
-        description = p.description
+        if p.name in shared:
+            defs[shared[p.name]] = node
+            node = {"$ref": f"#/$defs/{shared[p.name]}"}
+        description = "" if says_only_the_name(p) else p.description
         if gemini and p.enum is not None and p.type == "integer":
             labels = p.enum.labels or tuple(str(v) for v in p.enum.values)
             node = {"type": "string", "enum": list(labels), "format": "enum"}
         elif gemini and p.enum is not None:
             node["format"] = "enum"
-        if pairs:
-            words = ", ".join(w for w in (words, "list of {key, value} pairs") if w)
-        description = _with_words(description, words)
-        if dialect == "mcp" and _example_helps(p):
-            node["examples"] = [copy.deepcopy(p.example)]
+        description = _with_words(description, words)  # a map as pairs: the schema says it
         # Optional: OpenAI strict lists it as required-but-nullable; nullable params stay nullable elsewhere.
         optional_nullable = strict_openai and not p.required
-        if p.nullable or optional_nullable:
+        nullable = p.nullable or optional_nullable
+        if p.name in shared:  # beside a $ref, in an anyOf: strict normalisers leave a lone $ref alone
+            node = {"anyOf": [node, {"type": "null"}] if nullable and not strict_anthropic else [node]}
+        elif nullable:
             if gemini:
                 node["nullable"] = True
             elif dialect == "anthropic" or (strict_anthropic and p.required):
@@ -181,12 +228,16 @@ def input_schema(action: ActionSpec, dialect: Dialect) -> dict[str, Any]:
                 node = {"anyOf": [node, {"type": "null"}]}
             elif not strict_anthropic:  # strict Anthropic: optional, never a union
                 node = _nullable(node)
-        props[p.name] = {"description": description, **node}
+        if dialect == "mcp" and _example_helps(p):
+            node["examples"] = [copy.deepcopy(p.example)]
+        props[p.name] = {"description": description, **node} if description else node
         if p.required or strict_openai:
             required.append(p.name)
     schema: dict[str, Any] = {"type": "object", "properties": props}
     if required:
         schema["required"] = required
+    if defs:
+        schema["$defs"] = defs
     if strict_openai:
         schema = _strict_closed(schema)
     elif not gemini:

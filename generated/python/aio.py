@@ -121,14 +121,14 @@ async def create_custom_field(
 ) -> CreateCustomFieldOutput:
     """Create custom field
 
-    Creates a custom contact field and returns it. `code` is upper-case with underscores (e.g. LOYALTY_TIER or _TARGA_); `code` and `label` must be unique and not reserved (FIRST_NAME, LAST_NAME, EMAIL, PHONE, ACCOUNT_NAME and LANGUAGE are). Not idempotent: never re-sent after an uncertain failure. The custom-fields endpoints allow about 5 calls per minute.
+    Creates a custom contact field and returns it. `code` and `label` must be unique and not reserved (FIRST_NAME, LAST_NAME, EMAIL, PHONE, ACCOUNT_NAME and LANGUAGE are).
 
     Args:
-        code: Field code: upper-case letters, digits and underscores, with a letter before any digit; underscores may lead and trail, as in real accounts' _TARGA_. Unique and not reserved.
+        code: Upper-case letters, digits and underscores, a letter before any digit; underscores may lead and trail (e.g. LOYALTY_TIER, _TARGA_). Unique and not reserved.
             Required.
         label: Human-readable label; unique and not reserved.
             Required.
-        example: Sample value of the field.
+        example: Sample value.
             Required.
         field_type: Value type (1 TEXT, 2 DATE, 3 DATETIME).
             Required.
@@ -190,7 +190,7 @@ async def create_or_update_contact(
 ) -> CreateOrUpdateContactOutput:
     """Create or update contact
 
-    Creates a contact or updates the existing one with the same phone number (an upsert matched by phone). On an existing contact, fields left out stay as they are. `custom_fields` sets custom field values by field code. Returns the contact, without its custom field values, lists and tags.
+    Creates a contact or updates the one with the same phone number (an upsert matched by phone); on an existing contact, fields left out stay as they are. Returns the contact, without its custom field values, lists and tags.
 
     Args:
         phone: Phone number in E.164 form, with the leading + (the key the contact is matched by).
@@ -264,7 +264,7 @@ async def delete_contact(
 ) -> DeleteContactOutput:
     """Delete contact
 
-    Permanently deletes a contact by its id. The API answers 204 No Content, so `data` is empty. Deleting a contact that no longer exists fails with 404.
+    Permanently deletes a contact by its id; `data` is empty (204 No Content). A contact that no longer exists fails with 404.
 
     Args:
         id: Id of the contact to delete.
@@ -313,7 +313,7 @@ async def get_account_current_report(
 ) -> GetAccountCurrentReportOutput:
     """Get account current report
 
-    Retrieves the report of an account for the current period: contacts reached, conversations, and messages sent, delivered, read, received, free and template. The API refreshes the report every 30 minutes, so answers are cached for as long.
+    Retrieves the report of an account for the current period: contacts reached, conversations, and messages sent, delivered, read, received, free and template. Refreshed every 30 minutes (answers are cached as long).
 
     Args:
         account_id: Id of the account.
@@ -361,7 +361,7 @@ async def list_agencies(
 ) -> ListAgenciesOutput:
     """List agencies
 
-    Lists every agency visible to the API key, each with its id and account id. Follows the API's pages and returns all agencies as one array.
+    Lists every agency visible to the API key (all pages, as one array), each with its id and account id.
 
     Args:
         client: The client to call through; default: the shared client configured from the
@@ -407,11 +407,11 @@ async def list_automations(
 ) -> ListAutomationsOutput:
     """List automations
 
-    Retrieves the automations of the account, optionally matching a search over name and webhook link, active state and the platform of their webhooks. Returns the first page with the total `count` and the `next` page URL; each automation carries its webhooks.
+    Retrieves the automations of the account, optionally filtered. Returns the first page with the total `count`; each automation carries its webhooks.
 
     Args:
         search: Text matched against the automation's name and webhook links.
-        is_active: true for active automations only, false for inactive ones only.
+        is_active: true: active automations only; false: inactive ones only.
         webhook_platform: Platform of the automation's webhook.
         client: The client to call through; default: the shared client configured from the
             environment (SPOKI_API_KEY, SPOKI_BASE_URL).
@@ -528,17 +528,17 @@ async def list_contacts(
 ) -> ListContactsOutput:
     """List contacts
 
-    Retrieves a page of contacts, optionally narrowed by a free-text search, a tag, exact email or phone, language, names and blocked state. Returns the first page with the total `count` and the `next` page URL; each contact carries its custom field values, lists and tags.
+    Retrieves a page of contacts, optionally filtered. Returns the first page with the total `count`; each contact carries its custom field values, lists and tags.
 
     Args:
         search: Free-text search over phone, email, first and last name, language and notes.
-        tag: Id of a tag; only contacts carrying it are returned.
+        tag: Only contacts carrying this tag (its id).
         email: Email address, matched exactly.
-        phone: Phone number, matched exactly. Give it in E.164 form with the leading +; a number without the + matches nothing.
+        phone: Phone number in E.164 form with the leading +, matched exactly (without the + nothing matches).
         language: Language code.
         first_name: First name.
         last_name: Last name.
-        is_blocked: true for blocked contacts only, false for contacts that are not blocked.
+        is_blocked: true: blocked contacts only; false: contacts not blocked.
         client: The client to call through; default: the shared client configured from the
             environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
@@ -611,7 +611,7 @@ async def list_tags(
 ) -> ListTagsOutput:
     """List tags
 
-    Retrieves the tags of the account (name, hex colour and sort index). Returns the first page with the total `count` and the `next` page URL.
+    Retrieves the tags of the account (name, hex colour and sort index): the first page, with the total `count`.
 
     Args:
         client: The client to call through; default: the shared client configured from the
@@ -655,7 +655,7 @@ async def list_templates(
 ) -> ListTemplatesOutput:
     """List templates
 
-    Retrieves the WhatsApp message templates of the account, optionally matching a search over id, name and text. Returns the first page with the total `count` and the `next` page URL; each template carries its localizations (language, approval status, header, body, footer, buttons, and the URL of the header's default media).
+    Retrieves the WhatsApp message templates of the account, optionally matching a search. Returns the first page with the total `count`; each template carries its localizations (language, approval status, header, body, footer, buttons, default header media URL).
 
     Args:
         search: Text matched against the template's id, name and text.
@@ -708,14 +708,14 @@ async def list_tickets(
 ) -> ListTicketsOutput:
     """List tickets
 
-    Retrieves a paginated list of support tickets from Spoki, filterable by status and sortable by a field in ascending or descending order. Each ticket carries its contact (with the users' roles towards it) and its owner.
+    Retrieves a page of support tickets, optionally filtered by status and sorted. Each ticket carries its contact (with the users' roles towards it) and its owner.
 
     Args:
         page: Page number, from 1.
         per_page: Number of tickets per page.
-        order: Sort direction, asc or desc (applies to sort_by).
+        order: Sort direction of sort_by.
         sort_by: Field to sort by, e.g. created_datetime.
-        status: Ticket status, passed through as given. Real tickets carry title-case words: Open, In Progress, Pending, Closed.
+        status: Ticket status, sent as given; tickets carry Open, In Progress, Pending or Closed (title case).
         client: The client to call through; default: the shared client configured from the
             environment (SPOKI_API_KEY, SPOKI_BASE_URL).
 
@@ -777,7 +777,7 @@ async def retrieve_account(
 ) -> RetrieveAccountOutput:
     """Retrieve account
 
-    Retrieves one account by its id: name, type, status, phone and its status, defaults (country, language, prefix, timezone), credit (in thousandths of a euro) and low-credit alert, daily limit, recent contact counts and quality score.
+    Retrieves one account by its id: name, type, status, phone and its status, defaults (country, language, prefix, timezone), credit (thousandths of a euro), low-credit alert, daily limit, recent contact counts and quality score.
 
     Args:
         account_id: Id of the account.
@@ -924,7 +924,7 @@ async def retrieve_tag(
 ) -> RetrieveTagOutput:
     """Retrieve tag
 
-    Retrieves one tag by its id: name, hex colour and sort index. The catalogue declares every field of the answer nullable.
+    Retrieves one tag by its id: name, hex colour and sort index (each may be null).
 
     Args:
         id: Id of the tag.
@@ -973,7 +973,7 @@ async def retrieve_template(
 ) -> RetrieveTemplateOutput:
     """Retrieve template
 
-    Retrieves one WhatsApp message template by its id, with its category, approval and favourite flags, the placeholder codes it uses and its localizations (language, approval status, header, body, footer, buttons and default header media).
+    Retrieves one WhatsApp message template by its id: category, approval and favourite flags, placeholder codes and localizations (language, approval status, header, body, footer, buttons, default header media).
 
     Args:
         template_id: Id of the template.
@@ -1023,7 +1023,7 @@ async def spoki_list_custom_fields(
 ) -> SpokiListCustomFieldsOutput:
     """List custom fields
 
-    Lists every custom contact field of the account (all pages, gathered), optionally keeping only those whose code and/or label contain the given text (case-insensitive). Returns `{custom_fields: [...]}` with each field's code, label, sample value and type, without ids. The custom-fields endpoints allow about 5 calls per minute.
+    Lists every custom contact field of the account (all pages), optionally filtered by code and label. Returns `{custom_fields: [...]}`: each field's code, label, sample value and type, without ids.
 
     Args:
         code: Keep fields whose code contains this text (case-insensitive).
@@ -1076,7 +1076,7 @@ async def spoki_list_partners(
 ) -> SpokiListPartnersOutput:
     """List partners
 
-    Retrieves the partners page (`GET partners/`). The shape of a partner is not documented, so results are plain objects.
+    Retrieves the partners page (`GET partners/`); a partner's shape is not documented (plain objects).
 
     Deprecated: SPOKI_SPOKI_LIST_PARTNERS is a placeholder in the Spoki catalogue; it needs a partner-level API key and its output is not documented.
 
@@ -1121,7 +1121,7 @@ async def spoki_list_tags(
 ) -> SpokiListTagsOutput:
     """List tags (Spoki catalogue variant)
 
-    Retrieves the tags of the account (name, hex colour and sort index), as a page with the total `count` and the `next` page URL. Same request and output as SPOKI_LIST_TAGS; kept under its own catalogue name.
+    Retrieves the tags of the account (name, hex colour and sort index): the first page, with the total `count`. Same request and output as SPOKI_LIST_TAGS, under its own catalogue name.
 
     Variant of SPOKI_LIST_TAGS.
 
@@ -1167,7 +1167,7 @@ async def spoki_list_templates(
 ) -> SpokiListTemplatesOutput:
     """List templates (Spoki catalogue variant)
 
-    Retrieves the WhatsApp message templates of the account, optionally matching a search over id, name and text, as a page with the total `count` and the `next` page URL. Same request as SPOKI_LIST_TEMPLATES; its published output differs slightly: buttons carry no `url`, and a localization's `default_header_media` is an object (title, media URL, content type) instead of a URL.
+    Retrieves the WhatsApp message templates of the account, optionally matching a search: the first page, with the total `count`. Same request as SPOKI_LIST_TEMPLATES; its published output differs: buttons have no `url`, and a localization's `default_header_media` is an object (title, media URL, content type), not a URL.
 
     Variant of SPOKI_LIST_TEMPLATES.
 
@@ -1218,7 +1218,7 @@ async def spoki_retrieve_custom_field(
 ) -> SpokiRetrieveCustomFieldOutput:
     """Retrieve custom field
 
-    Retrieves one custom contact field by its id: code, label, sample value and type. The custom-fields endpoints allow about 5 calls per minute.
+    Retrieves one custom contact field by its id: code, label, sample value and type.
 
     Args:
         custom_field_id: Id of the custom field.
@@ -1268,7 +1268,7 @@ async def update_custom_field(
 ) -> UpdateCustomFieldOutput:
     """Update custom field
 
-    Renames a custom contact field: only its label can change (code and type are fixed). The new label must be unique and not reserved. Returns the updated field. The custom-fields endpoints allow about 5 calls per minute.
+    Renames a custom contact field: only its label can change (code and type are fixed). Returns the updated field.
 
     Args:
         custom_field_id: Id of the custom field.

@@ -300,9 +300,9 @@ class CreateCustomFieldInput(BaseModel):
     model_config = ConfigDict(
         extra='forbid',
     )
-    code: Annotated[str, Field(description="Field code: upper-case letters, digits and underscores, with a letter before any digit; underscores may lead and trail, as in real accounts' _TARGA_. Unique and not reserved.", examples=['LOYALTY_TIER'], pattern='^_*[A-Z][A-Z0-9_]*$')]
+    code: Annotated[str, Field(description='Upper-case letters, digits and underscores, a letter before any digit; underscores may lead and trail (e.g. LOYALTY_TIER, _TARGA_). Unique and not reserved.', examples=['LOYALTY_TIER'], pattern='^_*[A-Z][A-Z0-9_]*$')]
     label: Annotated[str, Field(description='Human-readable label; unique and not reserved.', examples=['Loyalty tier'])]
-    example: Annotated[str, Field(description='Sample value of the field.', examples=['Gold'])]
+    example: Annotated[str, Field(description='Sample value.', examples=['Gold'])]
     field_type: Annotated[FieldType, Field(description='Value type (1 TEXT, 2 DATE, 3 DATETIME).', examples=[1])]
 
 
@@ -407,7 +407,7 @@ class ListAutomationsInput(BaseModel):
         extra='forbid',
     )
     search: Annotated[str | None, Field(description="Text matched against the automation's name and webhook links.", examples=['welcome'])] = None
-    is_active: Annotated[bool | None, Field(description='true for active automations only, false for inactive ones only.', examples=[True])] = None
+    is_active: Annotated[bool | None, Field(description='true: active automations only; false: inactive ones only.', examples=[True])] = None
     webhook_platform: Annotated[WebhookPlatform | None, Field(description="Platform of the automation's webhook.", examples=['Shopify'])] = None
 
 
@@ -424,13 +424,13 @@ class ListContactsInput(BaseModel):
         extra='forbid',
     )
     search: Annotated[str | None, Field(description='Free-text search over phone, email, first and last name, language and notes.', examples=['rossi'])] = None
-    tag: Annotated[int | None, Field(description='Id of a tag; only contacts carrying it are returned.', examples=[7], ge=1)] = None
+    tag: Annotated[int | None, Field(description='Only contacts carrying this tag (its id).', examples=[7], ge=1)] = None
     email: Annotated[str | None, Field(description='Email address, matched exactly.', examples=['maria.rossi@example.com'])] = None
-    phone: Annotated[str | None, Field(description='Phone number, matched exactly. Give it in E.164 form with the leading +; a number without the + matches nothing.', examples=['+393331234567'])] = None
+    phone: Annotated[str | None, Field(description='Phone number in E.164 form with the leading +, matched exactly (without the + nothing matches).', examples=['+393331234567'])] = None
     language: Annotated[str | None, Field(description='Language code.', examples=['it'])] = None
     first_name: Annotated[str | None, Field(description='First name.', examples=['Maria'])] = None
     last_name: Annotated[str | None, Field(description='Last name.', examples=['Rossi'])] = None
-    is_blocked: Annotated[bool | None, Field(description='true for blocked contacts only, false for contacts that are not blocked.', examples=[False])] = None
+    is_blocked: Annotated[bool | None, Field(description='true: blocked contacts only; false: contacts not blocked.', examples=[False])] = None
 
 
 class ListTagsInput(BaseModel):
@@ -468,9 +468,9 @@ class ListTicketsInput(BaseModel):
     )
     page: Annotated[int | None, Field(description='Page number, from 1.', examples=[1], ge=1)] = None
     per_page: Annotated[int | None, Field(description='Number of tickets per page.', examples=[20], ge=1)] = None
-    order: Annotated[Order | None, Field(description='Sort direction, asc or desc (applies to sort_by).', examples=['desc'])] = None
+    order: Annotated[Order | None, Field(description='Sort direction of sort_by.', examples=['desc'])] = None
     sort_by: Annotated[str | None, Field(description='Field to sort by, e.g. created_datetime.', examples=['created_datetime'])] = None
-    status: Annotated[str | None, Field(description='Ticket status, passed through as given. Real tickets carry title-case words: Open, In Progress, Pending, Closed.', examples=['Open'])] = None
+    status: Annotated[str | None, Field(description='Ticket status, sent as given; tickets carry Open, In Progress, Pending or Closed (title case).', examples=['Open'])] = None
 
 
 class RetrieveAccountInput(BaseModel):

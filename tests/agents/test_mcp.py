@@ -105,3 +105,129 @@ def test_upstream_5xx_and_429_are_tool_errors(spoki_simulator: Any) -> None:
                 assert many.is_error is True and many.content[0].text.startswith("error rate_limited")
 
     anyio.run(main)
+
+
+# --- every check at the newest protocol version and at each older one --------------------------------
+
+def _versions() -> list[str]:
+    from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
+
+    return list(HANDSHAKE_PROTOCOL_VERSIONS)
+
+
+def test_the_scenario_in_memory_at_the_newest_version(spoki_simulator: Any, canary: str) -> None:
+    from mcp import Client as McpClient
+    from mcp_types.version import LATEST_PROTOCOL_VERSION
+
+    from .mcp_sessions import exercise
+
+    async def main() -> None:
+        client = Client(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url, max_retries=0)
+        with client:
+            async with McpClient(build(client)) as mcp:
+                assert mcp.protocol_version == LATEST_PROTOCOL_VERSION
+                await exercise(mcp, spoki_simulator, LATEST_PROTOCOL_VERSION, (canary, spoki_simulator.api_key))
+
+    anyio.run(main)
+
+
+@pytest.mark.parametrize("version", _versions())
+def test_the_scenario_in_memory_at_an_older_version(spoki_simulator: Any, canary: str, version: str) -> None:
+    """A host that negotiates `version` with the initialize handshake (the SDK's ClientSession)."""
+    from .mcp_sessions import exercise, in_memory
+
+    async def main() -> None:
+        client = Client(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url, max_retries=0)
+        with client:
+            async with in_memory(build(client, page_size=8), version) as session:
+                await exercise(session, spoki_simulator, version, (canary, spoki_simulator.api_key))
+
+    anyio.run(main)
+
+
+def test_the_sdk_client_in_legacy_mode_negotiates_an_older_version(spoki_simulator: Any, canary: str) -> None:
+    """mcp.Client(mode="legacy"): the initialize handshake, at the SDK's newest handshake version."""
+    from mcp import Client as McpClient
+    from mcp_types.version import LATEST_HANDSHAKE_VERSION, LATEST_PROTOCOL_VERSION
+
+    from .mcp_sessions import exercise
+
+    assert LATEST_HANDSHAKE_VERSION != LATEST_PROTOCOL_VERSION
+
+    async def main() -> None:
+        client = Client(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url, max_retries=0)
+        with client:
+            async with McpClient(build(client), mode="legacy") as mcp:
+                assert mcp.protocol_version == LATEST_HANDSHAKE_VERSION
+                await exercise(mcp, spoki_simulator, LATEST_HANDSHAKE_VERSION, (canary, spoki_simulator.api_key))
+
+    anyio.run(main)
+
+
+# --- tools/list pagination ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page_size", [1, 5, 22, 100])
+def test_the_sdk_client_pages_through_the_listing(spoki_simulator: Any, page_size: int) -> None:
+    from mcp import Client as McpClient
+
+    async def main() -> None:
+        client = Client(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url, max_retries=0)
+        with client:
+            async with McpClient(build(client, page_size=page_size, deprecated=True)) as mcp:
+                names: list[str] = []
+                cursors: list[str] = []
+                page = await mcp.list_tools()
+                while True:
+                    assert len(page.tools) <= page_size
+                    names += [t.name for t in page.tools]
+                    if page.next_cursor is None:
+                        break
+                    assert len(page.tools) == page_size
+                    cursors.append(page.next_cursor)
+                    page = await mcp.list_tools(cursor=page.next_cursor)
+                assert names == [t["name"] for t in tools.mcp(deprecated=True)]
+                assert len(cursors) == -(-len(names) // page_size) - 1
+                again = await mcp.list_tools(cursor=cursors[0]) if cursors else None
+                if again is not None:  # deterministic: the same cursor, the same page
+                    assert [t.name for t in again.tools] == names[page_size:2 * page_size]
+
+    anyio.run(main)
+
+
+@pytest.mark.parametrize("cursor", ["nonsense", "", "MTIzOjE", "x" * 300])
+def test_an_invalid_cursor_is_a_protocol_error(spoki_simulator: Any, cursor: str) -> None:
+    from mcp import Client as McpClient
+    from mcp.shared.exceptions import MCPError
+
+    async def main() -> None:
+        client = Client(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url, max_retries=0)
+        with client:
+            async with McpClient(build(client, page_size=5)) as mcp:
+                with pytest.raises(MCPError, match=r"invalid cursor .*not a nextCursor this server sent") as err:
+                    await mcp.list_tools(cursor=cursor)
+                assert err.value.code == -32602
+
+    anyio.run(main)
+
+
+def test_a_cursor_of_another_listing_is_refused(spoki_simulator: Any) -> None:
+    from mcp import Client as McpClient
+    from mcp.shared.exceptions import MCPError
+
+    async def main() -> None:
+        client = Client(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url, max_retries=0)
+        with client:
+            async with McpClient(build(client, page_size=2)) as everything:
+                cursor = (await everything.list_tools()).next_cursor
+            assert cursor is not None
+            async with McpClient(build(client, page_size=2, read_only=True)) as reads:
+                with pytest.raises(MCPError, match="invalid cursor"):
+                    await reads.list_tools(cursor=cursor)
+
+    anyio.run(main)
+
+
+def test_page_size_must_be_positive(spoki_simulator: Any) -> None:
+    client = Client(api_key=spoki_simulator.api_key, base_url=spoki_simulator.base_url)
+    with client, pytest.raises(ValueError, match="page size must be at least 1, got 0"):
+        build(client, page_size=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema
@@ -176,3 +177,71 @@ def test_anthropic_strict_stays_within_request_limits() -> None:
 def test_mcp_output_schemas_are_object_rooted() -> None:
     for t in tools.mcp(deprecated=True):
         assert t["outputSchema"]["type"] == "object", t["name"]
+
+
+def _resolved(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """A property with its `$ref`s (to the schema's own `$defs`) inlined and the null branch dropped."""
+    prop = dict(schema["properties"][name])
+    for branch in prop.pop("anyOf", []):
+        if branch.get("type") != "null":
+            prop.update(schema["$defs"][branch["$ref"].rsplit("/", 1)[1]] if "$ref" in branch else branch)
+    return prop
+
+
+@pytest.mark.parametrize("dialect", sorted(_project.SHARING_DIALECTS))
+@pytest.mark.parametrize("action", ACTIONS, ids=IDS)
+def test_patterns_keep_their_meaning(action: ActionSpec, dialect: _project.Dialect) -> None:
+    """Every pattern reaches the dialect whole (inline, or once in `$defs` when params share it), and the
+    projected schema refuses what the runtime refuses."""
+    from spoki_actions import check_input
+
+    schema = _project.input_schema(action, dialect)
+    refused = 0
+    for p in action.params:
+        if p.pattern is None:
+            continue
+        assert _resolved(schema, p.name)["pattern"] == p.pattern, p.name
+        for bad in ("2024-13-01", "2024-05-01T25:00Z", "x", "lower_case"):
+            assert check_input(action.name, {**_canonical_params(action), p.name: bad}) is not None
+            assert not re.fullmatch(p.pattern, bad)
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.Draft202012Validator(schema).validate(_as_sent(action, {p.name: bad}, dialect))
+            refused += 1
+    assert refused == 4 * sum(p.pattern is not None for p in action.params)
+
+
+def test_a_shared_pattern_is_said_once() -> None:
+    campaigns = CATALOGUE.actions["SPOKI_LIST_CAMPAIGNS"]
+    pattern = campaigns.params[0].pattern
+    assert pattern is not None and all(p.pattern == pattern for p in campaigns.params)
+    for dialect in _project.SHARING_DIALECTS:
+        text = json.dumps(_project.input_schema(campaigns, dialect))
+        assert text.count(json.dumps(pattern)) == 1, dialect
+        assert '"$defs": {"scheduled_datetime": {' in text
+    for dialect in ("gemini", "anthropic-strict"):  # no local refs there: each param says it
+        assert json.dumps(_project.input_schema(campaigns, dialect)).count(pattern.replace("\\", "\\\\")) == 2
+
+
+def test_descriptions_that_restate_the_name_are_left_out() -> None:
+    contact = CATALOGUE.actions["SPOKI_CREATE_OR_UPDATE_CONTACT"]
+    by_name = {p.name: p for p in contact.params}
+    assert by_name["first_name"].description == "First name." and _project.says_only_the_name(by_name["first_name"])
+    assert by_name["email"].description == "Email address." and _project.says_only_the_name(by_name["email"])
+    assert not _project.says_only_the_name(by_name["language"])  # "Language code." says more than `language`
+    assert not _project.says_only_the_name(by_name["phone"])
+    schema = _project.input_schema(contact, "openai-strict")
+    assert "description" not in schema["properties"]["first_name"]
+    assert schema["properties"]["language"]["description"] == "Language code."
+    account = CATALOGUE.actions["SPOKI_RETRIEVE_ACCOUNT"].params[0]
+    assert account.description == "Id of the account." and _project.says_only_the_name(account)
+    # where the dialect cannot say the format, its words stay: gemini has no `email` format
+    email = _project.input_schema(contact, "gemini")["properties"]["email"]
+    assert "format" not in email and email["description"] == "Email address."
+
+
+def test_behaviour_notes_are_brief() -> None:
+    create = _project.tool(CATALOGUE.actions["SPOKI_CREATE_CUSTOM_FIELD"], "openai-strict")["function"]
+    assert create["description"].endswith(" Not safe to repeat. Rate limit: 5 calls/min.")
+    assert CATALOGUE.actions["SPOKI_CREATE_CUSTOM_FIELD"].behaviour.rate_limit.window == 60  # type: ignore[union-attr]
+    tags = _project.tool(CATALOGUE.actions["SPOKI_LIST_TAGS"], "openai-strict")["function"]
+    assert "limit" not in tags["description"].lower() and "repeat" not in tags["description"]

@@ -109,3 +109,20 @@ def test_mcp_listing_serialises_for_every_protocol_version(version: str) -> None
                                                "structuredContent": {"items": []}, "isError": False}).model_dump(
         by_alias=True, mode="json", exclude_none=True)
     assert serialize_server_result("tools/call", version, result)["isError"] is False
+
+
+@pytest.mark.parametrize("version", __import__("mcp_types.version").version.KNOWN_PROTOCOL_VERSIONS)
+def test_the_servers_listing_per_version_serialises(version: str) -> None:
+    """What the server sends at `version` (fields that version lacks left out) passes the SDK's own
+    serialiser for it unchanged."""
+    import mcp.types as mt
+    from mcp_types.methods import serialize_server_result
+
+    from spoki_actions.mcp_server.server import for_version
+
+    ours = [for_version(t, version) for t in _all("mcp")]
+    listing = mt.ListToolsResult(tools=[mt.Tool.model_validate(t) for t in ours]).model_dump(
+        by_alias=True, mode="json", exclude_none=True)
+    wire = serialize_server_result("tools/list", version, listing)
+    for sent, tool in zip(wire["tools"], ours, strict=True):
+        assert {k: sent[k] for k in tool} == tool
