@@ -51,3 +51,32 @@ def test_snippet_runs(snippet: str, spoki_simulator: Any, monkeypatch: pytest.Mo
         exec(compile(snippet, str(README), "exec"), {"http_client": http_client})
     if "OpenAI(" in snippet or "Anthropic(" in snippet:
         assert SENT and SENT[0]["tools"], "the tools reached the (faked) provider"
+
+
+def test_the_host_config_is_valid_and_its_flags_exist() -> None:
+    """The MCP host config in tools/README.md is JSON a host reads, naming our command and flags."""
+    import argparse
+
+    from spoki_actions.mcp_server import cli
+
+    blocks = re.findall(r"```json\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 1
+    server = json.loads(blocks[0])["mcpServers"]["spoki"]
+    assert server["command"] == "spoki-actions" and server["args"][0] == "mcp"
+    assert set(server["env"]) == {"SPOKI_API_KEY"}
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    cli.configure(parser)
+    args = parser.parse_args(server["args"][1:])
+    assert args.read_only is True and args.http is False
+
+
+def test_every_flag_the_page_names_exists() -> None:
+    import argparse
+
+    from spoki_actions.mcp_server import cli
+
+    parser = argparse.ArgumentParser()
+    cli.configure(parser)
+    known = {o for a in parser._actions for o in a.option_strings}
+    named = set(re.findall(r"`(--[a-z-]+)", README.read_text(encoding="utf-8")))
+    assert named and named <= known, named - known

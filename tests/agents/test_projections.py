@@ -245,3 +245,11 @@ def test_behaviour_notes_are_brief() -> None:
     assert CATALOGUE.actions["SPOKI_CREATE_CUSTOM_FIELD"].behaviour.rate_limit.window == 60  # type: ignore[union-attr]
     tags = _project.tool(CATALOGUE.actions["SPOKI_LIST_TAGS"], "openai-strict")["function"]
     assert "limit" not in tags["description"].lower() and "repeat" not in tags["description"]
+
+
+@pytest.mark.parametrize("provider, pattern", [
+    ("openai", r"[a-zA-Z0-9_-]{1,64}"), ("anthropic", r"[a-zA-Z0-9_-]{1,128}"),
+    ("gemini", r"[A-Za-z_][A-Za-z0-9_.:-]{0,127}"), ("mcp", r"[A-Za-z0-9_.-]{1,128}")])
+def test_every_tool_name_fits_each_provider(provider: str, pattern: str) -> None:
+    names = [a.name for a in ACTIONS] + [t["name"] for t in _project.dynamic_tools()]
+    assert [n for n in names if not re.fullmatch(pattern, n)] == [], provider
