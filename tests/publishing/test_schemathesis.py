@@ -50,7 +50,7 @@ def test_schemathesis_finds_nothing_outside_the_baseline(tmp_path: Path) -> None
             [str(st), "run", str(DOCUMENT), "--url", sim.base_url, "--checks", "all", "--max-examples", "10",
              "--seed", "1", "--no-color", "-H", f"X-Spoki-Api-Key: {sim.api_key}",
              "--report", "junit", "--report-dir", str(tmp_path)],
-            capture_output=True, text=True, timeout=120, check=False)
+            capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path)  # its cache stays out of the tree
     assert sim.api_key not in done.stdout + done.stderr
     assert "Test cases:" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
     findings = _findings(tmp_path)
