@@ -369,7 +369,7 @@ class _Walk:
             if a == b:
                 continue
             if key in ("pattern", "format", "multipleOf"):
-                self._changed(where, "multiple-of" if key == "multipleOf" else key, a, b)
+                self._changed(where, key, a, b)
             else:
                 self._bound(where, key, a, b)
         if kind == "array" and (old.get("items") is not None or new.get("items") is not None):
@@ -391,12 +391,13 @@ class _Walk:
             self.add("output-constraint-loosened", "breaking", where, f"{key} {a} -> {b}")
 
     def _changed(self, where: str, key: str, a: Any, b: Any) -> None:
+        rule = "multiple-of" if key == "multipleOf" else key
         if self.role == "caller":
             if b is not None:
-                self.add(f"input-{key}-added" if a is None else f"input-{key}-changed", "breaking", where,
+                self.add(f"input-{rule}-added" if a is None else f"input-{rule}-changed", "breaking", where,
                          f"{key} {a!r} -> {b!r}")
             else:
-                self.add(f"input-{key}-removed", "addition", where, f"{key} {a!r} no longer checked")
+                self.add(f"input-{rule}-removed", "addition", where, f"{key} {a!r} no longer checked")
         elif b is None:
             self.add("output-constraint-removed", "breaking", where, f"{key} {a!r} removed")
         elif a is not None:
