@@ -17,7 +17,7 @@ import jsoncompat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spoki_actions.diff import _compare_input, _compare_output, _Rules
+from spoki_actions.diff import RULES, _compare_input, _compare_output, _Rules
 
 VALUES = ["a", "b", "c", "d"]
 NAMES = ["p", "q", "r"]
@@ -195,6 +195,8 @@ def _verdicts(old: dict[str, Any], new: dict[str, Any], role: str) -> tuple[bool
     rules = _Rules("breaking")
     compare = _compare_input if role == "deserializer" else _compare_output
     compare(rules, "X", "input.p" if role == "deserializer" else "output", old, new, old, new)
+    documented = {("output-enum-value-added", "breaking"), ("input-removed", "warning")}  # see RULES' comment
+    assert all(f.severity == RULES[f.rule][0] or (f.rule, f.severity) in documented for f in rules.found), rules.found
     return _breaking(rules), not jsoncompat.check_compat(json.dumps(old), json.dumps(new), role), rules.found
 
 
