@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ._outcome import InputProblem
 from ._values import PLACEHOLDER
@@ -29,12 +29,40 @@ _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}  # quote() keeps dots; a lone dot s
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """One HTTP request as data. `target` is the URL relative to the base URL, for messages and logs."""
+    """One HTTP request as data. `target` is the URL relative to the base URL, for messages and logs;
+    `wire` the request-target as it goes on the wire (absolute path and query, percent-encoded ASCII),
+    split off once here so the transport never re-parses the URL (empty: derive it from `url`)."""
 
     method: str
     url: str
     body: bytes | None
     target: str
+    wire: bytes = b""
+
+
+# what may stay as is in a request-target (RFC 3986 pchar, "/", "?" and "%" of an existing escape); every
+# other character (space, control, non-ASCII, quotes, brackets...) is percent-encoded as UTF-8, as httpx does
+_TARGET_SAFE = "!$&'()*+,;=:@/?%-._~"
+
+
+def request_to(method: str, url: str, body: bytes | None, target: str) -> Request:
+    """A `Request` for an absolute URL that did not come from a builder (a redirect, a next-page link)."""
+    return Request(method, url, body, target, split_url(url)[3])
+
+
+def split_url(url: str) -> tuple[str, str, int, bytes]:
+    """(scheme, host, port, request-target bytes) of an absolute http(s) URL; ValueError when it has no host
+    or a bad port. The host is lower-case, IPv6 without brackets; the fragment is dropped."""
+    parts = urlsplit(url)
+    port = parts.port
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise ValueError("the URL has no host")
+    scheme = parts.scheme.lower()
+    path = quote(parts.path or "/", safe=_TARGET_SAFE)
+    if parts.query:
+        path = f"{path}?{quote(parts.query, safe=_TARGET_SAFE)}"
+    return scheme, host, port or (443 if scheme == "https" else 80), path.encode("ascii")
 
 
 Builder = Callable[[str, Mapping[str, Any]], Request]  # (base URL without trailing slash, values) -> Request
@@ -90,6 +118,9 @@ def compile_builder(action: ActionSpec) -> Builder:
     constants = encode_query(list(action.query_constants.items()))
     method = action.method
     sends_body = method in BODY_METHODS
+    base_paths: dict[str, bytes] = {}  # base URL -> its path with a trailing slash, as bytes
+    # values are percent-encoded with nothing safe; the spec's literal text is sent as is when it is plain
+    literal_ok = all(quote(p, safe=_TARGET_SAFE) == p for p in pieces if isinstance(p, str))
 
     def build(base_url: str, values: Mapping[str, Any]) -> Request:
         if static_path is not None:
@@ -111,7 +142,13 @@ def compile_builder(action: ActionSpec) -> Builder:
         body = None
         if sends_body:
             body = encode_body({wire: values[name] for name, wire in body_params if name in values})
-        return Request(method, f"{base_url}/{target}", body, target)
+        url = f"{base_url}/{target}"
+        if not literal_ok:
+            return Request(method, url, body, target, split_url(url)[3])
+        base_path = base_paths.get(base_url)
+        if base_path is None:
+            base_path = base_paths[base_url] = split_url(base_url + "/")[3]
+        return Request(method, url, body, target, base_path + target.encode("ascii"))
 
     return build
 
