@@ -15,6 +15,7 @@ import contextlib
 import importlib.util
 import logging
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ from ._config import USER_AGENT, Settings, origin_of
 from ._outcome import ErrorKind
 from ._request import split_url
 from ._response import Failure, Reply
+from ._wire import WirePool, WireResponse
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -192,6 +194,11 @@ def core_pool(settings: Settings) -> httpcore.ConnectionPool | httpcore.HTTPProx
         raise ConfigurationError(f"the proxy from {settings.proxy_source} needs a package that is not installed "
                                  f"(socksio); install httpx[socks] for SOCKS proxies")
     return httpcore.SOCKSProxy(proxy_url=proxy_url, proxy_auth=proxy.raw_auth, **common)
+
+
+def _ssl_context(settings: Settings) -> ssl.SSLContext:
+    """The SSL context httpx.HTTPTransport would use: the settings' CA files, else certifi's bundle."""
+    return httpx.create_ssl_context(verify=transport_options(settings)["verify"], trust_env=False)
 
 
 # httpcore's exceptions as httpx's (most specific first), so that `translate` words them as it always has
@@ -389,16 +396,36 @@ class SyncTransport(_Base):
                                      f"httpx.HTTPTransport), got {type(transport).__name__}")
         self._transport: httpx.BaseTransport | None = transport
         self._pool: httpcore.ConnectionPool | httpcore.HTTPProxy | httpcore.SOCKSProxy | None = None
+        self._wire: WirePool | None = None
+        self._settings = settings
+        self._lock = threading.Lock()
         if transport is None:
-            self._pool = core_pool(settings)
+            if settings.proxy is None:  # straight to the API: our own HTTP/1.1 on kept-alive sockets
+                context = _ssl_context(settings) if settings.origin.scheme == "https" else None
+                self._wire = WirePool(settings.origin.scheme, settings.origin.host, settings.origin.port, context,
+                                      settings.timeout)
+            else:  # through the proxy: httpcore's proxy pools
+                self._pool = core_pool(settings)
             self._via = _proxy_label(settings)
+        self._blocks = {plain: b"".join(k + b": " + v + b"\r\n" for k, v in self._core_headers[(True, plain)])
+                        for plain in (True, False)}
 
     def send(self, request: Request) -> Reply | Failure:
-        if self._pool is None:
+        if self._transport is not None:
             return self._send_httpx(request)
         deadline = time.monotonic() + self._timeout  # a whole attempt, not only each socket read
+        body = request.body
         try:
-            response = self._pool.handle_request(self._core_request(request))
+            if self._wire is not None and request.wire and request.url.startswith(self._prefix):
+                target = request.wire
+                if b" " in target or b"\r" in target or b"\n" in target:  # never from a builder; never sent
+                    raise httpx.LocalProtocolError("the request target holds a space or a line break")
+                method = request.method.encode("ascii")
+                head = b"".join((method, b" ", target, b" HTTP/1.1\r\n", self._blocks[body is None],
+                                 b"" if body is None else b"Content-Length: %d\r\n" % len(body), b"\r\n"))
+                response: httpcore.Response | WireResponse = self._wire.request(method, head, body)
+            else:
+                response = self._core().handle_request(self._core_request(request))
         except Exception as exc:
             return translate(_from_core(exc), request.url, self._timeout, self._via)
         headers = _reply_headers(response.headers)
@@ -440,6 +467,15 @@ class SyncTransport(_Base):
         reason = response.extensions.get("reason_phrase")  # as httpx words it
         text = reason.decode("ascii", "ignore") if isinstance(reason, bytes) else httpx.codes.get_reason_phrase(status)
         return Reply(status, text, headers, body, request.url)
+
+    def _core(self) -> httpcore.ConnectionPool | httpcore.HTTPProxy | httpcore.SOCKSProxy:
+        """The httpcore pool: the proxy's, or (direct) for a request the wire does not take (the plan sends
+        only to the API's base URL; the transport still takes any absolute URL, without the key elsewhere)."""
+        if self._pool is None:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = core_pool(self._settings)
+        return self._pool
 
     def _core_request(self, request: Request) -> httpcore.Request:
         body = request.body
@@ -491,10 +527,12 @@ class SyncTransport(_Base):
 
     def close(self) -> None:
         try:
+            if self._transport is not None:
+                self._transport.close()
+            if self._wire is not None:
+                self._wire.close()
             if self._pool is not None:
                 self._pool.close()
-            elif self._transport is not None:
-                self._transport.close()
         finally:
             _release_key(self._key)
 
