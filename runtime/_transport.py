@@ -323,9 +323,9 @@ def _decoder(encoding: str | None) -> _Inflate | _Layers | None:
     passes those through as they are)."""
     if not encoding:
         return None
-    layers = [_Inflate(gzip=name == "gzip" or name == "x-gzip") for name in
+    layers = [_Inflate(gzip=name == "gzip") for name in
               (part.strip().lower() for part in reversed(encoding.split(",")))
-              if name in ("gzip", "x-gzip", "deflate")]
+              if name in ("gzip", "deflate")]
     if not layers:
         return None
     return layers[0] if len(layers) == 1 else _Layers(layers)
