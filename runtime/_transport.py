@@ -168,6 +168,8 @@ def _build(factory: Any, settings: Settings) -> Any:
 
 
 
+_EMPTY_STREAM = httpx.ByteStream(b"")  # immutable: one for every request without a body
+
 # --- the httpcore path: pool, exceptions, headers and body decoding --------------------------------
 
 # httpx.HTTPTransport's defaults (httpx.Limits(max_connections=100, max_keepalive_connections=20))
@@ -357,12 +359,26 @@ class _Base:
                      else name + b":" + str(origin.port).encode("ascii"))
         self._core_headers = {trusted_plain: [host_line, *((k.encode("ascii"), v.encode("ascii")) for k, v in lines)]
                               for trusted_plain, lines in self._headers.items()}
+        self._httpx_headers = httpx.Headers(self._core_headers[(True, True)])
+        self._httpx_body_headers = self._core_headers[(True, False)]
 
     def _request(self, request: Request) -> httpx.Request:
-        trusted = request.url.startswith(self._prefix) or origin_of(request.url) == self._origin
-        headers = self._headers[(trusted, request.body is None)]
-        return httpx.Request(request.method, request.url, headers=headers, content=request.body,
-                             extensions=self._extensions)
+        body = request.body
+        if request.url.startswith(self._prefix):
+            # the API's own base URL: every header already built (Host, and Content-Length here), so httpx
+            # need not work them out again; the same request as `content=` would give, read like it
+            if body is None:
+                built = httpx.Request(request.method, request.url, headers=self._httpx_headers,
+                                      stream=_EMPTY_STREAM, extensions=self._extensions)
+            else:
+                built = httpx.Request(request.method, request.url, stream=httpx.ByteStream(body),
+                                      headers=[*self._httpx_body_headers, (b"Content-Length", b"%d" % len(body))],
+                                      extensions=self._extensions)
+            built.read()
+            return built
+        trusted = origin_of(request.url) == self._origin
+        headers = self._headers[(trusted, body is None)]
+        return httpx.Request(request.method, request.url, headers=headers, content=body, extensions=self._extensions)
 
     def _too_large(self, response: httpx.Response, url: str) -> Failure | None:
         length = response.headers.get("content-length")
