@@ -524,6 +524,11 @@ class SyncTransport(_Base):
             failure = self._too_large(response, request.url)
             if failure is not None:
                 return failure
+            if response.is_stream_consumed:  # already read (a MockTransport's answer): its decoded content
+                content = response.content
+                if len(content) > self._cap:
+                    return self._cap_failure(response, request.url, None)
+                return self._reply(response, content, request.url)
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
