@@ -11,6 +11,7 @@ inputs are never sent; constant query params come first, then params in spec ord
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -68,6 +69,17 @@ def split_url(url: str) -> tuple[str, str, int, bytes]:
 Builder = Callable[[str, Mapping[str, Any]], Request]  # (base URL without trailing slash, values) -> Request
 
 
+# quote(text, safe="") leaves these as they are; most values (ids, enums, page sizes) are only these
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+# json.dumps with options builds an encoder per call; one, built once, gives the same text
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def quoted_text(text: str) -> str:
+    """`quote(text, safe="")`, without its work when there is nothing to encode."""
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
+
+
 def wire_text(value: Any) -> str:
     """A scalar as it travels in a path or query string."""
     if value is True:
@@ -77,13 +89,13 @@ def wire_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return _JSON(value)
     return repr(value) if isinstance(value, float) else str(value)
 
 
 def encode_segment(value: Any) -> str:
     text = wire_text(value)
-    return _DOT_SEGMENTS.get(text) or quote(text, safe="")
+    return _DOT_SEGMENTS.get(text) or quoted_text(text)
 
 
 def encode_query(pairs: list[tuple[str, Any]]) -> str:
@@ -99,7 +111,7 @@ def encode_query(pairs: list[tuple[str, Any]]) -> str:
 
 
 def encode_body(body: Mapping[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return _JSON(body).encode("utf-8")
 
 
 def compile_builder(action: ActionSpec) -> Builder:
@@ -132,9 +144,9 @@ def compile_builder(action: ActionSpec) -> Builder:
             if name in values:
                 value = values[name]
                 if isinstance(value, list):
-                    encoded = "&".join(f"{wire}={quote(wire_text(v), safe='')}" for v in value if v is not None)
+                    encoded = "&".join(f"{wire}={quoted_text(wire_text(v))}" for v in value if v is not None)
                 else:
-                    encoded = f"{wire}={quote(wire_text(value), safe='')}"
+                    encoded = f"{wire}={quoted_text(wire_text(value))}"
                 if encoded:
                     query = f"{query}&{encoded}" if query else encoded
         if query:
