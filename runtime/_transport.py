@@ -28,7 +28,7 @@ from ._config import USER_AGENT, Settings, origin_of
 from ._outcome import ErrorKind
 from ._request import split_url
 from ._response import Failure, Reply
-from ._wire import WirePool, WireResponse
+from ._wire import Headers, WirePool, WireResponse, header_text
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -230,36 +230,11 @@ def _host_bytes(host: str) -> bytes:
         return host.encode("idna")
 
 
-class _Headers(dict[str, str]):
-    """A reply's headers: lower-case names (repeated ones joined with ", ", as httpx does), looked up
-    case-insensitively."""
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return dict.get(self, key.lower(), default)
-
-    def __getitem__(self, key: str) -> str:
-        return dict.__getitem__(self, key.lower())
-
-    def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key.lower() if isinstance(key, str) else key)
-
-
-def _text(value: bytes) -> str:
-    """A header value as httpx decodes it: ASCII, else UTF-8, else Latin-1."""
-    try:
-        return value.decode("ascii")
-    except UnicodeDecodeError:
-        try:
-            return value.decode("utf-8")
-        except UnicodeDecodeError:
-            return value.decode("latin-1")
-
-
 def _reply_headers(raw: list[tuple[bytes, bytes]]) -> Mapping[str, str]:
-    headers = _Headers()
+    headers = Headers()
     for name, value in raw:
         key = name.decode("latin-1").lower()
-        text = _text(value)
+        text = header_text(value)
         old = dict.get(headers, key)
         dict.__setitem__(headers, key, text if old is None else f"{old}, {text}")
     return headers
@@ -444,7 +419,7 @@ class SyncTransport(_Base):
                 response = self._core().handle_request(self._core_request(request))
         except Exception as exc:
             return translate(_from_core(exc), request.url, self._timeout, self._via)
-        headers = _reply_headers(response.headers)
+        headers = response.mapping if type(response) is WireResponse else _reply_headers(response.headers)
         status = response.status
         try:
             length = headers.get("content-length")

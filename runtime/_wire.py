@@ -20,8 +20,8 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import cast
+from collections.abc import Iterator
+from typing import Any, cast
 
 import httpx
 
@@ -34,30 +34,30 @@ NO_BODY_STATUSES = frozenset({204, 304})
 
 
 class _Connection:
-    __slots__ = ("file", "idle_since", "sock")
+    __slots__ = ("file", "idle_since", "poller", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.file = cast(io.BufferedReader, sock.makefile("rb", buffering=READ))
         self.idle_since = 0.0
+        self.poller = select.poll() if hasattr(select, "poll") else None
+        if self.poller is not None:
+            self.poller.register(sock, select.POLLIN)
+
+    def gone(self) -> bool:
+        """Has this idle connection become readable (the server hung up, or sent what nobody asked for)?"""
+        try:
+            if self.poller is not None:
+                return bool(self.poller.poll(0))
+            return bool(select.select([self.sock], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
 
     def close(self) -> None:
         try:
             self.file.close()
         finally:
             self.sock.close()
-
-
-def _gone(sock: socket.socket) -> bool:
-    """Has an idle connection become readable (the server hung up, or sent what nobody asked for)?"""
-    try:
-        if hasattr(select, "poll"):
-            poller = select.poll()
-            poller.register(sock, select.POLLIN)
-            return bool(poller.poll(0))
-        return bool(select.select([sock], [], [], 0)[0])
-    except (OSError, ValueError):
-        return True
 
 
 class WirePool:
@@ -102,7 +102,7 @@ class WirePool:
                 conn = self._idle.pop() if self._idle else None
             if conn is None:
                 return self._connect()
-            if now - conn.idle_since <= KEEPALIVE_EXPIRY and not _gone(conn.sock):
+            if now - conn.idle_since <= KEEPALIVE_EXPIRY and not conn.gone():
                 return conn
             conn.close()
 
@@ -132,29 +132,44 @@ class WirePool:
     def _answer(self, conn: _Connection, method: bytes) -> WireResponse:
         readline = conn.file.readline
         budget = MAX_HEAD
-        while True:
-            line = _read_line(readline, budget, first=True)
-            budget -= len(line)
-            version, _, rest = line.rstrip(b"\r\n").partition(b" ")
-            code = rest[:3]
-            if version not in (b"HTTP/1.1", b"HTTP/1.0") or not code.isdigit() or rest[3:4] not in (b"", b" "):
-                raise httpx.RemoteProtocolError("illegal status line: " + repr(line[:100]))
-            status = int(code)
-            headers: list[tuple[bytes, bytes]] = []
+        try:
             while True:
-                line = _read_line(readline, budget)
+                line = readline(MAX_LINE + 1)
+                if not line.endswith(b"\n"):
+                    raise _bad_line(line, first=True)
                 budget -= len(line)
-                if line in (b"\r\n", b"\n"):
-                    break
-                name, colon, value = line.partition(b":")
-                if not colon or not name or name != name.strip() or name[:1] in (b" ", b"\t"):
-                    raise httpx.RemoteProtocolError("illegal header line: " + repr(line[:100]))
-                headers.append((name, value.strip(b" \t\r\n")))
-            if 100 <= status < 200:
-                if status == 101:
-                    raise httpx.RemoteProtocolError("the server switched protocols, which was not asked for")
-                continue  # 100 Continue and other interim answers: the real one follows
-            return WireResponse(self, conn, status, rest[4:], headers, method, version)
+                version, _, rest = line.rstrip(b"\r\n").partition(b" ")
+                code = rest[:3]
+                if version not in (b"HTTP/1.1", b"HTTP/1.0") or not code.isdigit() or rest[3:4] not in (b"", b" "):
+                    raise httpx.RemoteProtocolError("illegal status line: " + repr(line[:100]))
+                status = int(code)
+                raw: list[tuple[bytes, bytes]] = []
+                headers = Headers()
+                while True:
+                    line = readline(MAX_LINE + 1)
+                    budget -= len(line)
+                    if not line.endswith(b"\n") or budget < 0:
+                        raise _bad_line(line, first=False)
+                    if line == b"\r\n" or line == b"\n":
+                        break
+                    name, colon, value = line.partition(b":")
+                    if not colon or not name or name != name.strip():
+                        raise httpx.RemoteProtocolError("illegal header line: " + repr(line[:100]))
+                    value = value.strip(b" \t\r\n")
+                    raw.append((name, value))
+                    key = name.decode("latin-1").lower()
+                    text = header_text(value)
+                    old = dict.get(headers, key)
+                    dict.__setitem__(headers, key, text if old is None else f"{old}, {text}")
+                if 100 <= status < 200:
+                    if status == 101:
+                        raise httpx.RemoteProtocolError("the server switched protocols, which was not asked for")
+                    continue  # 100 Continue and other interim answers: the real one follows
+                return WireResponse(self, conn, status, rest[4:], raw, headers, method, version)
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout(str(exc)) from exc
+        except OSError as exc:
+            raise httpx.ReadError(str(exc)) from exc
 
     def close(self) -> None:
         with self._lock:
@@ -164,55 +179,67 @@ class WirePool:
             conn.close()
 
 
-def _read_line(readline: Callable[[int], bytes], budget: int, first: bool = False) -> bytes:
+def _bad_line(line: bytes, first: bool) -> httpx.RemoteProtocolError:
+    if not line and first:
+        return httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    if line.endswith(b"\n") or len(line) > MAX_LINE:
+        return httpx.RemoteProtocolError("the answer's head is too long")
+    return httpx.RemoteProtocolError("peer closed connection without sending complete message head")
+
+
+class Headers(dict[str, str]):
+    """A reply's headers: lower-case names (repeated ones joined with ", ", as httpx does), looked up
+    case-insensitively."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict.get(self, key.lower(), default)
+
+    def __getitem__(self, key: str) -> str:
+        return dict.__getitem__(self, key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key.lower() if isinstance(key, str) else key)
+
+
+def header_text(value: bytes) -> str:
+    """A header value as httpx decodes it: ASCII, else UTF-8, else Latin-1."""
     try:
-        line = readline(min(MAX_LINE, budget) + 1)
-    except TimeoutError as exc:
-        raise httpx.ReadTimeout(str(exc)) from exc
-    except OSError as exc:
-        raise httpx.ReadError(str(exc)) from exc
-    if not line:
-        raise httpx.RemoteProtocolError("Server disconnected without sending a response." if first
-                                        else "peer closed connection without sending complete message head")
-    if not line.endswith(b"\n"):
-        raise httpx.RemoteProtocolError("the answer's head is too long" if len(line) > min(MAX_LINE, budget)
-                                        else "peer closed connection without sending complete message head")
-    return line
+        return value.decode("ascii")
+    except UnicodeDecodeError:
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value.decode("latin-1")
 
 
 class WireResponse:
     """An answer whose body is read as it is iterated (`stream`); `close()` hands the connection back
     when the answer was complete and reusable, and closes it otherwise."""
 
-    __slots__ = ("_conn", "_done", "_framing", "_keep", "_length", "_pool", "extensions", "headers", "status",
-                 "stream")
+    __slots__ = ("_conn", "_done", "_framing", "_keep", "_length", "_pool", "extensions", "headers", "mapping",
+                 "status", "stream")
 
     def __init__(self, pool: WirePool, conn: _Connection, status: int, reason: bytes,
-                 headers: list[tuple[bytes, bytes]], method: bytes, version: bytes) -> None:
+                 headers: list[tuple[bytes, bytes]], mapping: Headers, method: bytes, version: bytes) -> None:
         self._pool = pool
         self._conn: _Connection | None = conn
-        self.status, self.headers = status, headers
+        self.status, self.headers, self.mapping = status, headers, mapping
         self.extensions = {"reason_phrase": reason}
-        lengths: list[bytes] = []
-        chunked = False
-        encoded = False
-        keep = version == b"HTTP/1.1"
-        for name, value in headers:
-            lower = name.lower()
-            if lower == b"content-length":
-                lengths.extend(v.strip() for v in value.split(b","))
-            elif lower == b"transfer-encoding":
-                encoded = True
-                chunked = value.rsplit(b",", 1)[-1].strip().lower() == b"chunked"
-            elif lower == b"connection" and b"close" in (v.strip().lower() for v in value.split(b",")):
-                keep = False
+        length = dict.get(mapping, "content-length")
+        lengths = [v.strip() for v in length.split(",")] if length is not None else []
+        coding = dict.get(mapping, "transfer-encoding")
+        encoded = coding is not None
+        chunked = encoded and coding.rsplit(",", 1)[-1].strip().lower() == "chunked"  # type: ignore[union-attr]
+        connection = dict.get(mapping, "connection")
+        keep = version == b"HTTP/1.1" and not (
+            connection is not None and "close" in (v.strip().lower() for v in connection.split(",")))
         self._length = 0
         if method == b"HEAD" or status in NO_BODY_STATUSES:
             self._framing = "none"
         elif encoded:
             self._framing = "chunked" if chunked else "close"
         elif lengths:
-            if not all(v.isdigit() for v in lengths) or len(set(lengths)) != 1:
+            if not all(v.isascii() and v.isdigit() for v in lengths) or len(set(lengths)) != 1:
                 raise httpx.RemoteProtocolError("invalid Content-Length in the answer")
             self._framing, self._length = "length", int(lengths[0])
         else:
