@@ -199,15 +199,20 @@ def measure(title: str, base: str, key: str, calls: int, rounds: int, contact_id
         for _ in range(rounds):
             for i, fn in enumerate(calls_of):
                 rates[i].append(timed(fn, calls))
-        rows.append((label, *(statistics.median(r) for r in rates)))
+        floor_r, raw_r, our_r, old_r = rates
+        # ratios per round (neighbours in time share the machine's load), then their median
+        ratios = [statistics.median(a / b for a, b in zip(top, bottom, strict=True))
+                  for top, bottom in ((our_r, floor_r), (our_r, raw_r), (our_r, old_r))]
+        rows.append((label, *(statistics.median(r) for r in rates), *ratios))
     for closing in (client, old, raw, floor):
         closing.close()
-    print(f"{title}: sequential calls over loopback ({rounds} rounds x {calls} calls, medians)")
+    print(f"{title}: sequential calls over loopback ({rounds} rounds x {calls} calls; medians of rates, and "
+          f"medians of the per-round ratios)")
     print(f"{'case':<43} {'floor/s':>8} {'httpx/s':>8} {'ours/s':>8} {'old/s':>8} {'ours/floor':>10} "
           f"{'ours/httpx':>10} {'ours/old':>8}")
-    for label, floor_rate, raw_rate, our_rate, old_rate in rows:
+    for label, floor_rate, raw_rate, our_rate, old_rate, to_floor, to_raw, to_old in rows:
         print(f"{label:<43} {floor_rate:8.0f} {raw_rate:8.0f} {our_rate:8.0f} {old_rate:8.0f} "
-              f"{our_rate / floor_rate:10.2f} {our_rate / raw_rate:10.2f} {our_rate / old_rate:8.2f}")
+              f"{to_floor:10.2f} {to_raw:10.2f} {to_old:8.2f}")
     print("floor: raw socket, pre-built request; httpx: raw httpx.Client; ours: run_action (default transport);\n"
           "old: run_action through an injected httpx.HTTPTransport (the default path before httpcore directly).\n"
           "targets: ours/floor >= 0.50, ours/httpx >= 0.90\n")
@@ -216,8 +221,8 @@ def measure(title: str, base: str, key: str, calls: int, rounds: int, contact_id
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--calls", type=int, default=500, help="calls per batch (default 500)")
-    parser.add_argument("--rounds", type=int, default=9, help="rounds, each raw then runtime (default 9)")
+    parser.add_argument("--calls", type=int, default=200, help="calls per batch (default 200)")
+    parser.add_argument("--rounds", type=int, default=25, help="rounds, one batch of each client (default 25)")
     parser.add_argument("--simulator", action="store_true", help="also measure against the Spoki simulator")
     parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
