@@ -1,11 +1,14 @@
-"""The transport: the only module that does I/O and the only one that sees httpx exceptions.
+"""The transport: the only module that does I/O (with `_wire`, its HTTP/1.1) and the only one that sees httpx
+and httpcore exceptions.
 
-Stage: one HTTP exchange. Input: a `Request` (plain data) and the client's settings. Output: a
-`Reply` (status, headers, body bytes read up to the size cap) or a `Failure` (kind, message, and
-whether the request may have reached the server). Requests go straight to an httpx transport
-(`httpx.HTTPTransport` by default, pooled and reused, through the settings' proxy and CA
-certificates; any `httpx.BaseTransport` such as `httpx.MockTransport` can be injected): no
-cookies, no redirects followed here, and the API key header goes only to the base URL's origin.
+Stage: one HTTP exchange. Input: a `Request` (plain data, its request-target already split off) and
+the client's settings. Output: a `Reply` (status, headers, body bytes read up to the size cap) or a
+`Failure` (kind, message, and whether the request may have reached the server). Blocking, by default:
+straight to the API's origin over `_wire` (pre-encoded headers, kept-alive sockets, the body decoded
+here); through a proxy, an httpcore pool built as `httpx.HTTPTransport` builds it. Async: an httpx
+transport (`httpx.AsyncHTTPTransport` by default). Any injected `httpx.BaseTransport` (such as
+`httpx.MockTransport`) is used as is. Always: no cookies, no redirects followed here, the API key
+header only to the base URL's origin, the proxy and CA certificates the settings resolved.
 """
 
 from __future__ import annotations
@@ -392,7 +395,7 @@ class SyncTransport(_Base):
         self._lock = threading.Lock()
         if transport is None:
             if settings.proxy is None:  # straight to the API: our own HTTP/1.1 on kept-alive sockets
-                context = _ssl_context(settings) if settings.origin.scheme == "https" else None
+                context = _ssl_context(settings)  # built for http too: bad CA settings fail at once, as before
                 self._wire = WirePool(settings.origin.scheme, settings.origin.host, settings.origin.port, context,
                                       settings.timeout)
             else:  # through the proxy: httpcore's proxy pools

@@ -141,7 +141,7 @@ class WirePool:
                 version, _, rest = line.rstrip(b"\r\n").partition(b" ")
                 code = rest[:3]
                 if version not in (b"HTTP/1.1", b"HTTP/1.0") or not code.isdigit() or rest[3:4] not in (b"", b" "):
-                    raise httpx.RemoteProtocolError("illegal status line: " + repr(line[:100]))
+                    raise httpx.RemoteProtocolError("illegal status line")  # never its text: it may echo anything
                 status = int(code)
                 raw: list[tuple[bytes, bytes]] = []
                 headers = Headers()
@@ -154,7 +154,7 @@ class WirePool:
                         break
                     name, colon, value = line.partition(b":")
                     if not colon or not name or name != name.strip():
-                        raise httpx.RemoteProtocolError("illegal header line: " + repr(line[:100]))
+                        raise httpx.RemoteProtocolError("illegal header line")
                     value = value.strip(b" \t\r\n")
                     raw.append((name, value))
                     key = name.decode("latin-1").lower()

@@ -6,12 +6,15 @@ origin, and failures worded exactly as through httpx (the same server answered t
 from __future__ import annotations
 
 import gzip
+import http.server
 import json
 import socket
+import ssl
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -282,3 +285,97 @@ def test_threads_share_the_pool(local_server: LocalServer) -> None:
             thread.join()
         assert len(client._transport._wire._idle) <= 6  # type: ignore[union-attr]
     assert results == [True] * 60
+
+
+# --- TLS: the wire verifies the server with the CA certificates the settings resolved --------------
+
+def _throwaway_ca(tmp: Path) -> tuple[Path, Path, Path]:
+    """(CA certificate, server certificate, server key) for localhost and 127.0.0.1, as PEM files."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "spoki-actions test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+          .not_valid_after(now + datetime.timedelta(hours=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                       content_commitment=False, key_encipherment=False, data_encipherment=False,
+                                       key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    paths = tmp / "ca.pem", tmp / "server.pem", tmp / "server-key.pem"
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return paths
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[str, Path, list[tuple[str, int]]]]:
+    """An HTTPS server on 127.0.0.1 with a certificate of a throwaway CA: (base URL, CA file, peers)."""
+    ca, cert, key = _throwaway_ca(tmp_path)
+    peers: list[tuple[str, int]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            peers.append(self.client_address)
+            send_json(self, 200, {"count": 0, "results": []})
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"https://localhost:{httpd.server_address[1]}/api/1", ca, peers
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_tls_with_the_ca_from_ssl_cert_file(tls_server: tuple[str, Path, list[tuple[str, int]]],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    base, ca, peers = tls_server
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    with Client(base_url=base, pace=False) as client:
+        assert client._transport._wire is not None
+        for _ in range(3):
+            assert client.run("SPOKI_LIST_TAGS")["successful"]
+    assert len(peers) == 3 and len(set(peers)) == 1  # one TLS connection, kept alive
+
+
+def test_tls_refuses_a_server_the_cas_do_not_vouch_for(tls_server: tuple[str, Path, list[tuple[str, int]]],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    base, _, peers = tls_server
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    ours, theirs = both(base)  # certifi's bundle does not hold the throwaway CA
+    assert ours.kind is ErrorKind.TRANSPORT and "CERTIFICATE_VERIFY_FAILED" in (ours.error or "")
+    assert (ours.error or "").startswith("could not connect to localhost (")
+    assert (ours.error or "").endswith("; the request was not sent")
+    same(ours, theirs)
+    assert peers == []
