@@ -244,7 +244,8 @@ class WireResponse:
             self._framing, self._length = "length", int(lengths[0])
         else:
             self._framing = "close"
-        self._keep = keep and self._framing != "close"
+        # both framings at once is how smuggling starts: use the answer (chunked wins), never the connection
+        self._keep = keep and self._framing != "close" and not (encoded and length is not None)
         self._done = self._framing == "none" or (self._framing == "length" and self._length == 0)
         self.stream: Iterator[bytes] = self._body()
 

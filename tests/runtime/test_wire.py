@@ -379,3 +379,14 @@ def test_tls_refuses_a_server_the_cas_do_not_vouch_for(tls_server: tuple[str, Pa
     assert (ours.error or "").endswith("; the request was not sent")
     same(ours, theirs)
     assert peers == []
+
+
+def test_an_answer_with_both_framings_is_read_chunked_and_its_connection_dropped(
+        raw_server: Callable[..., RawServer]) -> None:
+    reply = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 3\r\n"
+             b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % len(BODY) + BODY + b"\r\n0\r\n\r\n")
+    server = raw_server(lambda r: reply)
+    with Client(base_url=server.base_url, pace=False) as client:
+        for _ in range(2):
+            assert client.run("SPOKI_LIST_TAGS")["data"] == json.loads(BODY)
+    assert server.connections == 2
