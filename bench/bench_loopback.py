@@ -174,10 +174,14 @@ def cases(base: str, floor: Floor, raw: httpx.Client, client: Client, old: Clien
     ]
 
 
+CPU: dict[int, list[float]] = {}  # id(fn) -> this process's CPU µs per call, per batch
+
+
 def timed(fn: Callable[[], Any], calls: int) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(calls):
         fn()
+    CPU.setdefault(id(fn), []).append((time.process_time() - cpu) / calls * 1e6)
     return calls / (time.perf_counter() - start)
 
 
@@ -203,16 +207,21 @@ def measure(title: str, base: str, key: str, calls: int, rounds: int, contact_id
         # ratios per round (neighbours in time share the machine's load), then their median
         ratios = [statistics.median(a / b for a, b in zip(top, bottom, strict=True))
                   for top, bottom in ((our_r, floor_r), (our_r, raw_r), (our_r, old_r))]
-        rows.append((label, *(statistics.median(r) for r in rates), *ratios))
+        cpu = [statistics.median(CPU[id(fn)][-rounds:]) for fn in calls_of]
+        rows.append((label, *(statistics.median(r) for r in rates), *ratios, cpu))
     for closing in (client, old, raw, floor):
         closing.close()
     print(f"{title}: sequential calls over loopback ({rounds} rounds x {calls} calls; medians of rates, and "
           f"medians of the per-round ratios)")
     print(f"{'case':<43} {'floor/s':>8} {'httpx/s':>8} {'ours/s':>8} {'old/s':>8} {'ours/floor':>10} "
           f"{'ours/httpx':>10} {'ours/old':>8}")
-    for label, floor_rate, raw_rate, our_rate, old_rate, to_floor, to_raw, to_old in rows:
+    for label, floor_rate, raw_rate, our_rate, old_rate, to_floor, to_raw, to_old, _ in rows:
         print(f"{label:<43} {floor_rate:8.0f} {raw_rate:8.0f} {our_rate:8.0f} {old_rate:8.0f} "
               f"{to_floor:10.2f} {to_raw:10.2f} {to_old:8.2f}")
+    print("client CPU µs per call (this process only, so less swayed by other load; medians):")
+    print(f"{'case':<43} {'floor':>8} {'httpx':>8} {'ours':>8} {'old':>8}")
+    for label, *_, cpu in rows:
+        print(f"{label:<43} " + " ".join(f"{c:8.1f}" for c in cpu))
     print("floor: raw socket, pre-built request; httpx: raw httpx.Client; ours: run_action (default transport);\n"
           "old: run_action through an injected httpx.HTTPTransport (the default path before httpcore directly).\n"
           "targets: ours/floor >= 0.50, ours/httpx >= 0.90\n")
