@@ -1,11 +1,14 @@
-"""Sequential calls over real loopback HTTP: `run_action` next to raw httpx on the same server.
+"""Sequential calls over real loopback HTTP: `run_action` next to raw httpx and the raw-socket floor.
 
 Stage: benchmark (no assertions). Input: `--calls N`, `--rounds R`; `--simulator` adds the Spoki
-simulator. Output: per server, calls/s of raw `httpx.Client` and of `run_action` and their ratio
-(target >= 0.9), side by side: each round runs a raw batch then a runtime batch on kept-alive
-connections; medians are compared. The default server is a minimal asyncio HTTP/1.1 server in a
-subprocess answering fixed JSON, so the client side dominates. Pacing is off (nothing throttles
-here; bench_runtime.py measures the pacer's bookkeeping).
+simulator. Output: per server and case, calls/s of the raw-socket floor (a client that writes a
+pre-built request on a kept-alive socket and reads the reply by its Content-Length, then parses the
+JSON), of raw `httpx.Client`, of `run_action` on the default transport, and of `run_action` through an
+injected `httpx.HTTPTransport` (the path the default took before it drove httpcore directly); then
+the ratios ours/floor (target >= 0.5) and ours/raw httpx (target >= 0.9). Each round runs one batch
+of each, in turn, on kept-alive connections; medians over rounds are compared. The default server
+is a minimal asyncio HTTP/1.1 server in a subprocess answering fixed JSON, so the client side
+dominates. Pacing is off (nothing throttles here; bench_runtime.py measures the pacer's bookkeeping).
 """
 
 from __future__ import annotations
@@ -107,61 +110,128 @@ def simulator_server() -> Iterator[tuple[str, str]]:
 
 # --- the measurement ---------------------------------------------------------------------------------
 
-Case = tuple[str, Callable[[], Any], Callable[[], Any]]
+class Floor:
+    """The raw-socket floor: one kept-alive socket, a request written as pre-built bytes, the reply read
+    up to its Content-Length, the body parsed as JSON. Nothing a real client could do with less."""
+
+    def __init__(self, base: str, key: str) -> None:
+        url = httpx.URL(base)
+        self.host, self.port, self.path = url.host, url.port or 80, url.path.rstrip("/")
+        self.key = key
+        self.sock = socket.create_connection((self.host, self.port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.file = self.sock.makefile("rb")
+
+    def request(self, method: str, target: str, body: bytes | None = None) -> bytes:
+        head = (f"{method} {self.path}/{target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                f"Accept: application/json\r\nX-Spoki-Api-Key: {self.key}\r\n")
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        return head.encode() + b"\r\n" + (body or b"")
+
+    def call(self, wire: bytes) -> Any:
+        self.sock.sendall(wire)
+        readline = self.file.readline
+        status = readline()
+        assert status.startswith(b"HTTP/1.1 200"), status
+        length = 0
+        while (line := readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+        return json.loads(self.file.read(length))
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
 
 
-def cases(base: str, raw: httpx.Client, client: Client, contact_id: int) -> list[Case]:
+Case = tuple[str, Callable[[], Any], Callable[[], Any], Callable[[], Any], Callable[[], Any]]
+
+
+def cases(base: str, floor: Floor, raw: httpx.Client, client: Client, old: Client, contact_id: int) -> list[Case]:
     ticket_params = {"status": "OPEN", "per_page": 20, "order": "desc"}
     upsert = {"phone": "+393331234567", "first_name": "Maria", "email": "maria.rossi@example.com"}
+    tickets = floor.request("GET", "tickets/?status=OPEN&per_page=20&order=desc")
+    contact = floor.request("GET", f"contacts/{contact_id}/")
+    sync = floor.request("POST", "contacts/sync/", json.dumps(upsert).encode())
     return [
         ("list (SPOKI_LIST_TICKETS, 3 query params)",
+         lambda: floor.call(tickets),
          lambda: raw.get(f"{base}/tickets/", params=ticket_params).json(),
-         lambda: run_action("SPOKI_LIST_TICKETS", ticket_params, client=client)),
+         lambda: run_action("SPOKI_LIST_TICKETS", ticket_params, client=client),
+         lambda: run_action("SPOKI_LIST_TICKETS", ticket_params, client=old)),
         ("retrieve (SPOKI_RETRIEVE_CONTACT)",
+         lambda: floor.call(contact),
          lambda: raw.get(f"{base}/contacts/{contact_id}/").json(),
-         lambda: run_action("SPOKI_RETRIEVE_CONTACT", {"contact_id": contact_id}, client=client)),
+         lambda: run_action("SPOKI_RETRIEVE_CONTACT", {"contact_id": contact_id}, client=client),
+         lambda: run_action("SPOKI_RETRIEVE_CONTACT", {"contact_id": contact_id}, client=old)),
         ("body POST (SPOKI_CREATE_OR_UPDATE_CONTACT)",
+         lambda: floor.call(sync),
          lambda: raw.post(f"{base}/contacts/sync/", json=upsert).json(),
-         lambda: run_action("SPOKI_CREATE_OR_UPDATE_CONTACT", upsert, client=client)),
+         lambda: run_action("SPOKI_CREATE_OR_UPDATE_CONTACT", upsert, client=client),
+         lambda: run_action("SPOKI_CREATE_OR_UPDATE_CONTACT", upsert, client=old)),
     ]
 
 
+CPU: dict[int, list[float]] = {}  # id(fn) -> this process's CPU µs per call, per batch
+
+
 def timed(fn: Callable[[], Any], calls: int) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(calls):
         fn()
+    CPU.setdefault(id(fn), []).append((time.process_time() - cpu) / calls * 1e6)
     return calls / (time.perf_counter() - start)
 
 
 def measure(title: str, base: str, key: str, calls: int, rounds: int, contact_id: int) -> None:
+    floor = Floor(base, key)
     raw = httpx.Client(headers={"X-Spoki-Api-Key": key})
     client = Client(api_key=key, base_url=base, pace=False)
+    old = Client(api_key=key, base_url=base, pace=False, transport=httpx.HTTPTransport())
     rows = []
-    for label, raw_call, our_call in cases(base, raw, client, contact_id):
-        envelope = our_call()
-        assert envelope["successful"], envelope
+    for label, *calls_of in cases(base, floor, raw, client, old, contact_id):
+        for ours in calls_of[2:]:
+            envelope = ours()
+            assert envelope["successful"], envelope
+        assert calls_of[0]() == calls_of[1]() == envelope["data"]
         for _ in range(50):
-            raw_call()
-            our_call()
-        raw_rates, our_rates = [], []
+            for fn in calls_of:
+                fn()
+        rates: list[list[float]] = [[] for _ in calls_of]
         for _ in range(rounds):
-            raw_rates.append(timed(raw_call, calls))
-            our_rates.append(timed(our_call, calls))
-        raw_rate, our_rate = statistics.median(raw_rates), statistics.median(our_rates)
-        rows.append((label, raw_rate, our_rate, our_rate / raw_rate))
-    client.close()
-    raw.close()
-    print(f"{title}: sequential calls over loopback ({rounds} rounds x {calls} calls, medians)")
-    print(f"{'case':<45} {'raw calls/s':>12} {'run_action calls/s':>19} {'ratio':>7}")
-    for label, raw_rate, our_rate, ratio in rows:
-        print(f"{label:<45} {raw_rate:12.0f} {our_rate:19.0f} {ratio:7.2f}")
-    print("target: ratio >= 0.90 (run_action throughput / raw httpx throughput)\n")
+            for i, fn in enumerate(calls_of):
+                rates[i].append(timed(fn, calls))
+        floor_r, raw_r, our_r, old_r = rates
+        # ratios per round (neighbours in time share the machine's load), then their median
+        ratios = [statistics.median(a / b for a, b in zip(top, bottom, strict=True))
+                  for top, bottom in ((our_r, floor_r), (our_r, raw_r), (our_r, old_r))]
+        cpu = [statistics.median(CPU[id(fn)][-rounds:]) for fn in calls_of]
+        rows.append((label, *(statistics.median(r) for r in rates), *ratios, cpu))
+    for closing in (client, old, raw, floor):
+        closing.close()
+    print(f"{title}: sequential calls over loopback ({rounds} rounds x {calls} calls; medians of rates, and "
+          f"medians of the per-round ratios)")
+    print(f"{'case':<43} {'floor/s':>8} {'httpx/s':>8} {'ours/s':>8} {'old/s':>8} {'ours/floor':>10} "
+          f"{'ours/httpx':>10} {'ours/old':>8}")
+    for label, floor_rate, raw_rate, our_rate, old_rate, to_floor, to_raw, to_old, _ in rows:
+        print(f"{label:<43} {floor_rate:8.0f} {raw_rate:8.0f} {our_rate:8.0f} {old_rate:8.0f} "
+              f"{to_floor:10.2f} {to_raw:10.2f} {to_old:8.2f}")
+    print("client CPU µs per call (this process only, so less swayed by other load; medians):")
+    print(f"{'case':<43} {'floor':>8} {'httpx':>8} {'ours':>8} {'old':>8}")
+    for label, *_, cpu in rows:
+        print(f"{label:<43} " + " ".join(f"{c:8.1f}" for c in cpu))
+    print("floor: raw socket, pre-built request; httpx: raw httpx.Client; ours: run_action (default transport);\n"
+          "old: run_action through an injected httpx.HTTPTransport (the default path before httpcore directly).\n"
+          "targets: ours/floor >= 0.50, ours/httpx >= 0.90\n")
+
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--calls", type=int, default=500, help="calls per batch (default 500)")
-    parser.add_argument("--rounds", type=int, default=9, help="rounds, each raw then runtime (default 9)")
+    parser.add_argument("--calls", type=int, default=200, help="calls per batch (default 200)")
+    parser.add_argument("--rounds", type=int, default=25, help="rounds, one batch of each client (default 25)")
     parser.add_argument("--simulator", action="store_true", help="also measure against the Spoki simulator")
     parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -133,6 +133,8 @@ class Client(_Base):
     names too), unless NO_PROXY names the host; loopback hosts are always reached directly. CA
     certificates come from SSL_CERT_FILE / SSL_CERT_DIR when set, else from certifi. `proxy=...`
     beats the environment. None of this applies to an injected `transport`, which is used as is.
+    Without one, requests to the API's origin go over the runtime's own HTTP/1.1 on kept-alive
+    connections (httpcore's pool when a proxy is used), with the same timeouts, size cap and errors.
     """
 
     def __init__(

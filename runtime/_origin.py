@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from ._redact import shorten
 from ._refusal import Refusal, refuse
-from ._request import Request
+from ._request import Request, request_to
 
 if TYPE_CHECKING:
     from ._config import Settings
@@ -110,7 +110,7 @@ def next_request(settings: Settings, current: Request, link: str) -> Request | R
     url = same_api(settings, target)
     if url is None:
         return refuse("link_off_origin", place=place(settings, target), origin=str(settings.origin))
-    return Request("GET", url, None, target_of(settings, url))
+    return request_to("GET", url, None, target_of(settings, url))
 
 
 def redirect(settings: Settings, current: Request, reply: Reply, hops: int) -> Request | Refusal:
@@ -126,9 +126,9 @@ def redirect(settings: Settings, current: Request, reply: Reply, hops: int) -> R
     if hops >= MAX_REDIRECTS:
         return refuse("too_many_redirects", head=head, most=MAX_REDIRECTS)
     if reply.status in (307, 308):
-        return Request(current.method, url, current.body, target_of(settings, url))
+        return request_to(current.method, url, current.body, target_of(settings, url))
     if current.method == "GET":
-        return Request("GET", url, None, target_of(settings, url))
+        return request_to("GET", url, None, target_of(settings, url))
     return refuse("redirect_changes_method", head=head, method=current.method)
 
 

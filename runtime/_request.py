@@ -11,10 +11,11 @@ inputs are never sent; constant query params come first, then params in spec ord
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ._outcome import InputProblem
 from ._values import PLACEHOLDER
@@ -29,15 +30,54 @@ _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}  # quote() keeps dots; a lone dot s
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """One HTTP request as data. `target` is the URL relative to the base URL, for messages and logs."""
+    """One HTTP request as data. `target` is the URL relative to the base URL, for messages and logs;
+    `wire` the request-target as it goes on the wire (absolute path and query, percent-encoded ASCII),
+    split off once here so the transport never re-parses the URL (empty: derive it from `url`)."""
 
     method: str
     url: str
     body: bytes | None
     target: str
+    wire: bytes = b""
+
+
+# what may stay as is in a request-target (RFC 3986 pchar, "/", "?" and "%" of an existing escape); every
+# other character (space, control, non-ASCII, quotes, brackets...) is percent-encoded as UTF-8, as httpx does
+_TARGET_SAFE = "!$&'()*+,;=:@/?%-._~"
+
+
+def request_to(method: str, url: str, body: bytes | None, target: str) -> Request:
+    """A `Request` for an absolute URL that did not come from a builder (a redirect, a next-page link)."""
+    return Request(method, url, body, target, split_url(url)[3])
+
+
+def split_url(url: str) -> tuple[str, str, int, bytes]:
+    """(scheme, host, port, request-target bytes) of an absolute http(s) URL; ValueError when it has no host
+    or a bad port. The host is lower-case, IPv6 without brackets; the fragment is dropped."""
+    parts = urlsplit(url)
+    port = parts.port
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise ValueError("the URL has no host")
+    scheme = parts.scheme.lower()
+    path = quote(parts.path or "/", safe=_TARGET_SAFE)
+    if parts.query:
+        path = f"{path}?{quote(parts.query, safe=_TARGET_SAFE)}"
+    return scheme, host, port or (443 if scheme == "https" else 80), path.encode("ascii")
 
 
 Builder = Callable[[str, Mapping[str, Any]], Request]  # (base URL without trailing slash, values) -> Request
+
+
+# quote(text, safe="") leaves these as they are; most values (ids, enums, page sizes) are only these
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+# json.dumps with options builds an encoder per call; one, built once, gives the same text
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def quoted_text(text: str) -> str:
+    """`quote(text, safe="")`, without its work when there is nothing to encode."""
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
 
 
 def wire_text(value: Any) -> str:
@@ -49,13 +89,13 @@ def wire_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return _JSON(value)
     return repr(value) if isinstance(value, float) else str(value)
 
 
 def encode_segment(value: Any) -> str:
     text = wire_text(value)
-    return _DOT_SEGMENTS.get(text) or quote(text, safe="")
+    return _DOT_SEGMENTS.get(text) or quoted_text(text)
 
 
 def encode_query(pairs: list[tuple[str, Any]]) -> str:
@@ -71,7 +111,7 @@ def encode_query(pairs: list[tuple[str, Any]]) -> str:
 
 
 def encode_body(body: Mapping[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return _JSON(body).encode("utf-8")
 
 
 def compile_builder(action: ActionSpec) -> Builder:
@@ -90,6 +130,9 @@ def compile_builder(action: ActionSpec) -> Builder:
     constants = encode_query(list(action.query_constants.items()))
     method = action.method
     sends_body = method in BODY_METHODS
+    base_paths: dict[str, bytes] = {}  # base URL -> its path with a trailing slash, as bytes
+    # values are percent-encoded with nothing safe; the spec's literal text is sent as is when it is plain
+    literal_ok = all(quote(p, safe=_TARGET_SAFE) == p for p in pieces if isinstance(p, str))
 
     def build(base_url: str, values: Mapping[str, Any]) -> Request:
         if static_path is not None:
@@ -101,9 +144,9 @@ def compile_builder(action: ActionSpec) -> Builder:
             if name in values:
                 value = values[name]
                 if isinstance(value, list):
-                    encoded = "&".join(f"{wire}={quote(wire_text(v), safe='')}" for v in value if v is not None)
+                    encoded = "&".join(f"{wire}={quoted_text(wire_text(v))}" for v in value if v is not None)
                 else:
-                    encoded = f"{wire}={quote(wire_text(value), safe='')}"
+                    encoded = f"{wire}={quoted_text(wire_text(value))}"
                 if encoded:
                     query = f"{query}&{encoded}" if query else encoded
         if query:
@@ -111,7 +154,13 @@ def compile_builder(action: ActionSpec) -> Builder:
         body = None
         if sends_body:
             body = encode_body({wire: values[name] for name, wire in body_params if name in values})
-        return Request(method, f"{base_url}/{target}", body, target)
+        url = f"{base_url}/{target}"
+        if not literal_ok:
+            return Request(method, url, body, target, split_url(url)[3])
+        base_path = base_paths.get(base_url)
+        if base_path is None:
+            base_path = base_paths[base_url] = split_url(base_url + "/")[3]
+        return Request(method, url, body, target, base_path + target.encode("ascii"))
 
     return build
 

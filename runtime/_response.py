@@ -92,14 +92,19 @@ def _finite_float(text: str) -> float:
 _DECODER = json.JSONDecoder(parse_float=_finite_float, parse_constant=_refuse_constant)
 
 
+_OPENERS = frozenset(b"{[")
+
+
 def parse_body(body: bytes) -> Any:
     """The JSON value of a body, or EMPTY for an empty one. Raises `BodyError` (a ValueError)
     when it is not JSON, nests deeper than the JSON reader can follow, or holds a number that is
     not finite (NaN, Infinity, 1e999), so that `data` is always valid JSON."""
     if not body or body.isspace():
         return EMPTY
+    # an object or array whose second byte is not NUL is UTF-8 (json.detect_encoding says so, asked)
+    encoding = "utf-8" if body[0] in _OPENERS and len(body) > 1 and body[1] else json.detect_encoding(body)
     try:
-        return _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
+        return _DECODER.decode(body.decode(encoding, "surrogatepass"))
     except BodyError:
         raise
     except RecursionError:

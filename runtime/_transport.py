@@ -1,27 +1,37 @@
-"""The transport: the only module that does I/O and the only one that sees httpx exceptions.
+"""The transport: the only module that does I/O (with `_wire`, its HTTP/1.1) and the only one that sees httpx
+and httpcore exceptions.
 
-Stage: one HTTP exchange. Input: a `Request` (plain data) and the client's settings. Output: a
-`Reply` (status, headers, body bytes read up to the size cap) or a `Failure` (kind, message, and
-whether the request may have reached the server). Requests go straight to an httpx transport
-(`httpx.HTTPTransport` by default, pooled and reused, through the settings' proxy and CA
-certificates; any `httpx.BaseTransport` such as `httpx.MockTransport` can be injected): no
-cookies, no redirects followed here, and the API key header goes only to the base URL's origin.
+Stage: one HTTP exchange. Input: a `Request` (plain data, its request-target already split off) and
+the client's settings. Output: a `Reply` (status, headers, body bytes read up to the size cap) or a
+`Failure` (kind, message, and whether the request may have reached the server). Blocking, by default:
+straight to the API's origin over `_wire` (pre-encoded headers, kept-alive sockets, the body decoded
+here); through a proxy, an httpcore pool built as `httpx.HTTPTransport` builds it. Async: an httpx
+transport (`httpx.AsyncHTTPTransport` by default). Any injected `httpx.BaseTransport` (such as
+`httpx.MockTransport`) is used as is. Always: no cookies, no redirects followed here, the API key
+header only to the base URL's origin, the proxy and CA certificates the settings resolved.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import ssl
+import threading
 import time
-from typing import TYPE_CHECKING, Any
+import zlib
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
+import httpcore
 import httpx
 
 from ._config import USER_AGENT, Settings, origin_of
 from ._outcome import ErrorKind
+from ._request import split_url
 from ._response import Failure, Reply
+from ._wire import Headers, WirePool, WireResponse, header_text
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -160,6 +170,147 @@ def _build(factory: Any, settings: Settings) -> Any:
                                  f"({exc.name or exc}); install httpx[socks] for SOCKS proxies") from None
 
 
+
+_EMPTY_STREAM = httpx.ByteStream(b"")  # immutable: one for every request without a body
+
+# --- the httpcore path: pool, exceptions, headers and body decoding --------------------------------
+
+# httpx.HTTPTransport's defaults (httpx.Limits(max_connections=100, max_keepalive_connections=20))
+MAX_CONNECTIONS, MAX_KEEPALIVE, KEEPALIVE_EXPIRY = 100, 20, 5.0
+
+
+def core_pool(settings: Settings) -> httpcore.ConnectionPool | httpcore.HTTPProxy | httpcore.SOCKSProxy:
+    """The connection pool `httpx.HTTPTransport` would build from these settings (same SSL context from
+    the settings' CA files, same proxy handling, same limits), built from httpcore's public API."""
+    options = transport_options(settings)
+    ssl_context = httpx.create_ssl_context(verify=options["verify"], trust_env=False)
+    common: dict[str, Any] = {"ssl_context": ssl_context, "max_connections": MAX_CONNECTIONS,
+                              "max_keepalive_connections": MAX_KEEPALIVE, "keepalive_expiry": KEEPALIVE_EXPIRY,
+                              "http1": True, "http2": False}
+    proxy: httpx.Proxy | None = options.get("proxy")
+    if proxy is None:
+        return httpcore.ConnectionPool(retries=0, **common)
+    proxy_url = httpcore.URL(scheme=proxy.url.raw_scheme, host=proxy.url.raw_host, port=proxy.url.port,
+                             target=proxy.url.raw_path)
+    if proxy.url.scheme in ("http", "https"):
+        return httpcore.HTTPProxy(proxy_url=proxy_url, proxy_auth=proxy.raw_auth, proxy_headers=proxy.headers.raw,
+                                  proxy_ssl_context=proxy.ssl_context, **common)
+    if importlib.util.find_spec("socksio") is None:  # httpcore would say so only at the first request
+        raise ConfigurationError(f"the proxy from {settings.proxy_source} needs a package that is not installed "
+                                 f"(socksio); install httpx[socks] for SOCKS proxies")
+    return httpcore.SOCKSProxy(proxy_url=proxy_url, proxy_auth=proxy.raw_auth, **common)
+
+
+def _ssl_context(settings: Settings) -> ssl.SSLContext:
+    """The SSL context httpx.HTTPTransport would use: the settings' CA files, else certifi's bundle."""
+    return httpx.create_ssl_context(verify=transport_options(settings)["verify"], trust_env=False)
+
+
+# httpcore's exceptions as httpx's (most specific first), so that `translate` words them as it always has
+_CORE_ERRORS: tuple[tuple[type[Exception], type[Exception]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout), (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout), (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException), (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError), (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError), (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError), (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+def _from_core(exc: Exception) -> Exception:
+    for core, mapped in _CORE_ERRORS:
+        if isinstance(exc, core):
+            return mapped(str(exc))
+    return exc
+
+
+def _host_bytes(host: str) -> bytes:
+    try:
+        return host.encode("ascii")
+    except UnicodeEncodeError:
+        return host.encode("idna")
+
+
+def _reply_headers(raw: list[tuple[bytes, bytes]]) -> Mapping[str, str]:
+    headers = Headers()
+    for name, value in raw:
+        key = name.decode("latin-1").lower()
+        text = header_text(value)
+        old = dict.get(headers, key)
+        dict.__setitem__(headers, key, text if old is None else f"{old}, {text}")
+    return headers
+
+
+class _DecodeError(Exception):
+    """A body that does not decode as its Content-Encoding says (zlib's message)."""
+
+
+class _Inflate:
+    """One gzip or deflate layer. Deflate bodies come zlib-wrapped or raw; like httpx, try the first, then
+    the second. `decompress(data, limit)` gives at most `limit` bytes (more would pass the size cap anyway)."""
+
+    def __init__(self, gzip: bool) -> None:
+        self._gzip = gzip
+        self._first = True
+        self._z = zlib.decompressobj(zlib.MAX_WBITS | 16 if gzip else zlib.MAX_WBITS)
+
+    def decompress(self, data: bytes, limit: int) -> bytes:
+        first, self._first = self._first, False
+        try:
+            return self._z.decompress(data, limit)
+        except zlib.error as exc:
+            if first and not self._gzip:
+                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                return self.decompress(data, limit)
+            raise _DecodeError(str(exc)) from None
+
+    def flush(self) -> bytes:
+        try:
+            return self._z.flush()
+        except zlib.error as exc:
+            raise _DecodeError(str(exc)) from None
+
+
+class _TooLarge(Exception):
+    """An inner layer of a several-times-encoded body already passed the size cap."""
+
+
+class _Layers:
+    """Several encodings (`Content-Encoding: deflate, gzip`), undone last first; each layer is bounded by the
+    same limit, so a bomb in any layer stops as early as in a single one."""
+
+    def __init__(self, layers: list[_Inflate]) -> None:
+        self._layers = layers
+
+    def decompress(self, data: bytes, limit: int) -> bytes:
+        for layer in self._layers[:-1]:
+            data = layer.decompress(data, limit)
+            if len(data) >= limit:
+                raise _TooLarge
+        return self._layers[-1].decompress(data, limit)
+
+    def flush(self) -> bytes:  # what the layers still hold once every chunk went in (nothing, but a tail)
+        data = b""
+        for layer in self._layers:
+            data = (layer.decompress(data, 0) if data else b"") + layer.flush()
+        return data
+
+
+def _decoder(encoding: str | None) -> _Inflate | _Layers | None:
+    """The decoder of a Content-Encoding; None for identity and for codings we never ask for (httpx too
+    passes those through as they are)."""
+    if not encoding:
+        return None
+    layers = [_Inflate(gzip=name == "gzip") for name in
+              (part.strip().lower() for part in reversed(encoding.split(",")))
+              if name in ("gzip", "deflate")]
+    if not layers:
+        return None
+    return layers[0] if len(layers) == 1 else _Layers(layers)
+
+
 class _Base:
     """Headers, timeouts and the size cap shared by both transports."""
 
@@ -178,12 +329,34 @@ class _Base:
         self._headers = {(False, True): plain, (True, True): keyed,
                          (False, False): [*plain, ("Content-Type", "application/json")],
                          (True, False): [*keyed, ("Content-Type", "application/json")]}
+        # the same headers on the wire, for a transport that writes bytes: Host first, as httpx sends them
+        origin = settings.origin
+        self._scheme, self._host, self._port = origin.scheme.encode("ascii"), _host_bytes(origin.host), origin.port
+        name = b"[" + self._host + b"]" if b":" in self._host else self._host
+        host_line = (b"Host", name if origin.port == (443 if origin.scheme == "https" else 80)
+                     else name + b":" + str(origin.port).encode("ascii"))
+        self._core_headers = {trusted_plain: [host_line, *((k.encode("ascii"), v.encode("ascii")) for k, v in lines)]
+                              for trusted_plain, lines in self._headers.items()}
+        self._httpx_headers = httpx.Headers(self._core_headers[(True, True)])
+        self._httpx_body_headers = self._core_headers[(True, False)]
 
     def _request(self, request: Request) -> httpx.Request:
-        trusted = request.url.startswith(self._prefix) or origin_of(request.url) == self._origin
-        headers = self._headers[(trusted, request.body is None)]
-        return httpx.Request(request.method, request.url, headers=headers, content=request.body,
-                             extensions=self._extensions)
+        body = request.body
+        if request.url.startswith(self._prefix):
+            # the API's own base URL: every header already built (Host, and Content-Length here), so httpx
+            # need not work them out again; the same request as `content=` would give, read like it
+            if body is None:
+                built = httpx.Request(request.method, request.url, headers=self._httpx_headers,
+                                      stream=_EMPTY_STREAM, extensions=self._extensions)
+            else:
+                built = httpx.Request(request.method, request.url, stream=httpx.ByteStream(body),
+                                      headers=[*self._httpx_body_headers, (b"Content-Length", b"%d" % len(body))],
+                                      extensions=self._extensions)
+            built.read()
+            return built
+        trusted = origin_of(request.url) == self._origin
+        headers = self._headers[(trusted, body is None)]
+        return httpx.Request(request.method, request.url, headers=headers, content=body, extensions=self._extensions)
 
     def _too_large(self, response: httpx.Response, url: str) -> Failure | None:
         length = response.headers.get("content-length")
@@ -192,10 +365,13 @@ class _Base:
         return None
 
     def _cap_failure(self, response: httpx.Response, url: str, size: int | None) -> Failure:
+        return self._cap_failure_of(response.status_code, url, size)
+
+    def _cap_failure_of(self, status: int, url: str, size: int | None) -> Failure:
         got = f"{size} bytes" if size is not None else "more"
         return Failure(ErrorKind.INVALID_RESPONSE,
-                       f"HTTP {response.status_code} from {httpx.URL(url).host}: the body is {got}, above the "
-                       f"{self._cap}-byte limit (max_response_bytes); it was not read", status=response.status_code)
+                       f"HTTP {status} from {httpx.URL(url).host}: the body is {got}, above the "
+                       f"{self._cap}-byte limit (max_response_bytes); it was not read", status=status)
 
     @staticmethod
     def _reply(response: httpx.Response, body: bytes, url: str) -> Reply:
@@ -203,16 +379,120 @@ class _Base:
 
 
 class SyncTransport(_Base):
+    """Blocking exchanges. Without `transport`, straight on an httpcore connection pool (no httpx
+    request or response objects: the URL is already split, the headers are pre-encoded bytes, and
+    the body is decoded here); with one, through that httpx transport."""
+
     def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
         super().__init__(settings)
         if transport is not None and not isinstance(transport, httpx.BaseTransport):
             raise ConfigurationError(f"Client(transport=...) needs an httpx.BaseTransport (e.g. httpx.MockTransport or "
                                      f"httpx.HTTPTransport), got {type(transport).__name__}")
-        self._transport: httpx.BaseTransport = (transport if transport is not None
-                                                else _build(httpx.HTTPTransport, settings))
-        self._via = _proxy_label(settings) if transport is None else None
+        self._transport: httpx.BaseTransport | None = transport
+        self._pool: httpcore.ConnectionPool | httpcore.HTTPProxy | httpcore.SOCKSProxy | None = None
+        self._wire: WirePool | None = None
+        self._settings = settings
+        self._lock = threading.Lock()
+        if transport is None:
+            if settings.proxy is None:  # straight to the API: our own HTTP/1.1 on kept-alive sockets
+                context = _ssl_context(settings)  # built for http too: bad CA settings fail at once, as before
+                self._wire = WirePool(settings.origin.scheme, settings.origin.host, settings.origin.port, context,
+                                      settings.timeout)
+            else:  # through the proxy: httpcore's proxy pools
+                self._pool = core_pool(settings)
+            self._via = _proxy_label(settings)
+        self._blocks = {plain: b"".join(k + b": " + v + b"\r\n" for k, v in self._core_headers[(True, plain)])
+                        for plain in (True, False)}
 
     def send(self, request: Request) -> Reply | Failure:
+        if self._transport is not None:
+            return self._send_httpx(request)
+        deadline = time.monotonic() + self._timeout  # a whole attempt, not only each socket read
+        body = request.body
+        try:
+            if self._wire is not None and request.wire and request.url.startswith(self._prefix):
+                target = request.wire
+                if b" " in target or b"\r" in target or b"\n" in target:  # never from a builder; never sent
+                    raise httpx.LocalProtocolError("the request target holds a space or a line break")
+                method = request.method.encode("ascii")
+                head = b"".join((method, b" ", target, b" HTTP/1.1\r\n", self._blocks[body is None],
+                                 b"" if body is None else b"Content-Length: %d\r\n" % len(body), b"\r\n"))
+                response: httpcore.Response | WireResponse = self._wire.request(method, head, body)
+            else:
+                response = self._core().handle_request(self._core_request(request))
+        except Exception as exc:
+            return translate(_from_core(exc), request.url, self._timeout, self._via)
+        headers = response.mapping if type(response) is WireResponse else _reply_headers(response.headers)
+        status = response.status
+        try:
+            length = headers.get("content-length")
+            if length is not None and length.isdigit() and int(length) > self._cap:
+                return self._cap_failure_of(status, request.url, int(length))
+            decoder = _decoder(headers.get("content-encoding"))
+            chunks: list[bytes] = []
+            size = raw = 0
+            cap = self._cap
+            for chunk in cast(Iterable[bytes], response.stream):
+                if time.monotonic() > deadline:
+                    return _deadline_failure(request.url, self._timeout)
+                raw += len(chunk)
+                if decoder is not None:
+                    chunk = decoder.decompress(chunk, cap - size + 1)
+                size += len(chunk)
+                if size > cap or raw > cap:
+                    return self._cap_failure_of(status, request.url, None)
+                chunks.append(chunk)
+            if decoder is not None:
+                tail = decoder.flush()
+                size += len(tail)
+                if size > cap:
+                    return self._cap_failure_of(status, request.url, None)
+                chunks.append(tail)
+        except _TooLarge:
+            return self._cap_failure_of(status, request.url, None)
+        except _DecodeError as exc:
+            return translate(httpx.DecodingError(str(exc)), request.url, self._timeout, self._via)
+        except Exception as exc:
+            return translate(_from_core(exc), request.url, self._timeout, self._via)
+        finally:
+            with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
+                response.close()
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        reason = response.extensions.get("reason_phrase")  # as httpx words it
+        text = reason.decode("ascii", "ignore") if isinstance(reason, bytes) else httpx.codes.get_reason_phrase(status)
+        return Reply(status, text, headers, body, request.url)
+
+    def _core(self) -> httpcore.ConnectionPool | httpcore.HTTPProxy | httpcore.SOCKSProxy:
+        """The httpcore pool: the proxy's, or (direct) for a request the wire does not take (the plan sends
+        only to the API's base URL; the transport still takes any absolute URL, without the key elsewhere)."""
+        if self._pool is None:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = core_pool(self._settings)
+        return self._pool
+
+    def _core_request(self, request: Request) -> httpcore.Request:
+        body = request.body
+        if request.wire and request.url.startswith(self._prefix):  # the API's own base URL: all pre-built
+            url = httpcore.URL(scheme=self._scheme, host=self._host, port=self._port, target=request.wire)
+            headers = self._core_headers[(True, body is None)]
+        else:
+            scheme, host, port, target = split_url(request.url)
+            if (scheme, host, port) == (self._origin.scheme, self._origin.host, self._origin.port):
+                headers = self._core_headers[(True, body is None)]
+            else:  # not the API's origin: no key, and the Host header of where it goes
+                default = port == (443 if scheme == "https" else 80)
+                name = f"[{host}]" if ":" in host else host
+                host_line = (b"Host", (name if default else f"{name}:{port}").encode("idna"))
+                headers = [host_line, *self._core_headers[(False, body is None)][1:]]
+            url = httpcore.URL(scheme=scheme.encode("ascii"), host=host.encode("idna"), port=port,
+                               target=request.wire or target)
+        if body is not None:
+            headers = [*headers, (b"Content-Length", str(len(body)).encode("ascii"))]
+        return httpcore.Request(request.method, url, headers=headers, content=body, extensions=self._extensions)
+
+    def _send_httpx(self, request: Request) -> Reply | Failure:
+        assert self._transport is not None
         deadline = time.monotonic() + self._timeout  # a whole attempt, not only each socket read
         try:
             response = self._transport.handle_request(self._request(request))
@@ -222,6 +502,11 @@ class SyncTransport(_Base):
             failure = self._too_large(response, request.url)
             if failure is not None:
                 return failure
+            if response.is_stream_consumed:  # already read (a MockTransport's answer): its decoded content
+                content = response.content
+                if len(content) > self._cap:
+                    return self._cap_failure(response, request.url, None)
+                return self._reply(response, content, request.url)
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
@@ -241,7 +526,12 @@ class SyncTransport(_Base):
 
     def close(self) -> None:
         try:
-            self._transport.close()
+            if self._transport is not None:
+                self._transport.close()
+            if self._wire is not None:
+                self._wire.close()
+            if self._pool is not None:
+                self._pool.close()
         finally:
             _release_key(self._key)
 

@@ -10,6 +10,8 @@ import logging
 import pytest
 
 from spoki_actions import AsyncClient, Client
+from spoki_actions._request import Request
+from spoki_actions._response import Reply
 
 from .rt_support import LocalServer
 
@@ -40,13 +42,27 @@ def _texts(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 def test_sync_stack_logs_never_carry_the_key(local_server: LocalServer,
                                              stack_debug: pytest.LogCaptureFixture) -> None:
+    """The httpcore pool of the blocking transport (proxies, and any URL off the API's base URL):
+    here a URL on the same server by another name, so httpcore answers it and logs at DEBUG."""
     local_server.behaviour["/api/1/tags/"] = echo_key
     with Client(api_key=CANARY, base_url=local_server.base_url, pace=False) as client:
-        client.run("SPOKI_LIST_TAGS")
+        other = local_server.base_url.replace("127.0.0.1", "localhost") + "/tags/"
+        reply = client._transport.send(Request("GET", other, None, "tags/"))
+        assert isinstance(reply, Reply) and reply.status == 200
     texts = _texts(stack_debug)
     assert any("receive_response_headers" in t for t in texts)  # the stack did log the response headers
     assert any("[REDACTED]" in t for t in texts)  # ...and the echoed key was there to redact
     assert not [t for t in texts if CANARY in t]
+
+
+def test_the_sync_wire_logs_nothing_that_carries_the_key(local_server: LocalServer,
+                                                         stack_debug: pytest.LogCaptureFixture) -> None:
+    """The default blocking path (our own HTTP/1.1 to the API's origin) logs nothing of the exchange."""
+    local_server.behaviour["/api/1/tags/"] = echo_key
+    with Client(api_key=CANARY, base_url=local_server.base_url, pace=False) as client:
+        outcome = client.execute("SPOKI_LIST_TAGS")
+    assert outcome.successful and local_server.seen[-1][2]["X-Spoki-Api-Key"] == CANARY  # it was echoed
+    assert not [r for r in stack_debug.records if CANARY in r.getMessage()]
 
 
 def test_async_stack_logs_never_carry_the_key(local_server: LocalServer,
