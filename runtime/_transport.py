@@ -108,6 +108,13 @@ def translate(exc: Exception, url: str, timeout: float, via: str | None = None) 
     return Failure(ErrorKind.TRANSPORT, f"the transport failed: {type(exc).__name__}{detail}")
 
 
+def redacted(failure: Failure, key: str) -> Failure:
+    """The failure with the key out of its message (an exception's text may quote what the server sent)."""
+    if key and key in failure.message:
+        return Failure(failure.kind, failure.message.replace(key, "[REDACTED]"), failure.sent, failure.status)
+    return failure
+
+
 def _proxy_label(settings: Settings) -> str | None:
     """'the proxy HOST:PORT (from SOURCE)', without credentials; None when no proxy is used."""
     if not settings.proxy:
@@ -179,9 +186,12 @@ class _Base:
                          (False, False): [*plain, ("Content-Type", "application/json")],
                          (True, False): [*keyed, ("Content-Type", "application/json")]}
 
+    def _trusted(self, url: str) -> bool:
+        """May this URL carry the key? Only under the base URL's origin (both wires ask here)."""
+        return url.startswith(self._prefix) or origin_of(url) == self._origin
+
     def _request(self, request: Request) -> httpx.Request:
-        trusted = request.url.startswith(self._prefix) or origin_of(request.url) == self._origin
-        headers = self._headers[(trusted, request.body is None)]
+        headers = self._headers[(self._trusted(request.url), request.body is None)]
         return httpx.Request(request.method, request.url, headers=headers, content=request.body,
                              extensions=self._extensions)
 
@@ -247,6 +257,8 @@ class SyncTransport(_Base):
 
 
 class AsyncTransport(_Base):
+    wire = "httpx"
+
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
         super().__init__(settings)
         if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
@@ -267,7 +279,7 @@ class AsyncTransport(_Base):
         try:
             response = await self._transport.handle_async_request(self._request(request))
         except Exception as exc:
-            return translate(exc, request.url, self._timeout, self._via)
+            return redacted(translate(exc, request.url, self._timeout, self._via), self._key)
         try:
             failure = self._too_large(response, request.url)
             if failure is not None:
@@ -280,7 +292,7 @@ class AsyncTransport(_Base):
                     return self._cap_failure(response, request.url, None)
                 chunks.append(chunk)
         except Exception as exc:
-            return translate(exc, request.url, self._timeout, self._via)
+            return redacted(translate(exc, request.url, self._timeout, self._via), self._key)
         finally:
             with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
                 await response.aclose()
