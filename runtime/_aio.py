@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import ssl
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 WIRES = ("auto", "aiohttp", "httpx")
 PROXY_SCHEMES = ("http", "https")  # what aiohttp can tunnel through; anything else (socks) goes over httpx
-_READ = 1 << 16
+CONNECTIONS = 100  # at most this many requests in flight (and sockets open), as httpx's default pool
 
 
 def aiohttp_missing() -> str | None:
@@ -88,7 +90,7 @@ class AioTransport(_Base):
 
         self._url = URL
         verify = transport_options(settings)["verify"]  # the settings' CA files, refused here if unloadable
-        self._ssl: ssl.SSLContext = verify if isinstance(verify, ssl.SSLContext) else _default_context()
+        self._ssl: ssl.SSLContext | None = verify if isinstance(verify, ssl.SSLContext) else None
         self._via = _proxy_label(settings)
         self._proxy: URL | None = None
         self._proxy_headers: dict[str, str] | None = None
@@ -98,20 +100,33 @@ class AioTransport(_Base):
         # runtime built under it can go as it is: yarl's own re-quoting would turn %2E%2E into a real `..`
         self._raw_prefix = str(URL(self._prefix))
         self._session: aiohttp.ClientSession | None = None
+        self._guard: AsyncGenerator[None, None] | None = None
         self._closed = False
+        # first come, first served: aiohttp's own connection queue lets a task that just released a
+        # connection take it back for its next request before the waiter it woke runs, so under more
+        # tasks than connections some requests starve (p99 many times p50); an asyncio.Semaphore serves
+        # its waiters in order and refuses newcomers while any wait
+        self._gate = asyncio.Semaphore(CONNECTIONS)
 
-    def _open(self) -> aiohttp.ClientSession:
+    async def _open(self) -> aiohttp.ClientSession:
         import aiohttp
 
         if self._closed:
             raise RuntimeError("the transport is closed")
         timeout = aiohttp.ClientTimeout(total=None, connect=self._timeout, sock_connect=self._timeout,
                                         sock_read=self._timeout)
-        connector = aiohttp.TCPConnector(ssl=self._ssl, limit=100, keepalive_timeout=5.0)
-        self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
-                                              timeout=timeout, auto_decompress=True, trust_env=False,
-                                              raise_for_status=False)
-        return self._session
+        connector = aiohttp.TCPConnector(ssl=self._ssl or _default_context(), limit=CONNECTIONS,
+                                         keepalive_timeout=5.0)
+        session = self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
+                                                        timeout=timeout, auto_decompress=True, trust_env=False,
+                                                        raise_for_status=False)
+        # a parked async generator of this loop: a loop that ends without `aclose()` (the per-loop default
+        # client of `arun_action` under asyncio.run) closes the session in its shutdown_asyncgens, instead of
+        # aiohttp logging "Unclosed client session" when the objects are collected. Its first step does not
+        # suspend, so two first sends cannot both get here.
+        self._guard = _close_at_loop_end(session)
+        await self._guard.__anext__()
+        return session
 
     def _target(self, url: str) -> URL:
         if url.startswith(self._prefix):
@@ -126,9 +141,9 @@ class AioTransport(_Base):
             return _deadline_failure(request.url, self._timeout)
 
     async def _send(self, request: Request) -> Reply | Failure:
-        session = self._session or self._open()
+        session = self._session or await self._open()
         try:
-            async with session.request(request.method, self._target(request.url),
+            async with self._gate, session.request(request.method, self._target(request.url),
                                        headers=self._headers[(self._trusted(request.url), request.body is None)],
                                        data=request.body, allow_redirects=False, proxy=self._proxy,
                                        proxy_headers=self._proxy_headers) as response:
@@ -162,14 +177,24 @@ class AioTransport(_Base):
 
     async def aclose(self) -> None:
         self._closed = True
-        session, self._session = self._session, None
+        session, self._session, guard, self._guard = self._session, None, self._guard, None
         try:
             if session is not None:
                 await session.close()  # closes its connector (it owns it) and every kept-alive socket
+            if guard is not None:
+                await guard.aclose()
         finally:
             from ._transport import _release_key
 
             _release_key(self._key)
+
+
+async def _close_at_loop_end(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+    try:
+        yield
+    finally:
+        if not session.closed:
+            await session.close()
 
 
 def translate_aiohttp(exc: Exception, url: str, timeout: float, via: str | None = None) -> Failure:
@@ -225,8 +250,10 @@ def _host(url: str) -> str:
         return "the server"
 
 
+@functools.cache
 def _default_context() -> ssl.SSLContext:
-    """The CA certificates httpx would use: certifi's bundle (httpx depends on certifi)."""
+    """The CA certificates httpx would use: certifi's bundle (httpx depends on certifi). Loaded once and
+    shared: a batch opens one client per account, and loading the bundle costs more than a request."""
     import certifi
 
     return ssl.create_default_context(cafile=certifi.where())

@@ -466,3 +466,25 @@ def test_a_client_built_outside_the_loop_opens_its_session_inside_it(local_serve
         finally:
             await client.aclose()
     assert run(main())
+
+
+def test_a_default_client_never_closed_leaves_no_unclosed_session_behind(local_server: LocalServer,
+                                                                           tmp_path: Path) -> None:
+    """`asyncio.run(arun_action(...))` without `aclose_default_async_clients()`: the loop's end closes the
+    session (no "Unclosed client session" / "Unclosed connector" when the objects go at exit)."""
+    import os
+    import subprocess
+
+    local_server.behaviour["/api/1/tags/"] = tags
+    script = ("import asyncio, gc; from spoki_actions import arun_action\n"
+              "from spoki_actions._client import default_async_client\n"
+              "async def main():\n"
+              "    assert default_async_client().wire == 'aiohttp'\n"
+              "    return (await arun_action('SPOKI_LIST_TAGS'))['successful']\n"
+              "print(asyncio.run(main())); gc.collect()\n")
+    env = {**os.environ, "SPOKI_BASE_URL": local_server.base_url, "PYTHONWARNINGS": "always::ResourceWarning"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+    assert "Unclosed" not in done.stderr, done.stderr
