@@ -124,9 +124,19 @@ class AioTransport(_Base):
         # client of `arun_action` under asyncio.run) closes the session in its shutdown_asyncgens, instead of
         # aiohttp logging "Unclosed client session" when the objects are collected. Its first step does not
         # suspend, so two first sends cannot both get here.
-        self._guard = _close_at_loop_end(session)
+        self._gate = asyncio.Semaphore(CONNECTIONS)  # asyncio primitives belong to one loop, like the session
+        self._guard = self._close_at_loop_end(session)
         await self._guard.__anext__()
         return session
+
+    async def _close_at_loop_end(self, session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            if self._session is session:  # a later loop opens a session of its own
+                self._session = self._guard = None
+            if not session.closed:
+                await session.close()
 
     def _target(self, url: str) -> URL:
         if url.startswith(self._prefix):
@@ -187,14 +197,6 @@ class AioTransport(_Base):
             from ._transport import _release_key
 
             _release_key(self._key)
-
-
-async def _close_at_loop_end(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
-    try:
-        yield
-    finally:
-        if not session.closed:
-            await session.close()
 
 
 def translate_aiohttp(exc: Exception, url: str, timeout: float, via: str | None = None) -> Failure:

@@ -488,3 +488,18 @@ def test_a_default_client_never_closed_leaves_no_unclosed_session_behind(local_s
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
     assert "Unclosed" not in done.stderr, done.stderr
+
+
+def test_one_client_serves_one_loop_after_another(local_server: LocalServer) -> None:
+    local_server.behaviour["/api/1/tags/"] = tags
+    client = AsyncClient(base_url=local_server.base_url, pace=False)
+
+    async def once() -> bool:
+        return bool((await client.run("SPOKI_LIST_TAGS"))["successful"])
+
+    assert run(once()) and run(once())  # the first loop's end closed its session; the second opened its own
+
+    async def close() -> None:
+        await client.aclose()
+    run(close())
+    assert len(local_server.seen) == 2
