@@ -6,6 +6,8 @@ whether the request may have reached the server). Requests go straight to an htt
 (`httpx.HTTPTransport` by default, pooled and reused, through the settings' proxy and CA
 certificates; any `httpx.BaseTransport` such as `httpx.MockTransport` can be injected): no
 cookies, no redirects followed here, and the API key header goes only to the base URL's origin.
+`AsyncClient` uses `AsyncTransport` for an injected transport or `wire="httpx"`; its default wire,
+on aiohttp, is `_aio.AioTransport`, which shares `_Base` (headers, origin rule, size cap).
 """
 
 from __future__ import annotations
