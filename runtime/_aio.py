@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
+import re
 import ssl
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ._outcome import ErrorKind
 from ._response import Failure, Reply
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 WIRES = ("auto", "aiohttp", "httpx")
 PROXY_SCHEMES = ("http", "https")  # what aiohttp can tunnel through; anything else (socks) goes over httpx
+_URL_CHARS = "-._~:/?#[]@!$&'()*+,;=%"  # RFC 3986's, besides letters and digits (and % of the escapes)
+_ENCODED = re.compile(f"[A-Za-z0-9{re.escape(_URL_CHARS)}]*")  # nothing to quote
 CONNECTIONS = 100  # at most this many requests in flight (and sockets open), as httpx's default pool
 
 
@@ -120,11 +123,11 @@ class AioTransport(_Base):
         session = self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
                                                         timeout=timeout, auto_decompress=True, trust_env=False,
                                                         raise_for_status=False)
+        self._gate = asyncio.Semaphore(CONNECTIONS)  # asyncio primitives belong to one loop, like the session
         # a parked async generator of this loop: a loop that ends without `aclose()` (the per-loop default
         # client of `arun_action` under asyncio.run) closes the session in its shutdown_asyncgens, instead of
         # aiohttp logging "Unclosed client session" when the objects are collected. Its first step does not
         # suspend, so two first sends cannot both get here.
-        self._gate = asyncio.Semaphore(CONNECTIONS)  # asyncio primitives belong to one loop, like the session
         self._guard = self._close_at_loop_end(session)
         await self._guard.__anext__()
         return session
@@ -141,7 +144,9 @@ class AioTransport(_Base):
     def _target(self, url: str) -> URL:
         if url.startswith(self._prefix):
             return self._url(self._raw_prefix + url[len(self._prefix):], encoded=True)
-        return self._url(url, encoded=url.isascii())  # an absolute link from the server (`next`)
+        # an absolute link from the server (`next`): what is not a URL character percent-encoded, the rest as
+        # it is (never yarl's re-quoting, which would decode %2E%2E into a `..` that climbs)
+        return self._url(url if _ENCODED.fullmatch(url) else quote(url, safe=_URL_CHARS), encoded=True)
 
     async def send(self, request: Request) -> Reply | Failure:
         try:  # the deadline bounds a whole attempt, queueing for a connection included
@@ -151,8 +156,8 @@ class AioTransport(_Base):
             return _deadline_failure(request.url, self._timeout)
 
     async def _send(self, request: Request) -> Reply | Failure:
-        session = self._session or await self._open()
         try:
+            session = self._session or await self._open()
             async with self._gate, session.request(request.method, self._target(request.url),
                                        headers=self._headers[(self._trusted(request.url), request.body is None)],
                                        data=request.body, allow_redirects=False, proxy=self._proxy,

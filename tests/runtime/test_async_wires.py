@@ -254,6 +254,22 @@ def test_the_path_goes_as_built(wire: str, local_server: LocalServer) -> None:
     assert local_server.seen[0][1] == "/api/1/tags/%2E%2E/x%2Fy/?q=%2E&r=a%20b"  # no `..` to climb with
 
 
+def test_a_link_outside_the_base_path_goes_as_given_with_only_the_unsafe_characters_encoded(
+        local_server: LocalServer) -> None:
+    settings = resolve(load().catalogue.connector, base_url=local_server.base_url)
+    root = local_server.base_url.removesuffix("/api/1")
+
+    async def main() -> None:
+        transport = AioTransport(settings)
+        try:
+            for url in (f"{root}/v2/%2E%2E/tags/?page=2", f"{root}/v2/%2E%2E/a b/?q=é"):
+                await transport.send(Request("GET", url, None, ""))
+        finally:
+            await transport.aclose()
+    run(main())
+    assert [seen[1] for seen in local_server.seen] == ["/v2/%2E%2E/tags/?page=2", "/v2/%2E%2E/a%20b/?q=%C3%A9"]
+
+
 def garbage_status_line(handler: http.server.BaseHTTPRequestHandler) -> None:
     key = handler.headers.get("X-Spoki-Api-Key", "")
     handler.wfile.write(f"HTTP/1.1 20{key} nope\r\nX-Echo: {key}\r\n\r\n".encode())
