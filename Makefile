@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml .ci/build_backend.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
-	$(PIP) install -e '.[generator,simulator,batch,mcp,agents-test,publish-test,dev]'
+	$(PIP) install -e '.[generator,simulator,aiohttp,batch,mcp,agents-test,publish-test,dev]'
 	$(PY) -c 'import spoki_actions' && touch $(STAMP)
 
 lint: setup

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ["bench_runtime.py", "bench_import.py", "bench_loopback.py", "bench_generate.py", "bench_batch.py"]
+ORDER = ["bench_runtime.py", "bench_import.py", "bench_loopback.py", "bench_async.py", "bench_generate.py",
+         "bench_batch.py"]
 
 
 def main() -> int:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from ._aio import AioTransport
     from ._transport import AsyncTransport, SyncTransport
     from .spec import Catalogue
 
@@ -197,7 +198,13 @@ class Client(_Base):
 
 class AsyncClient(_Base):
     """The asyncio twin of `Client` (same arguments; `transport` is an `httpx.AsyncBaseTransport`,
-    `sleep` a coroutine function). Use `async with` or `await client.aclose()`."""
+    `sleep` a coroutine function). Use `async with` or `await client.aclose()`.
+
+    `wire` picks the HTTP stack: "auto" (the default) is aiohttp when it is installed
+    (`spoki-actions[aiohttp]`) and the proxy, if any, is http or https, else httpx; "aiohttp" or
+    "httpx" force one (`ConfigurationError` when aiohttp is asked for and missing). An injected
+    `transport` is always used as is, over httpx. `client.wire` tells which one is in use.
+    """
 
     def __init__(
         self,
@@ -216,13 +223,19 @@ class AsyncClient(_Base):
         trust_env: bool = True,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        wire: str = "auto",
     ) -> None:
         settings = self._setup(api_key, base_url, timeout, max_retries, catalogue, strict, pace, cache,
                                max_response_bytes, proxy, trust_env, clock)
-        from ._transport import AsyncTransport
+        from ._aio import wired
 
-        self._transport: AsyncTransport = AsyncTransport(settings, transport)
+        self._transport: AsyncTransport | AioTransport = wired(settings, transport, wire)
         self._sleep = sleep
+
+    @property
+    def wire(self) -> str:
+        """The HTTP stack this client sends through: "aiohttp" or "httpx"."""
+        return self._transport.wire
 
     async def run(self, name: str, params: Params = None, *, strict: bool | None = None,
                   cache: bool = True) -> dict[str, Any]:

@@ -5,9 +5,10 @@ Stage: one HTTP exchange. Input: a `Request` (plain data, its request-target alr
 the client's settings. Output: a `Reply` (status, headers, body bytes read up to the size cap) or a
 `Failure` (kind, message, and whether the request may have reached the server). Blocking, by default:
 straight to the API's origin over `_wire` (pre-encoded headers, kept-alive sockets, the body decoded
-here); through a proxy, an httpcore pool built as `httpx.HTTPTransport` builds it. Async: an httpx
-transport (`httpx.AsyncHTTPTransport` by default). Any injected `httpx.BaseTransport` (such as
-`httpx.MockTransport`) is used as is. Always: no cookies, no redirects followed here, the API key
+here); through a proxy, an httpcore pool built as `httpx.HTTPTransport` builds it. Async:
+`_aio.AioTransport` on aiohttp by default (it shares `_Base`: headers, origin rule, size cap), and
+`AsyncTransport` over httpx for `wire="httpx"` or an injected transport. Any injected httpx transport (such
+as `httpx.MockTransport`) is used as is. Always: no cookies, no redirects followed here, the API key
 header only to the base URL's origin, the proxy and CA certificates the settings resolved.
 """
 
@@ -116,6 +117,13 @@ def translate(exc: Exception, url: str, timeout: float, via: str | None = None) 
     if isinstance(exc, httpx.TransportError):
         return Failure(ErrorKind.TRANSPORT, f"connection to {host} failed: {type(exc).__name__}{detail}")
     return Failure(ErrorKind.TRANSPORT, f"the transport failed: {type(exc).__name__}{detail}")
+
+
+def redacted(failure: Failure, key: str) -> Failure:
+    """The failure with the key out of its message (an exception's text may quote what the server sent)."""
+    if key and key in failure.message:
+        return Failure(failure.kind, failure.message.replace(key, "[REDACTED]"), failure.sent, failure.status)
+    return failure
 
 
 def _proxy_label(settings: Settings) -> str | None:
@@ -340,6 +348,10 @@ class _Base:
         self._httpx_headers = httpx.Headers(self._core_headers[(True, True)])
         self._httpx_body_headers = self._core_headers[(True, False)]
 
+    def _trusted(self, url: str) -> bool:
+        """May this URL carry the key? Only under the base URL's origin (both wires ask here)."""
+        return url.startswith(self._prefix) or origin_of(url) == self._origin
+
     def _request(self, request: Request) -> httpx.Request:
         body = request.body
         if request.url.startswith(self._prefix):
@@ -354,8 +366,7 @@ class _Base:
                                       extensions=self._extensions)
             built.read()
             return built
-        trusted = origin_of(request.url) == self._origin
-        headers = self._headers[(trusted, body is None)]
+        headers = self._headers[(self._trusted(request.url), body is None)]
         return httpx.Request(request.method, request.url, headers=headers, content=body, extensions=self._extensions)
 
     def _too_large(self, response: httpx.Response, url: str) -> Failure | None:
@@ -537,6 +548,8 @@ class SyncTransport(_Base):
 
 
 class AsyncTransport(_Base):
+    wire = "httpx"
+
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
         super().__init__(settings)
         if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
@@ -557,7 +570,7 @@ class AsyncTransport(_Base):
         try:
             response = await self._transport.handle_async_request(self._request(request))
         except Exception as exc:
-            return translate(exc, request.url, self._timeout, self._via)
+            return redacted(translate(exc, request.url, self._timeout, self._via), self._key)
         try:
             failure = self._too_large(response, request.url)
             if failure is not None:
@@ -570,7 +583,7 @@ class AsyncTransport(_Base):
                     return self._cap_failure(response, request.url, None)
                 chunks.append(chunk)
         except Exception as exc:
-            return translate(exc, request.url, self._timeout, self._via)
+            return redacted(translate(exc, request.url, self._timeout, self._via), self._key)
         finally:
             with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
                 await response.aclose()

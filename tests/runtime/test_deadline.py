@@ -7,6 +7,8 @@ import asyncio
 import http.server
 import time
 
+import pytest
+
 from spoki_actions import AsyncClient, Client, ErrorKind, Outcome
 
 from .rt_support import LocalServer
@@ -40,11 +42,13 @@ def test_sync_attempt_deadline(local_server: LocalServer) -> None:
     assert took < 3  # far below the 6.7 s the server takes; not a speed assertion
 
 
-def test_async_attempt_deadline(local_server: LocalServer) -> None:
+@pytest.mark.parametrize("wire", ["aiohttp", "httpx"])
+def test_async_attempt_deadline(local_server: LocalServer, wire: str) -> None:
     local_server.behaviour["/api/1/tags/"] = drip
 
     async def main() -> tuple[Outcome, float]:
-        async with AsyncClient(base_url=local_server.base_url, timeout=1, max_retries=0, pace=False) as client:
+        async with AsyncClient(base_url=local_server.base_url, timeout=1, max_retries=0, pace=False,
+                               wire=wire) as client:
             start = time.monotonic()
             outcome = await client.execute("SPOKI_LIST_TAGS", {})
             return outcome, time.monotonic() - start

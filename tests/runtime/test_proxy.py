@@ -160,8 +160,9 @@ def test_ca_certificates_from_the_environment_are_loaded(clean_env: pytest.Monke
         assert (client._ctx.settings.ca_file, client._ctx.settings.ca_dir) == (certifi.where(), str(tmp_path))
 
 
+@pytest.mark.parametrize("wire", ["aiohttp", "httpx"])
 def test_the_async_client_uses_the_environment_proxy_too(clean_env: pytest.MonkeyPatch,
-                                                        proxy: RecordingProxy) -> None:
+                                                        proxy: RecordingProxy, wire: str) -> None:
     import asyncio
 
     from spoki_actions import AsyncClient
@@ -169,7 +170,7 @@ def test_the_async_client_uses_the_environment_proxy_too(clean_env: pytest.Monke
     clean_env.setenv("HTTPS_PROXY", proxy.url)
 
     async def main() -> ErrorKind | None:
-        async with AsyncClient(base_url=FAR, max_retries=0) as client:
+        async with AsyncClient(base_url=FAR, max_retries=0, wire=wire) as client:
             return (await client.execute("SPOKI_LIST_TAGS")).kind
     assert asyncio.run(main()) is ErrorKind.TRANSPORT
     assert proxy.connects == ["api.spoki.invalid:443"]

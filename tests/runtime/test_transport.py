@@ -10,6 +10,8 @@ import json
 import socket
 from collections.abc import Callable
 
+import pytest
+
 from spoki_actions import AsyncClient, Client, ErrorKind
 
 from .rt_support import FakeClock, LocalServer, send_json, sleepy
@@ -92,11 +94,12 @@ def test_the_size_cap_applies_while_streaming_and_after_decompression(local_serv
         assert client.run("SPOKI_LIST_TAGS")["successful"]  # the connection pool survived the refusals
 
 
-def test_async_client_over_loopback(local_server: LocalServer) -> None:
+@pytest.mark.parametrize("wire", ["aiohttp", "httpx"])
+def test_async_client_over_loopback(local_server: LocalServer, wire: str) -> None:
     local_server.behaviour["/api/1/tags/"] = lambda h: send_json(h, 200, {"count": 0, "results": []})
 
     async def main() -> list[bool]:
-        async with AsyncClient(base_url=local_server.base_url) as client:
+        async with AsyncClient(base_url=local_server.base_url, wire=wire) as client:
             envelopes = await asyncio.gather(*(client.run("SPOKI_LIST_TAGS") for _ in range(10)))
         return [e["successful"] for e in envelopes]
     assert all(asyncio.run(main()))
