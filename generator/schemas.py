@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 import re
+from functools import cache
 from importlib import metadata
 from typing import Any
 
@@ -41,6 +42,7 @@ SINCE: dict[str, str] = {name: "0.1.0" for name in (
     "SPOKI_UPDATE_CUSTOM_FIELD")}
 
 
+@cache  # read once per process: each lookup parses the dist-info METADATA (0.4 ms; 4 per action)
 def catalogue_version() -> str:
     """The catalogue's semver: the installed package's version (pyproject.toml is its source)."""
     return metadata.version("spoki-actions")
