@@ -4,7 +4,9 @@ Input: the catalogue. Output: the text of `models.py`. All schemas are merged in
 Schema whose `$defs` hold every model under the class name `pytypes` chose (shared shapes and enums
 once, then `<Action>Input`, `<Action>Output`, hoisted `<Action>Data`/`<Action>Item` and inline
 integer enums), and datamodel-code-generator runs once, in-process, with no formatter, timestamp
-or version header. The result is checked to define every class the bindings import.
+or version header; or, when an earlier run gave it the same input, options and version, its text
+comes from the cache (`_dmcg_cache`, outside the output folder) and dmcg is not even imported.
+The result is checked to define every class the bindings import.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from .. import naming, pytypes, schemas
 from ..errors import GeneratorError
 from ..escape import py_str
 from ..write import banner
+from . import _dmcg_cache
 
 # keys that would change how values validate or are named rather than describe them; formats stay
 # strings in the models (no email-validator, no URL normalisation), defaults stay with the API
@@ -164,8 +167,6 @@ def combined_schema(catalogue: Catalogue) -> dict[str, Any]:
 
 def render(catalogue: Catalogue) -> str:
     """The text of `models.py`."""
-    from datamodel_code_generator import Error as DmcgError
-
     schema = combined_schema(catalogue)
     header = f"# {banner()}\n{MODULE_DOC}"
     if not schema["$defs"]:  # no actions: dmcg refuses an input without models
@@ -173,12 +174,7 @@ def render(catalogue: Catalogue) -> str:
     where = schemas.non_finite(schema)
     if where is not None:  # JSON (dmcg's input) has no NaN or infinity
         raise GeneratorError([f"python/models.py: {where[0]} is {where[1]!r}, which JSON cannot hold; fix the spec"])
-    try:
-        text = _run_dmcg(schema, header)
-    except DmcgError as exc:  # translated here, the one place the generator calls dmcg
-        raise GeneratorError([f"datamodel-code-generator: {exc}"]) from exc
-    if not isinstance(text, str):
-        raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
+    text = _cached_dmcg(json.dumps(schema, ensure_ascii=False, allow_nan=False), header)
     text = _escape_literals(text.rstrip("\n") + "\n")
     try:  # the one parse of models.py: the compile guard, the class check and the rewrite all use it
         tree = ast.parse(text, "python/models.py")
@@ -194,24 +190,48 @@ def render(catalogue: Catalogue) -> str:
     return _left_to_right(text, tree, envelopes)
 
 
-def _run_dmcg(schema: dict[str, Any], header: str) -> Any:
+# dmcg's options besides the input and the header, by name: values are names of its enums
+# (`input_file_type` = InputFileType.<value>, ...) or plain values; part of the cache key
+DMCG_OPTIONS: dict[str, Any] = {
+    "input_file_type": "JsonSchema",
+    "output_model_type": "PydanticV2BaseModel",
+    "target_python_version": "PY_311",
+    "disable_timestamp": True,  # and no version header, no formatter: the same bytes everywhere
+    "formatters": [],
+    "field_include_all_keys": True,  # descriptions and examples as Field(...) arguments (repr-escaped)
+    "field_constraints": True,
+    "use_annotated": True,
+    "skip_root_model": True,
+}
+
+
+def _cached_dmcg(source: str, header: str) -> str:
+    """dmcg's text for `source`: from the cache (`_dmcg_cache`) when an earlier run made it with
+    the same dmcg, options and input, else from dmcg (and then kept)."""
+    entry = _dmcg_cache.key(source, repr(sorted(DMCG_OPTIONS.items())), header)
+    text = _dmcg_cache.load(entry)
+    if text is None:
+        text = _run_dmcg(source, header)
+        _dmcg_cache.store(entry, text)
+    return text
+
+
+def _run_dmcg(source: str, header: str) -> str:
     """The one datamodel-code-generator call: every model at once, in-process."""
+    from datamodel_code_generator import Error as DmcgError
     from datamodel_code_generator import PythonVersion, generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
 
-    return generate(
-        json.dumps(schema, ensure_ascii=False, allow_nan=False),
-        input_file_type=InputFileType.JsonSchema,
-        output_model_type=DataModelType.PydanticV2BaseModel,
-        target_python_version=PythonVersion.PY_311,
-        custom_file_header=header,
-        disable_timestamp=True,  # and no version header, no formatter: the same bytes everywhere
-        formatters=[],
-        field_include_all_keys=True,  # descriptions and examples as Field(...) arguments (repr-escaped)
-        field_constraints=True,
-        use_annotated=True,
-        skip_root_model=True,
-    )
+    options = {**DMCG_OPTIONS, "input_file_type": InputFileType[DMCG_OPTIONS["input_file_type"]],
+               "output_model_type": DataModelType[DMCG_OPTIONS["output_model_type"]],
+               "target_python_version": PythonVersion[DMCG_OPTIONS["target_python_version"]]}
+    try:
+        text = generate(source, custom_file_header=header, **options)
+    except DmcgError as exc:  # translated here, the one place the generator calls dmcg
+        raise GeneratorError([f"datamodel-code-generator: {exc}"]) from exc
+    if not isinstance(text, str):
+        raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
+    return text
 
 
 def _referenced(catalogue: Catalogue) -> set[str]:
