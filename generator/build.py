@@ -153,11 +153,14 @@ def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False,
         key = fingerprint(specs)
         if _cached(out, key):
             return Result(write.Diff(unchanged=len(write.existing(out, keep))), from_cache=True)
-    from spoki_actions.loader import load_catalogue
+    from . import _dmcg
 
-    from .render import render
+    with _dmcg.background():  # dmcg imports in a second process while this one loads and renders
+        from spoki_actions.loader import load_catalogue
 
-    files = render(load_catalogue(specs))
+        from .render import render
+
+        files = render(load_catalogue(specs))
     plan = write.diff(out, files, keep)
     if check:
         return Result(plan)

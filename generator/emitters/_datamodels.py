@@ -19,7 +19,7 @@ from typing import Any
 
 from spoki_actions.spec import ActionSpec, Catalogue
 
-from .. import naming, pytypes, schemas
+from .. import _dmcg, naming, pytypes, schemas
 from ..errors import GeneratorError
 from ..escape import py_str
 from ..write import banner
@@ -190,25 +190,10 @@ def render(catalogue: Catalogue) -> str:
     return _left_to_right(text, tree, envelopes)
 
 
-# dmcg's options besides the input and the header, by name: values are names of its enums
-# (`input_file_type` = InputFileType.<value>, ...) or plain values; part of the cache key
-DMCG_OPTIONS: dict[str, Any] = {
-    "input_file_type": "JsonSchema",
-    "output_model_type": "PydanticV2BaseModel",
-    "target_python_version": "PY_311",
-    "disable_timestamp": True,  # and no version header, no formatter: the same bytes everywhere
-    "formatters": [],
-    "field_include_all_keys": True,  # descriptions and examples as Field(...) arguments (repr-escaped)
-    "field_constraints": True,
-    "use_annotated": True,
-    "skip_root_model": True,
-}
-
-
 def _cached_dmcg(source: str, header: str) -> str:
     """dmcg's text for `source`: from the cache (`_dmcg_cache`) when an earlier run made it with
     the same dmcg, options and input, else from dmcg (and then kept)."""
-    entry = _dmcg_cache.key(source, repr(sorted(DMCG_OPTIONS.items())), header)
+    entry = _dmcg_cache.key(source, repr(sorted(_dmcg.OPTIONS.items())), header)
     text = _dmcg_cache.load(entry)
     if text is None:
         text = _run_dmcg(source, header)
@@ -217,20 +202,18 @@ def _cached_dmcg(source: str, header: str) -> str:
 
 
 def _run_dmcg(source: str, header: str) -> str:
-    """The one datamodel-code-generator call: every model at once, in-process."""
-    from datamodel_code_generator import Error as DmcgError
-    from datamodel_code_generator import PythonVersion, generate
-    from datamodel_code_generator.enums import DataModelType, InputFileType
-
-    options = {**DMCG_OPTIONS, "input_file_type": InputFileType[DMCG_OPTIONS["input_file_type"]],
-               "output_model_type": DataModelType[DMCG_OPTIONS["output_model_type"]],
-               "target_python_version": PythonVersion[DMCG_OPTIONS["target_python_version"]]}
-    try:
-        text = generate(source, custom_file_header=header, **options)
-    except DmcgError as exc:  # translated here, the one place the generator calls dmcg
-        raise GeneratorError([f"datamodel-code-generator: {exc}"]) from exc
-    if not isinstance(text, str):
-        raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
+    """The one datamodel-code-generator call, every model at once: in the worker `_dmcg.background`
+    started for this render, if there is one and it answers, else in-process."""
+    answer = None
+    worker = _dmcg.take()
+    if worker is not None:
+        worker.submit(source, header)
+        answer = worker.result()
+    if answer is None:
+        answer = _dmcg.run(source, header)
+    if "problems" in answer:
+        raise GeneratorError(answer["problems"])
+    text: str = answer["text"]
     return text
 
 
