@@ -8,6 +8,7 @@ Every run is a fresh `python -m spoki_actions.cli generate` process (what a user
 interpreter start included), into a temp folder:
   full, cold    the 22 specs into an empty folder, with an empty models cache (target <= 0.7 s, issue 10)
   full, warm    the same with the models cache holding this input (datamodel-code-generator skipped)
+  in-process    cold, with dmcg in this process (SPOKI_ACTIONS_DMCG_WORKER=0), not in the worker
   no-op         the same again over the now-current folder (target <= 0.3 s; answered by the fingerprint)
   over current  the fingerprint record removed: render everything (cold cache), write nothing
   synthetic     N copies of the real specs (renamed, variants re-pointed) into an empty folder, cold and
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 CACHE_FILE = ".generate-cache.json"
 CACHE_ENV = "SPOKI_ACTIONS_CACHE_DIR"  # generator/emitters/_dmcg_cache.py
+WORKER_ENV = "SPOKI_ACTIONS_DMCG_WORKER"  # generator/_dmcg.py
 
 
 def generate(specs: Path, out: Path, env: dict[str, str]) -> float:
@@ -134,6 +136,8 @@ def measure(rounds: int, big_rounds: int, synthetic: int, base_env: dict[str, st
                 cases.add("full run over current output (no writes), cold cache", generate(specs, out, cold()))
 
         runs.append(("cold", ours_cold))
+        runs.append(("no worker", lambda: cases.add(f"{label}, cold cache, dmcg in-process", generate(
+            specs, fresh("n") / "generated", {**cold(), WORKER_ENV: "0"}), "-")))
         runs.append(("warm", lambda: cases.add(f"{label}, warm cache",
                                                generate(specs, fresh("w") / "generated", warm_cache), "-")))
         for i in range(count):
@@ -165,7 +169,7 @@ def main() -> None:
         if name.endswith("|base"):
             continue
         line = f"{name:<60} {statistics.median(times):>7.3f}s {min(times):>7.3f}s  {cases.targets[name]:<9}"
-        family = name.split(", cold cache")[0].split(", warm cache")[0]
+        family = name.split(", ")[0] + ", " + name.split(", ")[1]
         base = cases.times.get(f"{family}|base")
         if base is not None:
             line += f" {statistics.median(base):>7.3f}s {statistics.median(times) / statistics.median(base):>6.2f}"

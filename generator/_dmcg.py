@@ -6,7 +6,8 @@ Input: the exact text dmcg is given (the combined JSON Schema) and the file head
 a worker process first, so dmcg's import and warm-up (~0.3-0.5 s) and its run (~0.15 s for the 22
 specs, ~3.5 s for 1,000) happen on the machine's other core while this process imports, loads the
 specs and runs the other emitters; `take()` hands that worker to the one call, which `submit`s
-the input and reads the `result`. The worker runs `run` with the same arguments, so its text is
+the input (`submit_ahead` lets the models emitter do so before the other emitters run) and reads
+the `result`. The worker runs `run` with the same arguments, so its text is
 the same bytes; when it cannot start, crashes or answers garbage, the caller runs dmcg
 in-process instead. Off with `SPOKI_ACTIONS_DMCG_WORKER=0`.
 
@@ -34,10 +35,12 @@ _current: list[Worker] = []
 
 class Worker:
     def __init__(self) -> None:
+        self.request: tuple[str, str] | None = None  # what it was given (`submit`)
         self._proc = subprocess.Popen([sys.executable, "-P", os.path.abspath(__file__)], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE)  # its warnings, as dmcg in-process would print them
 
     def submit(self, source: str, header: str) -> None:
+        self.request = (source, header)
         request = json.dumps({"source": source, "header": header}, ensure_ascii=False)
         assert self._proc.stdin is not None
         try:
@@ -88,9 +91,24 @@ def background() -> Iterator[None]:
             worker.close()
 
 
-def take() -> Worker | None:
-    """The started worker, for one dmcg call; None when there is none."""
-    return _current.pop() if _current else None
+def submit_ahead(source: str, header: str) -> None:
+    """Give the started worker its request now; `take` with the same request collects it."""
+    if _current and _current[-1].request is None:
+        _current[-1].submit(source, header)
+
+
+def take(source: str, header: str) -> Worker | None:
+    """The started worker, for this one dmcg call, given the request (now, unless `submit_ahead`
+    gave it this one already); None when there is none, or it was given another request."""
+    if not _current:
+        return None
+    worker = _current[-1]
+    if worker.request is None:
+        worker.submit(source, header)
+    elif worker.request != (source, header):
+        return None
+    _current.pop()
+    return worker
 
 
 # dmcg's options besides the input and the header; enum-typed ones by member name (resolved in
@@ -169,4 +187,7 @@ def _main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_main())
+    code = _main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # the answer is out: no interpreter teardown for the parent to wait on

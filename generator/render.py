@@ -13,12 +13,13 @@ from __future__ import annotations
 from spoki_actions.spec import Catalogue
 
 from . import emitters, write
-from .emitters import python
+from .emitters import _datamodels, python
 from .errors import GeneratorError
 
 
 def render(catalogue: Catalogue) -> dict[str, bytes]:
     """Every file of the output tree, by path relative to it."""
+    _datamodels.start(catalogue)  # dmcg's part of models.py begins (in the worker, if any) while the rest renders
     files = emitters.emit_all(catalogue)
     files["__init__.py"] = f'"""Published documents, read by spoki_actions.schemas. {write.banner()}"""\n'.encode()
     files[".gitignore"] = (f"# {write.banner()}\n# the no-op fast path's record of the last run (local only)\n"

@@ -165,16 +165,50 @@ def combined_schema(catalogue: Catalogue) -> dict[str, Any]:
     return {"$defs": {**dict(sorted(shared.items())), **per_action}}
 
 
-def render(catalogue: Catalogue) -> str:
-    """The text of `models.py`."""
+def _input(catalogue: Catalogue) -> tuple[str, str] | str:
+    """dmcg's input and the file header; or, with no actions (dmcg refuses an input without
+    models), the whole text of `models.py`. The last catalogue's answer is kept for `render`."""
+    if _prepared and _prepared[0][0] is catalogue:
+        return _prepared[0][1]
     schema = combined_schema(catalogue)
     header = f"# {banner()}\n{MODULE_DOC}"
-    if not schema["$defs"]:  # no actions: dmcg refuses an input without models
-        return f"{header}\n\nfrom __future__ import annotations\n"
-    where = schemas.non_finite(schema)
-    if where is not None:  # JSON (dmcg's input) has no NaN or infinity
-        raise GeneratorError([f"python/models.py: {where[0]} is {where[1]!r}, which JSON cannot hold; fix the spec"])
-    text = _cached_dmcg(json.dumps(schema, ensure_ascii=False, allow_nan=False), header)
+    answer: tuple[str, str] | str
+    if not schema["$defs"]:
+        answer = f"{header}\n\nfrom __future__ import annotations\n"
+    else:
+        where = schemas.non_finite(schema)
+        if where is not None:  # JSON (dmcg's input) has no NaN or infinity
+            raise GeneratorError([f"python/models.py: {where[0]} is {where[1]!r}, which JSON cannot hold; "
+                                  "fix the spec"])
+        answer = (json.dumps(schema, ensure_ascii=False, allow_nan=False), header)
+    _prepared[:] = [(catalogue, answer)]
+    return answer
+
+
+_prepared: list[tuple[Catalogue, tuple[str, str] | str]] = []  # the last `_input` (a frozen catalogue's)
+
+
+def start(catalogue: Catalogue) -> None:
+    """Hand dmcg's input for `catalogue` to the worker now (if one was started and the cache does
+    not hold its output), so dmcg runs while the other emitters do; `render` collects it. Best
+    effort: a problem with the input is raised by `render`, in its turn."""
+    try:
+        prepared = _input(catalogue)
+    except GeneratorError:
+        return
+    if isinstance(prepared, str):
+        return
+    source, header = prepared
+    if _dmcg_cache.load(_cache_entry(source, header)) is None:
+        _dmcg.submit_ahead(source, header)
+
+
+def render(catalogue: Catalogue) -> str:
+    """The text of `models.py`."""
+    prepared = _input(catalogue)
+    if isinstance(prepared, str):
+        return prepared
+    text = _cached_dmcg(*prepared)
     text = _escape_literals(text.rstrip("\n") + "\n")
     try:  # the one parse of models.py: the compile guard, the class check and the rewrite all use it
         tree = ast.parse(text, "python/models.py")
@@ -193,7 +227,7 @@ def render(catalogue: Catalogue) -> str:
 def _cached_dmcg(source: str, header: str) -> str:
     """dmcg's text for `source`: from the cache (`_dmcg_cache`) when an earlier run made it with
     the same dmcg, options and input, else from dmcg (and then kept)."""
-    entry = _dmcg_cache.key(source, repr(sorted(_dmcg.OPTIONS.items())), header)
+    entry = _cache_entry(source, header)
     text = _dmcg_cache.load(entry)
     if text is None:
         text = _run_dmcg(source, header)
@@ -201,14 +235,15 @@ def _cached_dmcg(source: str, header: str) -> str:
     return text
 
 
+def _cache_entry(source: str, header: str) -> str:
+    return _dmcg_cache.key(source, repr(sorted(_dmcg.OPTIONS.items())), header)
+
+
 def _run_dmcg(source: str, header: str) -> str:
     """The one datamodel-code-generator call, every model at once: in the worker `_dmcg.background`
     started for this render, if there is one and it answers, else in-process."""
-    answer = None
-    worker = _dmcg.take()
-    if worker is not None:
-        worker.submit(source, header)
-        answer = worker.result()
+    worker = _dmcg.take(source, header)
+    answer = None if worker is None else worker.result()
     if answer is None:
         answer = _dmcg.run(source, header)
     if "problems" in answer:

@@ -29,9 +29,9 @@ def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_worker_answers_what_dmcg_in_process_makes() -> None:
     with _dmcg.background():
-        worker = _dmcg.take()
-        assert worker is not None and _dmcg.take() is None  # one call per worker
-        worker.submit(SOURCE, "# header")
+        worker = _dmcg.take(SOURCE, "# header")
+        assert worker is not None and _dmcg.take(SOURCE, "# header") is None  # one call per worker
+        assert worker.request == (SOURCE, "# header")
         assert worker.result() == _dmcg.run(SOURCE, "# header")
 
 
@@ -43,6 +43,36 @@ def test_models_rendered_through_the_worker_are_byte_identical() -> None:
         through_worker = _datamodels.render(catalogue)
         assert not _dmcg._current  # it was used
     assert through_worker == alone
+
+
+def test_the_models_emitter_hands_its_input_over_before_the_other_emitters_run() -> None:
+    catalogue = load_catalogue(SMALL)
+    alone = _datamodels.render(catalogue)
+    with _dmcg.background():
+        worker = _dmcg._current[0]
+        _datamodels.start(catalogue)
+        assert worker.request is not None and worker.request[1].startswith("# generated from specs/")
+        assert _datamodels.render(catalogue) == alone
+        assert not _dmcg._current  # it was used
+
+
+def test_a_worker_given_another_request_is_not_used_for_this_one() -> None:
+    with _dmcg.background():
+        _dmcg.submit_ahead(SOURCE, "# one")
+        assert _dmcg.take(SOURCE, "# other") is None
+        assert _datamodels._run_dmcg(SOURCE, "# other") == _dmcg.run(SOURCE, "# other")["text"]
+        worker = _dmcg.take(SOURCE, "# one")
+        assert worker is not None and worker.result() == _dmcg.run(SOURCE, "# one")
+
+
+def test_a_cached_input_is_not_handed_to_the_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_dmcg_cache.ENV, str(tmp_path / "cache"))
+    catalogue = load_catalogue(SMALL)
+    _datamodels.render(catalogue)  # fills the cache
+    with _dmcg.background():
+        worker = _dmcg._current[0]
+        _datamodels.start(catalogue)
+        assert worker.request is None
 
 
 def test_dmcg_errors_come_back_as_the_same_generator_error() -> None:
@@ -69,14 +99,14 @@ def test_a_broken_worker_falls_back_to_dmcg_in_process(tmp_path: Path, monkeypat
 def test_a_worker_that_cannot_start_is_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_dmcg.sys, "executable", "/nonexistent/python")
     with _dmcg.background():
-        assert _dmcg.take() is None
+        assert _dmcg.take(SOURCE, "") is None
         assert "text" in _dmcg.run(SOURCE, "")
 
 
 def test_the_worker_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(_dmcg.WORKER_ENV, "0")
     with _dmcg.background():
-        assert _dmcg.take() is None
+        assert _dmcg.take(SOURCE, "") is None
 
 
 def test_an_unused_worker_is_ended_with_the_render() -> None:
