@@ -3,8 +3,9 @@
 Input: the exact text dmcg would be given, its options and the file header. Output: dmcg's text
 from an earlier run with the same key, or None; `store` keeps a new one. The key is a sha256 of
 everything the output depends on: this format's version, dmcg's version and install (path, size,
-mtime of its package), Python's version, the options, the header and the input bytes. A hit skips
-importing and running dmcg (~0.45 s for the 22 specs, ~3.5 s for 1,000).
+mtime of its package, and of pydantic's and jinja2's), Python's version, the options, the header
+and the input bytes. A hit skips importing and running dmcg (~0.45 s for the 22 specs, ~3.5 s for
+1,000).
 
 Where: `$SPOKI_ACTIONS_CACHE_DIR` when set (an empty value turns the cache off), else
 `$XDG_CACHE_HOME/spoki-actions`, else `~/.cache/spoki-actions`; entries under `models/`, one file
@@ -43,16 +44,17 @@ def folder() -> Path | None:
 
 
 def _install() -> bytes:
-    """dmcg's version and where and when its package was installed (an editable install may change
-    without a new version)."""
+    """dmcg's version, and where and when it and the packages its output could depend on (pydantic,
+    jinja2) were installed: an editable or patched install may change without a new version."""
     from importlib import metadata
 
-    spec = importlib.util.find_spec("datamodel_code_generator")
-    where = b""
-    if spec is not None and spec.origin is not None:
-        st = os.stat(spec.origin)
-        where = f"{spec.origin}\0{st.st_size}\0{st.st_mtime_ns}".encode()
-    return f"{metadata.version('datamodel-code-generator')}\0".encode() + where
+    parts = [metadata.version("datamodel-code-generator")]
+    for tool in ("datamodel_code_generator", "pydantic", "jinja2"):
+        spec = importlib.util.find_spec(tool)
+        if spec is not None and spec.origin is not None:
+            st = os.stat(spec.origin)
+            parts.append(f"{tool}\0{spec.origin}\0{st.st_size}\0{st.st_mtime_ns}")
+    return "\0".join(parts).encode()
 
 
 def key(source: str, options: str, header: str) -> str:

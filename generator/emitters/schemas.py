@@ -21,5 +21,5 @@ def emit(catalogue: Catalogue) -> dict[str, bytes]:
         for kind, schema in (("input", schemas.input_schema(action)), ("output", schemas.output_schema(action))):
             path = f"schemas/{s}.{kind}.json"
             files[path] = json_file(path, partial(schemas.dump, schema), schema)
-    files["schemas/index.json"] = schemas.dump(schemas.index(catalogue))
+    files["schemas/index.json"] = schemas.dump(schemas.index(catalogue, files))  # hashes the bytes above
     return files
