@@ -97,6 +97,12 @@ def submit_ahead(source: str, header: str) -> None:
         _current[-1].submit(source, header)
 
 
+def dismiss() -> None:
+    """End the started worker now if it has no request yet (the cache holds dmcg's output)."""
+    if _current and _current[-1].request is None:
+        _current.pop().close()
+
+
 def take(source: str, header: str) -> Worker | None:
     """The started worker, for this one dmcg call, given the request (now, unless `submit_ahead`
     gave it this one already); None when there is none, or it was given another request."""

@@ -190,17 +190,20 @@ _prepared: list[tuple[Catalogue, tuple[str, str] | str]] = []  # the last `_inpu
 
 def start(catalogue: Catalogue) -> None:
     """Hand dmcg's input for `catalogue` to the worker now (if one was started and the cache does
-    not hold its output), so dmcg runs while the other emitters do; `render` collects it. Best
+    not hold its output; if it does, the worker is ended), so dmcg runs while the other emitters
+    do; `render` collects it. Best
     effort: a problem with the input is raised by `render`, in its turn."""
     try:
         prepared = _input(catalogue)
-    except GeneratorError:
+    except Exception:  # raised again by `render`, in its turn, after the emitters before it
         return
     if isinstance(prepared, str):
         return
     source, header = prepared
     if _dmcg_cache.load(_cache_entry(source, header)) is None:
         _dmcg.submit_ahead(source, header)
+    else:
+        _dmcg.dismiss()  # not needed: its core is free again for the rest of the run
 
 
 def render(catalogue: Catalogue) -> str:

@@ -72,7 +72,8 @@ def test_a_cached_input_is_not_handed_to_the_worker(tmp_path: Path, monkeypatch:
     with _dmcg.background():
         worker = _dmcg._current[0]
         _datamodels.start(catalogue)
-        assert worker.request is None
+        assert worker.request is None and not _dmcg._current  # ended at once, not at the end of the render
+        assert worker._proc.returncode is not None
 
 
 def test_dmcg_errors_come_back_as_the_same_generator_error() -> None:
