@@ -5,7 +5,7 @@ every emitter in `emitters.EMITTERS` returns (schemas, docs, the Python package,
 catalogue), plus the folder's own `.gitignore` and the marker listing them, sorted. Pure: nothing is
 read but the templates and nothing is written, so a failure here leaves the output folder untouched.
 Every Python file is compiled before it is returned, as a last guard against spec text leaking
-into code (`models.py` is parsed once, where it is made).
+into code (the Python emitter checks its own files where it makes them: `python.PARSED`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from spoki_actions.spec import Catalogue
 
 from . import emitters, write
 from .emitters import _datamodels, python
-from .errors import GeneratorError
 
 
 def render(catalogue: Catalogue) -> dict[str, bytes]:
@@ -27,8 +26,5 @@ def render(catalogue: Catalogue) -> dict[str, bytes]:
     files[write.MARKER] = write.manifest(files)
     for path, content in files.items():
         if path.endswith(".py") and path not in python.PARSED:
-            try:
-                compile(content, path, "exec", dont_inherit=True)
-            except SyntaxError as exc:  # a generator bug, never a spec's fault: stop before writing
-                raise GeneratorError([f"{path}:{exc.lineno}: generated code does not compile: {exc.msg}"]) from exc
+            python.check_compiles(path, content)
     return dict(sorted(files.items()))
