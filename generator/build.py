@@ -158,12 +158,15 @@ def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False,
         key = fingerprint(specs)
         if _cached(out, key):
             return Result(write.Diff(unchanged=len(write.existing(out, keep))), from_cache=True)
-    from spoki_actions.loader import load_catalogue
+    from . import _dmcg
 
-    from .render import render
-    from .schemas import ledger
+    with _dmcg.background():  # dmcg imports in a second process while this one loads and renders
+        from spoki_actions.loader import load_catalogue
 
-    files = render(load_catalogue(specs), ledger(out))  # `since` carried over from the last index.json
+        from .render import render
+        from .schemas import ledger
+
+        files = render(load_catalogue(specs), ledger(out))  # `since` carried over from the last index.json
     plan = write.diff(out, files, keep)
     if check:
         return Result(plan)

@@ -22,6 +22,13 @@ from .errors import GeneratorError
 from .write import Diff, SwapError
 
 HELP = "write bindings, JSON Schemas and docs into generated/"
+EPILOG = """\
+speed-ups (the output is the same bytes without them):
+  datamodel-code-generator's output is cached by its exact input, options and version, outside the
+  output folder: $SPOKI_ACTIONS_CACHE_DIR/models, else $XDG_CACHE_HOME/spoki-actions/models, else
+  ~/.cache/spoki-actions/models (SPOKI_ACTIONS_CACHE_DIR= empty turns it off); a damaged entry is
+  rebuilt. On a miss it runs in a second process started first, beside the rest of the run
+  (SPOKI_ACTIONS_DMCG_WORKER=0: in this process)."""
 
 # the `[generator]` extra's top-level modules (pydantic is a base dependency)
 EXTRA_MODULES = ("jinja2", "datamodel_code_generator")

@@ -30,6 +30,8 @@ def _escape_char(c: str) -> str:
 
 
 def _escape_unprintable(text: str, keep_newlines: bool) -> str:
+    if text.isprintable():  # nearly always: nothing to escape
+        return text
     return "".join(
         c if c.isprintable() or (keep_newlines and c == "\n") else ("\\n" if c == "\n" else _escape_char(c))
         for c in text
@@ -53,6 +55,8 @@ def py_docstring(text: str, indent: str = "") -> str:
     if indent:
         first, *rest = text.split("\n")
         text = "\n".join([first, *(indent + line if line else line for line in rest)])
+    if '"' not in text and "\\" not in text and text.replace("\n", "").isprintable():
+        return '"""' + text + '"""'  # nearly always: nothing to escape
     out: list[str] = []
     run = 0  # unescaped quotes just emitted
     last = len(text) - 1
@@ -94,8 +98,10 @@ def py_value(value: Any) -> str:
 
 def json_text(value: Any) -> str:
     """Compact JSON for showing a value in docs (invisible characters as `\\u` escapes)."""
-    return "".join(c if c.isprintable() else _json_escape(c)
-                   for c in json.dumps(value, ensure_ascii=False, sort_keys=True))
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if text.isprintable():  # nearly always: nothing invisible
+        return text
+    return "".join(c if c.isprintable() else _json_escape(c) for c in text)
 
 
 def _json_escape(c: str) -> str:
@@ -115,6 +121,8 @@ def _plain(text: str) -> str:
     """Text outside code spans: shown as written, never read as HTML or an escape; invisible
     characters (line separators, bidi controls) as character references."""
     text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if text.replace("\n", "").replace("\t", "").isprintable():  # nearly always: nothing invisible
+        return text
     return "".join(c if c.isprintable() or c in "\n\t" else f"&#x{ord(c):x};" for c in text)
 
 

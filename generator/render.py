@@ -6,7 +6,7 @@ returns (schemas, docs, the Python package, the compiled catalogue), plus the fo
 `.gitignore` and the marker listing them, sorted. Pure: nothing is read but the templates and nothing
 is written, so a failure here leaves the output folder untouched.
 Every Python file is compiled before it is returned, as a last guard against spec text leaking
-into code (`models.py` is parsed once, where it is made).
+into code (the Python emitter checks its own files where it makes them: `python.PARSED`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from spoki_actions.spec import Catalogue
 
 from . import emitters, write
-from .emitters import python
-from .errors import GeneratorError
+from .emitters import _datamodels, python
 
 
 def render(catalogue: Catalogue, since: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Every file of the output tree, by path relative to it; `since` is the ledger of the last run."""
+    _datamodels.start(catalogue)  # dmcg's part of models.py begins (in the worker, if any) while the rest renders
     files = emitters.emit_all(catalogue, since=since)
     files["__init__.py"] = f'"""Published documents, read by spoki_actions.schemas. {write.banner()}"""\n'.encode()
     files[".gitignore"] = (f"# {write.banner()}\n# the no-op fast path's record of the last run (local only)\n"
@@ -29,8 +29,5 @@ def render(catalogue: Catalogue, since: Mapping[str, str] | None = None) -> dict
     files[write.MARKER] = write.manifest(files)
     for path, content in files.items():
         if path.endswith(".py") and path not in python.PARSED:
-            try:
-                compile(content, path, "exec", dont_inherit=True)
-            except SyntaxError as exc:  # a generator bug, never a spec's fault: stop before writing
-                raise GeneratorError([f"{path}:{exc.lineno}: generated code does not compile: {exc.msg}"]) from exc
+            python.check_compiles(path, content)
     return dict(sorted(files.items()))

@@ -21,7 +21,8 @@ from spoki_actions.spec import Catalogue
 
 from . import catalogue, docs, openapi, python, schemas, tools
 
-EMITTERS: tuple[ModuleType, ...] = (schemas, docs, python, catalogue, tools, openapi)
+# python last: its models come from dmcg, which runs in a worker process meanwhile (`_dmcg`)
+EMITTERS: tuple[ModuleType, ...] = (schemas, docs, catalogue, tools, openapi, python)
 
 
 def emit_all(source: Catalogue, emitters: tuple[ModuleType, ...] = EMITTERS, *,

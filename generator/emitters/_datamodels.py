@@ -4,7 +4,9 @@ Input: the catalogue. Output: the text of `models.py`. All schemas are merged in
 Schema whose `$defs` hold every model under the class name `pytypes` chose (shared shapes and enums
 once, then `<Action>Input`, `<Action>Output`, hoisted `<Action>Data`/`<Action>Item` and inline
 integer enums), and datamodel-code-generator runs once, in-process, with no formatter, timestamp
-or version header. The result is checked to define every class the bindings import.
+or version header; or, when an earlier run gave it the same input, options and version, its text
+comes from the cache (`_dmcg_cache`, outside the output folder) and dmcg is not even imported.
+The result is checked to define every class the bindings import.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import Any
 
 from spoki_actions.spec import ActionSpec, Catalogue
 
-from .. import naming, pytypes, schemas
+from .. import _dmcg, naming, pytypes, schemas
 from ..errors import GeneratorError
 from ..escape import py_str
 from ..write import banner
+from . import _dmcg_cache
 
 # keys that would change how values validate or are named rather than describe them; formats stay
 # strings in the models (no email-validator, no URL normalisation), defaults stay with the API
@@ -162,23 +165,53 @@ def combined_schema(catalogue: Catalogue) -> dict[str, Any]:
     return {"$defs": {**dict(sorted(shared.items())), **per_action}}
 
 
-def render(catalogue: Catalogue) -> str:
-    """The text of `models.py`."""
-    from datamodel_code_generator import Error as DmcgError
-
+def _input(catalogue: Catalogue) -> tuple[str, str] | str:
+    """dmcg's input and the file header; or, with no actions (dmcg refuses an input without
+    models), the whole text of `models.py`. The last catalogue's answer is kept for `render`."""
+    if _prepared and _prepared[0][0] is catalogue:
+        return _prepared[0][1]
     schema = combined_schema(catalogue)
     header = f"# {banner()}\n{MODULE_DOC}"
-    if not schema["$defs"]:  # no actions: dmcg refuses an input without models
-        return f"{header}\n\nfrom __future__ import annotations\n"
-    where = schemas.non_finite(schema)
-    if where is not None:  # JSON (dmcg's input) has no NaN or infinity
-        raise GeneratorError([f"python/models.py: {where[0]} is {where[1]!r}, which JSON cannot hold; fix the spec"])
+    answer: tuple[str, str] | str
+    if not schema["$defs"]:
+        answer = f"{header}\n\nfrom __future__ import annotations\n"
+    else:
+        where = schemas.non_finite(schema)
+        if where is not None:  # JSON (dmcg's input) has no NaN or infinity
+            raise GeneratorError([f"python/models.py: {where[0]} is {where[1]!r}, which JSON cannot hold; "
+                                  "fix the spec"])
+        answer = (json.dumps(schema, ensure_ascii=False, allow_nan=False), header)
+    _prepared[:] = [(catalogue, answer)]
+    return answer
+
+
+_prepared: list[tuple[Catalogue, tuple[str, str] | str]] = []  # the last `_input` (a frozen catalogue's)
+
+
+def start(catalogue: Catalogue) -> None:
+    """Hand dmcg's input for `catalogue` to the worker now (if one was started and the cache does
+    not hold its output; if it does, the worker is ended), so dmcg runs while the other emitters
+    do; `render` collects it. Best
+    effort: a problem with the input is raised by `render`, in its turn."""
     try:
-        text = _run_dmcg(schema, header)
-    except DmcgError as exc:  # translated here, the one place the generator calls dmcg
-        raise GeneratorError([f"datamodel-code-generator: {exc}"]) from exc
-    if not isinstance(text, str):
-        raise GeneratorError(["datamodel-code-generator returned several modules; expected one"])
+        prepared = _input(catalogue)
+    except Exception:  # raised again by `render`, in its turn, after the emitters before it
+        return
+    if isinstance(prepared, str):
+        return
+    source, header = prepared
+    if _dmcg_cache.load(_cache_entry(source, header)) is None:
+        _dmcg.submit_ahead(source, header)
+    else:
+        _dmcg.dismiss()  # not needed: its core is free again for the rest of the run
+
+
+def render(catalogue: Catalogue) -> str:
+    """The text of `models.py`."""
+    prepared = _input(catalogue)
+    if isinstance(prepared, str):
+        return prepared
+    text = _cached_dmcg(*prepared)
     text = _escape_literals(text.rstrip("\n") + "\n")
     try:  # the one parse of models.py: the compile guard, the class check and the rewrite all use it
         tree = ast.parse(text, "python/models.py")
@@ -194,24 +227,32 @@ def render(catalogue: Catalogue) -> str:
     return _left_to_right(text, tree, envelopes)
 
 
-def _run_dmcg(schema: dict[str, Any], header: str) -> Any:
-    """The one datamodel-code-generator call: every model at once, in-process."""
-    from datamodel_code_generator import PythonVersion, generate
-    from datamodel_code_generator.enums import DataModelType, InputFileType
+def _cached_dmcg(source: str, header: str) -> str:
+    """dmcg's text for `source`: from the cache (`_dmcg_cache`) when an earlier run made it with
+    the same dmcg, options and input, else from dmcg (and then kept)."""
+    entry = _cache_entry(source, header)
+    text = _dmcg_cache.load(entry)
+    if text is None:
+        text = _run_dmcg(source, header)
+        _dmcg_cache.store(entry, text)
+    return text
 
-    return generate(
-        json.dumps(schema, ensure_ascii=False, allow_nan=False),
-        input_file_type=InputFileType.JsonSchema,
-        output_model_type=DataModelType.PydanticV2BaseModel,
-        target_python_version=PythonVersion.PY_311,
-        custom_file_header=header,
-        disable_timestamp=True,  # and no version header, no formatter: the same bytes everywhere
-        formatters=[],
-        field_include_all_keys=True,  # descriptions and examples as Field(...) arguments (repr-escaped)
-        field_constraints=True,
-        use_annotated=True,
-        skip_root_model=True,
-    )
+
+def _cache_entry(source: str, header: str) -> str:
+    return _dmcg_cache.key(source, repr(sorted(_dmcg.OPTIONS.items())), header)
+
+
+def _run_dmcg(source: str, header: str) -> str:
+    """The one datamodel-code-generator call, every model at once: in the worker `_dmcg.background`
+    started for this render, if there is one and it answers, else in-process."""
+    worker = _dmcg.take(source, header)
+    answer = None if worker is None else worker.result()
+    if answer is None:
+        answer = _dmcg.run(source, header)
+    if "problems" in answer:
+        raise GeneratorError(answer["problems"])
+    text: str = answer["text"]
+    return text
 
 
 def _referenced(catalogue: Catalogue) -> set[str]:

@@ -24,5 +24,5 @@ def emit(catalogue: Catalogue, since: Mapping[str, str] | None = None) -> dict[s
         for kind, schema in (("input", schemas.input_schema(action)), ("output", schemas.output_schema(action))):
             path = f"schemas/{s}.{kind}.json"
             files[path] = json_file(path, partial(schemas.dump, schema), schema)
-    files["schemas/index.json"] = schemas.dump(schemas.index(catalogue, since))
+    files["schemas/index.json"] = schemas.dump(schemas.index(catalogue, since, files))  # hashes the bytes above
     return files

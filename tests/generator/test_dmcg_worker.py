@@ -1,0 +1,139 @@
+"""dmcg in a second process: the same text as in-process, the same errors, a fallback, and no orphan."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from spoki_actions.generator import _dmcg
+from spoki_actions.generator.emitters import _datamodels, _dmcg_cache
+from spoki_actions.generator.errors import GeneratorError
+from spoki_actions.loader import load_catalogue
+
+from .conftest import SMALL
+
+SOURCE = ('{"$defs": {"Kind": {"type": "integer", "enum": [1, 2], "x-enum-varnames": ["A", "B"]}, "Thing": {"type": '
+          '"object", "required": ["kind"], "properties": {"kind": {"$ref": "#/$defs/Kind", "description": "Kind."}, '
+          '"name": {"type": ["string", "null"], "examples": ["\\u2028x"]}}}}}')
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_dmcg_cache.ENV, "")  # every render here really runs dmcg
+
+
+def test_the_worker_answers_what_dmcg_in_process_makes() -> None:
+    with _dmcg.background():
+        worker = _dmcg.take(SOURCE, "# header")
+        assert worker is not None and _dmcg.take(SOURCE, "# header") is None  # one call per worker
+        assert worker.request == (SOURCE, "# header")
+        assert worker.result() == _dmcg.run(SOURCE, "# header")
+
+
+def test_models_rendered_through_the_worker_are_byte_identical() -> None:
+    catalogue = load_catalogue(SMALL)
+    alone = _datamodels.render(catalogue)
+    with _dmcg.background():
+        assert _dmcg._current
+        through_worker = _datamodels.render(catalogue)
+        assert not _dmcg._current  # it was used
+    assert through_worker == alone
+
+
+def test_the_models_emitter_hands_its_input_over_before_the_other_emitters_run() -> None:
+    catalogue = load_catalogue(SMALL)
+    alone = _datamodels.render(catalogue)
+    with _dmcg.background():
+        worker = _dmcg._current[0]
+        _datamodels.start(catalogue)
+        assert worker.request is not None and worker.request[1].startswith("# generated from specs/")
+        assert _datamodels.render(catalogue) == alone
+        assert not _dmcg._current  # it was used
+
+
+def test_a_worker_given_another_request_is_not_used_for_this_one() -> None:
+    with _dmcg.background():
+        _dmcg.submit_ahead(SOURCE, "# one")
+        assert _dmcg.take(SOURCE, "# other") is None
+        assert _datamodels._run_dmcg(SOURCE, "# other") == _dmcg.run(SOURCE, "# other")["text"]
+        worker = _dmcg.take(SOURCE, "# one")
+        assert worker is not None and worker.result() == _dmcg.run(SOURCE, "# one")
+
+
+def test_a_cached_input_is_not_handed_to_the_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_dmcg_cache.ENV, str(tmp_path / "cache"))
+    catalogue = load_catalogue(SMALL)
+    _datamodels.render(catalogue)  # fills the cache
+    with _dmcg.background():
+        worker = _dmcg._current[0]
+        _datamodels.start(catalogue)
+        assert worker.request is None and not _dmcg._current  # ended at once, not at the end of the render
+        assert worker._proc.returncode is not None
+
+
+def test_dmcg_errors_come_back_as_the_same_generator_error() -> None:
+    with pytest.raises(GeneratorError) as alone:
+        _datamodels._run_dmcg("{", "")
+    with _dmcg.background(), pytest.raises(GeneratorError) as through_worker:
+        _datamodels._run_dmcg("{", "")
+    assert through_worker.value.problems == alone.value.problems
+    assert alone.value.problems[0].startswith("datamodel-code-generator: Invalid file format for jsonschema")
+
+
+@pytest.mark.parametrize("behaviour", ["print('garbage')", "raise SystemExit(3)", "import os; os.kill(os.getpid(), 9)"])
+def test_a_broken_worker_falls_back_to_dmcg_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       behaviour: str) -> None:
+    script = tmp_path / "worker.py"
+    script.write_text(f"import sys\nsys.stdin.read()\n{behaviour}\n")
+    monkeypatch.setattr(_dmcg, "__file__", str(script))
+    catalogue = load_catalogue(SMALL)
+    with _dmcg.background():
+        assert _dmcg._current
+        assert _datamodels.render(catalogue) == _datamodels.render(load_catalogue(SMALL))
+
+
+def test_a_worker_that_cannot_start_is_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_dmcg.sys, "executable", "/nonexistent/python")
+    with _dmcg.background():
+        assert _dmcg.take(SOURCE, "") is None
+        assert "text" in _dmcg.run(SOURCE, "")
+
+
+def test_the_worker_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_dmcg.WORKER_ENV, "0")
+    with _dmcg.background():
+        assert _dmcg.take(SOURCE, "") is None
+
+
+def test_an_unused_worker_is_ended_with_the_render() -> None:
+    with _dmcg.background():
+        worker = _dmcg._current[0]
+    assert worker._proc.returncode is not None and not _dmcg._current
+
+
+def _exited(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")  # a zombie has exited (nothing reaps orphans in some containers)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_parent_leaves_no_worker_behind() -> None:
+    probe = ("import os, sys\nfrom spoki_actions.generator import _dmcg\n"
+             "scope = _dmcg.background()\nscope.__enter__()\nprint(_dmcg._current[0]._proc.pid, flush=True)\n"
+             "os.kill(os.getpid(), 9)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode == -9
+    pid = int(done.stdout)
+    deadline = time.monotonic() + 120  # it ends once dmcg is imported and it reads the parent's EOF
+    while not _exited(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _exited(pid)
+    assert os.getpid() != pid
