@@ -38,7 +38,6 @@ from .write import banner
 SCHEMA_ID_BASE = "https://spoki-actions.dev/schemas/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-
 @cache  # read once per process: each lookup parses the dist-info METADATA (0.4 ms; 4 per action)
 def catalogue_version() -> str:
     """The catalogue's semver: the installed package's version (pyproject.toml is its source)."""
@@ -209,6 +208,34 @@ def output_schema(action: ActionSpec) -> dict[str, Any]:
     if output.get("$defs"):
         doc["$defs"] = output["$defs"]
     return doc
+
+
+INDEX = "schemas/index.json"
+_SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)([-+][0-9A-Za-z.+-]+)?$")
+
+
+def ledger(out: Path) -> dict[str, str]:
+    """The `since` ledger of an earlier run: each action's version from `out/schemas/index.json`
+    ({} when there is none yet). An index that cannot be read is a `GeneratorError` naming it, never
+    a fresh start that would restamp every action."""
+    path = out / INDEX
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise GeneratorError([f"{path}: cannot read the since ledger: {exc.strerror}"]) from exc
+    try:
+        entries = json.loads(raw)["actions"]
+        found = {str(e["name"]): e["since"] for e in entries}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise GeneratorError([f"{path}: not an index.json with each action's `since` ({exc.__class__.__name__}: "
+                              f"{exc}); restore it from git (it is the ledger of when each action appeared)"]) from exc
+    bad = sorted(name for name, version in found.items() if not (isinstance(version, str) and _SEMVER.match(version)))
+    if bad:
+        raise GeneratorError([f"{path}: `since` of {', '.join(bad)} is not a semver version; restore the file from "
+                              "git"])
+    return found
 
 
 def index(catalogue: Catalogue, since: Mapping[str, str] | None = None,
