@@ -6,7 +6,8 @@ bytes (request line and headers, built from the URL the runtime split once) and 
 httpcore's, so `_transport` reads both alike. Failures raise httpx's exception classes with
 httpcore's wording, so `_transport.translate` words them as for any other transport.
 Rules: one origin per pool (the key's: nothing else is ever sent here); per-operation socket timeouts;
-a connection is reused only after a complete HTTP/1.1 answer without `Connection: close`, at most
+a connection is reused only after a complete HTTP/1.1 answer without `Connection: close` and with
+nothing read past it (bytes the server sent unasked would be the next request's answer), at most
 `MAX_IDLE` idle ones for `KEEPALIVE_EXPIRY` seconds, and never once the server may have hung up
 (checked before reuse); framing per RFC 9112 (chunked, Content-Length, or until close), 1xx skipped;
 a malformed answer is a protocol error and its connection is closed.
@@ -34,10 +35,11 @@ NO_BODY_STATUSES = frozenset({204, 304})
 
 
 class _Connection:
-    __slots__ = ("file", "idle_since", "poller", "sock")
+    __slots__ = ("file", "idle_since", "poller", "sock", "timeout")
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
         self.sock = sock
+        self.timeout = timeout
         self.file = cast(io.BufferedReader, sock.makefile("rb", buffering=READ))
         self.idle_since = 0.0
         self.poller = select.poll() if hasattr(select, "poll") else None
@@ -52,6 +54,22 @@ class _Connection:
             return bool(select.select([self.sock], [], [], 0)[0])
         except (OSError, ValueError):
             return True
+
+    def quiet(self) -> bool:
+        """Has the server sent nothing past the answer just read? Bytes already read ahead (in the file's
+        buffer or the TLS layer, where polling the socket cannot see them) would be the next request's
+        answer: a connection holding any is never reused. Looked at without waiting."""
+        try:
+            self.sock.settimeout(0)
+            try:
+                extra = self.file.peek(1)  # what is buffered, else one read that does not wait
+            except (BlockingIOError, ssl.SSLWantReadError):
+                extra = b""
+            finally:
+                self.sock.settimeout(self.timeout)
+        except (OSError, ValueError):
+            return False
+        return not extra
 
     def close(self) -> None:
         try:
@@ -89,7 +107,7 @@ class WirePool:
         except (OSError, ssl.SSLError, ValueError) as exc:
             sock.close()
             raise httpx.ConnectError(str(exc)) from exc
-        return _Connection(sock)
+        return _Connection(sock, self._timeout)
 
     def _checkout(self) -> _Connection:
         """An idle connection still fit for use, else a new one. (A server may still hang up between this
@@ -307,7 +325,7 @@ class WireResponse:
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        if self._done and self._keep:
+        if self._done and self._keep and conn.quiet():
             self._pool._checkin(conn)
         else:
             conn.close()

@@ -1,0 +1,64 @@
+"""The blocking transport's own HTTP/1.1 (`_wire`) against hostile or broken servers on real loopback
+sockets: answers nobody asked for (response desync on a kept-alive connection), answers that never
+end or drip, header fields HTTP forbids. Each case is also answered through an injected
+`httpx.HTTPTransport` (the path `_wire` replaced) where its outcome is the bar."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from spoki_actions import Client
+
+from .test_wire import RawServer, answer
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., RawServer]]:
+    servers: list[RawServer] = []
+
+    def make(behaviour: Callable[[bytes], bytes | None], hang_up: bool = False) -> RawServer:
+        servers.append(RawServer(behaviour, hang_up))
+        return servers[-1]
+    yield make
+    for server in servers:
+        server.close()
+
+
+def numbered(body: bytes, n: int) -> bytes:
+    return body.replace(b"}", b', "n": %d}' % n, 1)
+
+
+def test_an_answer_sent_before_it_was_asked_for_is_never_handed_to_the_next_request(
+        serve: Callable[..., RawServer]) -> None:
+    """A server that sends a second answer right behind the first (in the same write, so it sits in the
+    client's read buffer, where polling the socket cannot see it): the next request must not take it."""
+    stale = answer(b'{"count": 0, "results": [], "stale": true}')
+    served: list[int] = []
+
+    def behave(request: bytes) -> bytes:
+        served.append(1)
+        return answer(numbered(b'{"count": 0, "results": []}', len(served))) + (stale if len(served) == 1 else b"")
+    server = serve(behave)
+    with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+        data = [client.execute("SPOKI_LIST_TAGS").data for _ in range(3)]
+    assert data == [{"count": 0, "results": [], "n": n} for n in (1, 2, 3)]
+    assert server.connections == 2  # the connection that held the unasked-for answer was dropped
+
+
+def test_a_body_on_a_204_is_never_read_as_the_next_answer(serve: Callable[..., RawServer]) -> None:
+    served: list[int] = []
+
+    def behave(request: bytes) -> bytes:
+        served.append(1)
+        if len(served) == 1:  # a 204 has no body (RFC 9110 15.3.5); this server sends one anyway
+            return b"HTTP/1.1 204 No Content\r\n\r\n" + answer(b'{"stale": true}')
+        return answer(numbered(b'{"count": 0, "results": []}', len(served)))
+    server = serve(behave)
+    with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+        first, second = client.execute("SPOKI_LIST_TAGS"), client.execute("SPOKI_LIST_TAGS")
+    assert first.status == 204
+    assert second.data == {"count": 0, "results": [], "n": 2}
+    assert json.dumps(second.envelope).find("stale") == -1
