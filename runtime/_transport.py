@@ -32,7 +32,7 @@ from ._config import USER_AGENT, Settings, origin_of
 from ._outcome import ErrorKind
 from ._request import split_url
 from ._response import Failure, Reply
-from ._wire import Headers, WirePool, WireResponse, header_text
+from ._wire import DeadlineExceeded, Headers, WirePool, WireResponse, header_text
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -428,9 +428,11 @@ class SyncTransport(_Base):
                 method = request.method.encode("ascii")
                 head = b"".join((method, b" ", target, b" HTTP/1.1\r\n", self._blocks[body is None],
                                  b"" if body is None else b"Content-Length: %d\r\n" % len(body), b"\r\n"))
-                response: httpcore.Response | WireResponse = self._wire.request(method, head, body)
+                response: httpcore.Response | WireResponse = self._wire.request(method, head, body, deadline)
             else:
                 response = self._core().handle_request(self._core_request(request))
+        except DeadlineExceeded:
+            return _deadline_failure(request.url, self._timeout)
         except Exception as exc:
             return translate(_from_core(exc), request.url, self._timeout, self._via)
         headers = response.mapping if type(response) is WireResponse else _reply_headers(response.headers)
@@ -463,6 +465,8 @@ class SyncTransport(_Base):
             return self._cap_failure_of(status, request.url, None)
         except _DecodeError as exc:
             return translate(httpx.DecodingError(str(exc)), request.url, self._timeout, self._via)
+        except DeadlineExceeded:
+            return _deadline_failure(request.url, self._timeout)
         except Exception as exc:
             return translate(_from_core(exc), request.url, self._timeout, self._via)
         finally:

@@ -5,7 +5,8 @@ bytes (request line and headers, built from the URL the runtime split once) and 
 `WireResponse` (status, reason, raw header pairs, the body as chunks while they arrive) shaped like
 httpcore's, so `_transport` reads both alike. Failures raise httpx's exception classes with
 httpcore's wording, so `_transport.translate` words them as for any other transport.
-Rules: one origin per pool (the key's: nothing else is ever sent here); per-operation socket timeouts;
+Rules: one origin per pool (the key's: nothing else is ever sent here); per-operation socket timeouts,
+and no read past the whole attempt's deadline;
 a connection is reused only after a complete HTTP/1.1 answer without `Connection: close` and with
 nothing read past it (bytes the server sent unasked would be the next request's answer), at most
 `MAX_IDLE` idle ones for `KEEPALIVE_EXPIRY` seconds, and never once the server may have hung up
@@ -16,13 +17,14 @@ a malformed answer is a protocol error and its connection is closed.
 from __future__ import annotations
 
 import io
+import math
 import select
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -34,13 +36,66 @@ READ = 64 * 1024  # bytes per body read
 NO_BODY_STATUSES = frozenset({204, 304})
 
 
+class DeadlineExceeded(httpx.ReadTimeout):
+    """A read stopped at the whole attempt's deadline, not at the per-read timeout."""
+
+
+class _Deadline(TimeoutError):
+    pass
+
+
+class _Reader(io.RawIOBase):
+    """The socket as the connection's buffered file reads it. Each read waits at most the timeout, and
+    never past `deadline` (the whole attempt's): a server dripping its answer a byte at a time, each
+    within the timeout, is still stopped there, in the head as in the body."""
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self._sock = sock
+        self._timeout = timeout
+        self._short = False  # the socket's timeout is cut to what is left of the deadline
+        self._got = 0  # bytes read since `arm`
+        self.deadline = math.inf
+
+    def readable(self) -> bool:
+        return True
+
+    def arm(self, deadline: float) -> None:
+        self.deadline, self._got = deadline, 0
+        if self._short:
+            self._sock.settimeout(self._timeout)
+            self._short = False
+
+    def readinto(self, buffer: Any) -> int | None:
+        sock = self._sock
+        if sock.gettimeout() != 0:  # 0: a look that must not wait (`_Connection.quiet`)
+            left = self.deadline - time.monotonic()
+            if left < self._timeout:
+                if left <= 0:
+                    raise _Deadline if self._got else TimeoutError("timed out")
+                sock.settimeout(left)
+                self._short = True
+        try:
+            got = sock.recv_into(buffer)
+        except (BlockingIOError, ssl.SSLWantReadError):
+            return None
+        except TimeoutError:
+            # a server silent from the start timed out as any read does; one that began its answer and
+            # did not finish it in time ran into the deadline of the whole attempt
+            if self._short and self._got:
+                raise _Deadline from None
+            raise
+        self._got += got
+        return got
+
+
 class _Connection:
-    __slots__ = ("file", "idle_since", "poller", "sock", "timeout")
+    __slots__ = ("file", "idle_since", "poller", "reader", "sock", "timeout")
 
     def __init__(self, sock: socket.socket, timeout: float) -> None:
         self.sock = sock
         self.timeout = timeout
-        self.file = cast(io.BufferedReader, sock.makefile("rb", buffering=READ))
+        self.reader = _Reader(sock, timeout)
+        self.file = io.BufferedReader(self.reader, READ)
         self.idle_since = 0.0
         self.poller = select.poll() if hasattr(select, "poll") else None
         if self.poller is not None:
@@ -63,8 +118,6 @@ class _Connection:
             self.sock.settimeout(0)
             try:
                 extra = self.file.peek(1)  # what is buffered, else one read that does not wait
-            except (BlockingIOError, ssl.SSLWantReadError):
-                extra = b""
             finally:
                 self.sock.settimeout(self.timeout)
         except (OSError, ValueError):
@@ -132,10 +185,12 @@ class WirePool:
                 return
         conn.close()
 
-    def request(self, method: bytes, head: bytes, body: bytes | None) -> WireResponse:
-        """Send `head` (request line and headers, ending in a blank line) and `body`; the answer's head."""
+    def request(self, method: bytes, head: bytes, body: bytes | None, deadline: float = math.inf) -> WireResponse:
+        """Send `head` (request line and headers, ending in a blank line) and `body`; the answer's head.
+        No read of the answer, head or body, waits past `deadline` (a `time.monotonic()` instant)."""
         conn = self._checkout()
         try:
+            conn.reader.arm(deadline)
             try:
                 conn.sock.sendall(head + body if body else head)
             except TimeoutError as exc:
@@ -185,7 +240,7 @@ class WirePool:
                     continue  # 100 Continue and other interim answers: the real one follows
                 return WireResponse(self, conn, status, rest[4:], raw, headers, method, version)
         except TimeoutError as exc:
-            raise httpx.ReadTimeout(str(exc)) from exc
+            raise _read_timeout(exc) from exc
         except OSError as exc:
             raise httpx.ReadError(str(exc)) from exc
 
@@ -195,6 +250,10 @@ class WirePool:
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+
+def _read_timeout(exc: TimeoutError) -> httpx.ReadTimeout:
+    return DeadlineExceeded("the deadline passed") if isinstance(exc, _Deadline) else httpx.ReadTimeout(str(exc))
 
 
 def _bad_line(line: bytes, first: bool) -> httpx.RemoteProtocolError:
@@ -289,13 +348,13 @@ class WireResponse:
                 while data := file.read1(READ):
                     yield data
         except TimeoutError as exc:
-            raise httpx.ReadTimeout(str(exc)) from exc
+            raise _read_timeout(exc) from exc
         except OSError as exc:
             raise httpx.ReadError(str(exc)) from exc
         self._done = True
 
     @staticmethod
-    def _chunks(file: io.BufferedReader) -> Iterator[bytes]:
+    def _chunks(file: io.BufferedReader[_Reader]) -> Iterator[bytes]:
         readline, read = file.readline, file.read
         while True:
             line = readline(MAX_LINE + 1)

@@ -5,12 +5,15 @@ end or drip, header fields HTTP forbids. Each case is also answered through an i
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from spoki_actions import Client
+from spoki_actions import Client, ErrorKind
 
 from .test_wire import RawServer, answer
 
@@ -62,3 +65,54 @@ def test_a_body_on_a_204_is_never_read_as_the_next_answer(serve: Callable[..., R
     assert first.status == 204
     assert second.data == {"count": 0, "results": [], "n": 2}
     assert json.dumps(second.envelope).find("stale") == -1
+
+
+class DrippingServer:
+    """Reads one request on each connection, then sends `reply` a byte every `pause` seconds (each byte
+    well within the client's timeout, the whole far past it), or nothing at all when `reply` is empty."""
+
+    def __init__(self, reply: bytes, pause: float) -> None:
+        self.reply, self.pause = reply, pause
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = self.sock.accept()
+            with conn:
+                while b"\r\n\r\n" not in conn.recv(65536):
+                    pass
+                for byte in self.reply:
+                    if self.stop.wait(self.pause):
+                        return
+                    conn.sendall(bytes([byte]))
+                self.stop.wait(10)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.mark.parametrize("reply", [
+    # a head dripped, each byte within the timeout, the whole far past it; no body, so no read of one
+    # (where the transport also looks at the deadline) would notice
+    b"HTTP/1.1 204 No Content\r\nX-Padding: " + b"." * 20 + b"\r\n\r\n",
+    answer(b"{}"),  # head and body dripped
+    b"",  # nothing at all: the per-read timeout, worded as it always was
+], ids=["dripped-head", "dripped", "silent"])
+def test_the_whole_attempt_deadline_bounds_the_head_as_well_as_the_body(reply: bytes) -> None:
+    server = DrippingServer(reply, pause=0.1)
+    try:
+        with Client(base_url=server.base_url, pace=False, max_retries=0, timeout=0.4) as client:
+            outcome = client.execute("SPOKI_LIST_TAGS")
+    finally:
+        server.close()
+    assert outcome.kind is ErrorKind.TIMEOUT, outcome.envelope
+    assert outcome.error == ("timed out after 0.4 s waiting for an answer from 127.0.0.1" if not reply else
+                             "timed out after 0.4 s (the deadline for a whole attempt) waiting for 127.0.0.1 to "
+                             "finish its answer")
