@@ -359,13 +359,18 @@ class WireResponse:
         while True:
             line = readline(MAX_LINE + 1)
             size_text = line.split(b";", 1)[0].strip()
-            if not line.endswith(b"\n") or not size_text or any(c not in b"0123456789abcdefABCDEF" for c in size_text):
+            if (not line.endswith(b"\n") or not 0 < len(size_text) <= 16
+                    or any(c not in b"0123456789abcdefABCDEF" for c in size_text)):
                 raise httpx.RemoteProtocolError("peer closed connection without sending complete message body: "
                                                 "incomplete chunked read" if not line.endswith(b"\n")
                                                 else "illegal chunk size line")
             size = int(size_text, 16)
-            if size == 0:
+            if size == 0:  # the trailer section: read and dropped, bounded as a head is
+                budget = MAX_HEAD
                 while (trailer := readline(MAX_LINE + 1)) not in (b"\r\n", b"\n"):
+                    budget -= len(trailer)
+                    if budget < 0:
+                        raise httpx.RemoteProtocolError("the answer's trailer section is too long")
                     if not trailer.endswith(b"\n"):
                         raise httpx.RemoteProtocolError("peer closed connection without sending complete message "
                                                         "body: incomplete chunked read")

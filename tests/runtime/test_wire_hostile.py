@@ -116,3 +116,20 @@ def test_the_whole_attempt_deadline_bounds_the_head_as_well_as_the_body(reply: b
     assert outcome.error == ("timed out after 0.4 s waiting for an answer from 127.0.0.1" if not reply else
                              "timed out after 0.4 s (the deadline for a whole attempt) waiting for 127.0.0.1 to "
                              "finish its answer")
+
+
+CHUNKED = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    # trailer fields without end: read (and dropped) without limit, and without the size cap or the
+    # deadline looking, since no body byte comes with them; now bounded as a head is
+    (b"2\r\n{}\r\n0\r\n" + b"X-Trailer: 0123456789\r\n" * 6000 + b"\r\n", "the answer's trailer section is too long"),
+    (b"1" + b"0" * 16 + b"\r\n{}\r\n0\r\n\r\n", "illegal chunk size line"),  # 2**64: more than any body
+])
+def test_chunked_framing_limits(serve: Callable[..., RawServer], body: bytes, error: str) -> None:
+    server = serve(lambda r: CHUNKED + body, hang_up=True)
+    with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+        outcome = client.execute("SPOKI_LIST_TAGS")
+    assert outcome.kind is ErrorKind.TRANSPORT
+    assert outcome.error == f"connection to 127.0.0.1 failed: RemoteProtocolError ({error})"
