@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import select
 import socket
 import ssl
@@ -34,6 +35,9 @@ MAX_HEAD = 100 * 1024  # bytes of status line and headers (httpcore's limit)
 MAX_LINE = 64 * 1024
 READ = 64 * 1024  # bytes per body read
 NO_BODY_STATUSES = frozenset({204, 304})
+# a header field line (RFC 9110 5.1, 5.5): a token, a colon, and a value without NUL, CR, LF, VT or FF (what
+# h11, httpx's parser, refuses); a space in or before the colon, a control character in the name: refused
+_FIELD = re.compile(rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00\n\r\x0b\x0c]*?)[ \t]*\r?\n").fullmatch
 
 
 class DeadlineExceeded(httpx.ReadTimeout):
@@ -225,10 +229,10 @@ class WirePool:
                         raise _bad_line(line, first=False)
                     if line == b"\r\n" or line == b"\n":
                         break
-                    name, colon, value = line.partition(b":")
-                    if not colon or not name or name != name.strip():
+                    field = _FIELD(line)
+                    if field is None:  # never its text: it may echo anything
                         raise httpx.RemoteProtocolError("illegal header line")
-                    value = value.strip(b" \t\r\n")
+                    name, value = field.groups()
                     raw.append((name, value))
                     key = name.decode("latin-1").lower()
                     text = header_text(value)

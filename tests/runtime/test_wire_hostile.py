@@ -11,11 +11,14 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 
 from spoki_actions import Client, ErrorKind
+from spoki_actions._request import Request
+from spoki_actions._response import Reply
 
-from .test_wire import RawServer, answer
+from .test_wire import RawServer, answer, both
 
 
 @pytest.fixture
@@ -133,3 +136,31 @@ def test_chunked_framing_limits(serve: Callable[..., RawServer], body: bytes, er
         outcome = client.execute("SPOKI_LIST_TAGS")
     assert outcome.kind is ErrorKind.TRANSPORT
     assert outcome.error == f"connection to 127.0.0.1 failed: RemoteProtocolError ({error})"
+
+
+@pytest.mark.parametrize("field", [
+    b"X-Echo: a\x00b",  # NUL in a value
+    b"X-Echo: a\rb",  # a bare CR in a value
+    b"X-Echo: a\x0cb",  # a form feed
+    b"X\x00Echo: b",  # NUL in a name
+    b"X Echo: b",  # a space in a name
+    b"X-Echo : b",  # a space before the colon (RFC 9112 5.1: must be refused)
+])
+def test_header_fields_http_forbids_are_protocol_errors_as_through_httpx(serve: Callable[..., RawServer],
+                                                                          field: bytes) -> None:
+    server = serve(lambda r: b"HTTP/1.1 200 OK\r\n" + field + b"\r\nContent-Length: 2\r\n\r\n{}", hang_up=True)
+    ours, theirs = both(server.base_url)
+    assert ours.kind is theirs.kind is ErrorKind.TRANSPORT
+    assert ours.error == "connection to 127.0.0.1 failed: RemoteProtocolError (illegal header line)"
+
+
+def test_header_values_keep_obs_text_tabs_and_inner_spaces_as_through_httpx(serve: Callable[..., RawServer]) -> None:
+    server = serve(lambda r: answer(b'{"count": 0, "results": []}', b"200 OK",
+                                    b"X-Echo: \t caf\xc3\xa9 \x1b au\tlait\t "))
+    values = []
+    for transport in (None, httpx.HTTPTransport()):
+        with Client(base_url=server.base_url, transport=transport, pace=False) as client:
+            reply = client._transport.send(Request("GET", server.base_url + "/tags/", None, "tags/"))
+            assert isinstance(reply, Reply)
+            values.append(reply.headers["x-echo"])
+    assert values == ["caf\u00e9 \x1b au\tlait"] * 2
