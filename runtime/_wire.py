@@ -320,7 +320,7 @@ class WireResponse:
         elif encoded:
             self._framing = "chunked" if chunked else "close"
         elif lengths:
-            if not all(v.isascii() and v.isdigit() for v in lengths) or len(set(lengths)) != 1:
+            if not all(v.isascii() and v.isdigit() and len(v) <= 19 for v in lengths) or len(set(lengths)) != 1:
                 raise httpx.RemoteProtocolError("invalid Content-Length in the answer")
             self._framing, self._length = "length", int(lengths[0])
         else:

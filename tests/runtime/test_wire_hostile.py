@@ -164,3 +164,12 @@ def test_header_values_keep_obs_text_tabs_and_inner_spaces_as_through_httpx(serv
             assert isinstance(reply, Reply)
             values.append(reply.headers["x-echo"])
     assert values == ["caf\u00e9 \x1b au\tlait"] * 2
+
+
+@pytest.mark.parametrize("length", [b"9" * 5000, b"-2", b"0x2", b"+2", b"2, 3", b"\xd9\xa2"])  # the last: Arabic 2
+def test_a_content_length_that_is_not_one_decimal_number_is_a_protocol_error(serve: Callable[..., RawServer],
+                                                                              length: bytes) -> None:
+    server = serve(lambda r: b"HTTP/1.1 200 OK\r\nContent-Length: " + length + b"\r\n\r\n{}", hang_up=True)
+    ours, theirs = both(server.base_url)
+    assert ours.kind is theirs.kind is ErrorKind.TRANSPORT
+    assert ours.error == "connection to 127.0.0.1 failed: RemoteProtocolError (invalid Content-Length in the answer)"
