@@ -310,7 +310,6 @@ class WireResponse:
         lengths = [v.strip() for v in length.split(",")] if length is not None else []
         coding = dict.get(mapping, "transfer-encoding")
         encoded = coding is not None
-        chunked = encoded and coding.rsplit(",", 1)[-1].strip().lower() == "chunked"  # type: ignore[union-attr]
         connection = dict.get(mapping, "connection")
         keep = version == b"HTTP/1.1" and not (
             connection is not None and "close" in (v.strip().lower() for v in connection.split(",")))
@@ -318,7 +317,11 @@ class WireResponse:
         if method == b"HEAD" or status in NO_BODY_STATUSES:
             self._framing = "none"
         elif encoded:
-            self._framing = "chunked" if chunked else "close"
+            # only chunked, as h11 (httpx) takes it: with another transfer coding (gzip, or gzip then chunked)
+            # the body would be bytes nobody decodes, read as the answer
+            if coding.strip().lower() != "chunked":  # type: ignore[union-attr]
+                raise httpx.RemoteProtocolError("Only Transfer-Encoding: chunked is supported")
+            self._framing = "chunked"
         elif lengths:
             if not all(v.isascii() and v.isdigit() and len(v) <= 19 for v in lengths) or len(set(lengths)) != 1:
                 raise httpx.RemoteProtocolError("invalid Content-Length in the answer")

@@ -6,6 +6,7 @@ end or drip, header fields HTTP forbids. Each case is also answered through an i
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import socket
 import threading
@@ -173,3 +174,16 @@ def test_a_content_length_that_is_not_one_decimal_number_is_a_protocol_error(ser
     ours, theirs = both(server.base_url)
     assert ours.kind is theirs.kind is ErrorKind.TRANSPORT
     assert ours.error == "connection to 127.0.0.1 failed: RemoteProtocolError (invalid Content-Length in the answer)"
+
+
+@pytest.mark.parametrize("coding", [b"gzip", b"gzip, chunked", b"identity"])
+def test_a_transfer_coding_other_than_chunked_is_a_protocol_error_as_through_httpx(
+        serve: Callable[..., RawServer], coding: bytes) -> None:
+    body = gzip.compress(b"{}")
+    if coding.endswith(b"chunked"):
+        body = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+    server = serve(lambda r: b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding + b"\r\n\r\n" + body, hang_up=True)
+    ours, theirs = both(server.base_url)
+    assert ours.kind is theirs.kind is ErrorKind.TRANSPORT
+    assert ours.error == theirs.error == ("connection to 127.0.0.1 failed: RemoteProtocolError (Only "
+                                          "Transfer-Encoding: chunked is supported)")
