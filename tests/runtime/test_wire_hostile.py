@@ -8,8 +8,11 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import os
+import random
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -187,3 +190,47 @@ def test_a_transfer_coding_other_than_chunked_is_a_protocol_error_as_through_htt
     assert ours.kind is theirs.kind is ErrorKind.TRANSPORT
     assert ours.error == theirs.error == ("connection to 127.0.0.1 failed: RemoteProtocolError (Only "
                                           "Transfer-Encoding: chunked is supported)")
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts this process's descriptors in /proc")
+def test_thousands_of_calls_from_threads_against_a_server_hanging_up_at_random_leak_no_descriptor(
+        serve: Callable[..., RawServer]) -> None:
+    chance = random.Random(7)
+    lock = threading.Lock()
+
+    def behave(request: bytes) -> bytes | None:
+        with lock:
+            roll = chance.random()
+        if roll < 0.1:
+            return None  # hangs up without an answer
+        if roll < 0.2:
+            return answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close")
+        if roll < 0.25:  # a short body, then the hang-up (Connection: close)
+            return answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close")[:-5]
+        return answer(b'{"count": 0, "results": []}')
+    server = serve(behave)
+    before = open_fds()
+    outcomes: list[bool] = []
+    most = [0]
+    with Client(base_url=server.base_url, pace=False, max_retries=0, timeout=5) as client:
+        def work() -> None:
+            for _ in range(500):
+                outcomes.append(client.execute("SPOKI_LIST_TAGS").successful)
+                most[0] = max(most[0], open_fds())
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        idle = len(client._transport._wire._idle)  # type: ignore[union-attr]
+    assert len(outcomes) == 2000 and 1000 < outcomes.count(True) < 2000
+    assert idle <= 4
+    assert most[0] - before <= 2 * (4 + 20)  # in use and idle, client and server ends
+    deadline = time.monotonic() + 5
+    while open_fds() > before and time.monotonic() < deadline:  # the server's threads close their ends
+        time.sleep(0.05)
+    assert open_fds() <= before
