@@ -234,3 +234,31 @@ def test_thousands_of_calls_from_threads_against_a_server_hanging_up_at_random_l
     while open_fds() > before and time.monotonic() < deadline:  # the server's threads close their ends
         time.sleep(0.05)
     assert open_fds() <= before
+
+
+def test_an_ipv6_literal_with_a_port_goes_in_the_host_header_as_httpx_writes_it() -> None:
+    try:
+        listener = socket.create_server(("::1", 0), family=socket.AF_INET6)
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    heads: list[bytes] = []
+
+    def serve_one() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                with conn:
+                    head = b""
+                    while b"\r\n\r\n" not in head:
+                        head += conn.recv(65536)
+                    heads.append(head)
+                    conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
+    threading.Thread(target=serve_one, daemon=True).start()
+    port = listener.getsockname()[1]
+    try:
+        ours, theirs = both(f"http://[::1]:{port}/api/1")
+    finally:
+        listener.close()
+    assert ours.successful and theirs.successful
+    hosts = [next(line for line in head.split(b"\r\n") if line.lower().startswith(b"host:")) for head in heads]
+    assert hosts == [b"Host: [::1]:%d" % port] * 2
