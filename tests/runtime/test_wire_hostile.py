@@ -11,9 +11,11 @@ import json
 import os
 import random
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,7 +24,7 @@ from spoki_actions import Client, ErrorKind
 from spoki_actions._request import Request
 from spoki_actions._response import Reply
 
-from .test_wire import RawServer, answer, both
+from .test_wire import RawServer, answer, both, same
 
 
 @pytest.fixture
@@ -262,3 +264,100 @@ def test_an_ipv6_literal_with_a_port_goes_in_the_host_header_as_httpx_writes_it(
     assert ours.successful and theirs.successful
     hosts = [next(line for line in head.split(b"\r\n") if line.lower().startswith(b"host:")) for head in heads]
     assert hosts == [b"Host: [::1]:%d" % port] * 2
+
+
+def _self_signed(tmp: Path, names: list[str]) -> tuple[Path, Path]:
+    """(certificate, key) PEM files of a self-signed certificate for `names` (DNS names or IP addresses)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def alt(name: str) -> x509.GeneralName:
+        try:
+            return x509.IPAddress(ipaddress.ip_address(name))
+        except ValueError:
+            return x509.DNSName(name)
+    now = datetime.datetime.now(datetime.UTC)
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.SubjectAlternativeName([alt(n) for n in names]), critical=False)
+            .sign(key, hashes.SHA256()))
+    paths = tmp / "cert.pem", tmp / "key.pem"
+    paths[0].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return paths
+
+
+class TLSServer:
+    """HTTPS on 127.0.0.1 with a certificate for `names`; records the SNI name each handshake carried."""
+
+    def __init__(self, tmp: Path, names: list[str]) -> None:
+        self.cert, key = _self_signed(tmp, names)
+        self.sni: list[str | None] = []
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert, key)
+
+        def sni(sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
+            self.sni.append(name)
+        context.sni_callback = sni  # type: ignore[assignment]
+        self.context = context
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def port(self) -> int:
+        return int(self.sock.getsockname()[1])
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            while not self.stop.is_set():
+                raw, _ = self.sock.accept()
+                threading.Thread(target=self._one, args=(raw,), daemon=True).start()
+
+    def _one(self, raw: socket.socket) -> None:
+        with contextlib.suppress(OSError), self.context.wrap_socket(raw, server_side=True) as conn:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                head += data
+            conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.mark.parametrize(("names", "host", "good"), [
+    (["localhost"], "localhost", True),
+    (["127.0.0.1"], "127.0.0.1", True),  # an IP-address host: checked against the certificate's IP names
+    (["other.example"], "localhost", False),  # a certificate for another name
+    (["localhost"], "127.0.0.1", False),  # a DNS name does not vouch for an address
+])
+def test_tls_checks_the_host_name_against_the_certificate_as_httpx_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str], host: str, good: bool) -> None:
+    server = TLSServer(tmp_path, names)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
+    try:
+        ours, theirs = both(f"https://{host}:{server.port}/api/1")
+    finally:
+        server.close()
+    assert ours.successful is theirs.successful is good, (ours.error, theirs.error)
+    if not good:
+        assert ours.kind is ErrorKind.TRANSPORT and "CERTIFICATE_VERIFY_FAILED" in (ours.error or "")
+        assert (ours.error or "").endswith("; the request was not sent")
+        same(ours, theirs)
+    # SNI carries a DNS name, never an address (RFC 6066 3), on both paths
+    assert server.sni == ([host, host] if host == "localhost" else [None, None])
