@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import importlib.util
 import logging
+import re
 import ssl
 import threading
 import time
@@ -389,6 +390,19 @@ class _Base:
         return Reply(response.status_code, response.reason_phrase, response.headers, body, url)
 
 
+# what the wire writes on the request line: a method that is an HTTP token, a target of visible ASCII (h11
+# refuses the same for the httpx path); anything else could end the line early and inject headers
+_NOT_IN_TARGET = re.compile(rb"[^\x21-\x7e]").search
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+").fullmatch
+_METHODS = {m: m.encode("ascii") for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
+
+
+def _method(method: str) -> bytes:
+    if not _TOKEN(method):
+        raise httpx.LocalProtocolError("the request method is not an HTTP token")
+    return method.encode("ascii")
+
+
 class SyncTransport(_Base):
     """Blocking exchanges. Without `transport`, straight on an httpcore connection pool (no httpx
     request or response objects: the URL is already split, the headers are pre-encoded bytes, and
@@ -423,9 +437,10 @@ class SyncTransport(_Base):
         try:
             if self._wire is not None and request.wire and request.url.startswith(self._prefix):
                 target = request.wire
-                if b" " in target or b"\r" in target or b"\n" in target:  # never from a builder; never sent
-                    raise httpx.LocalProtocolError("the request target holds a space or a line break")
-                method = request.method.encode("ascii")
+                if _NOT_IN_TARGET(target):  # never from a builder (it percent-encodes); never sent
+                    raise httpx.LocalProtocolError("the request target holds a space, a line break or another "
+                                                   "byte a request line cannot carry")
+                method = _METHODS.get(request.method) or _method(request.method)
                 head = b"".join((method, b" ", target, b" HTTP/1.1\r\n", self._blocks[body is None],
                                  b"" if body is None else b"Content-Length: %d\r\n" % len(body), b"\r\n"))
                 response: httpcore.Response | WireResponse = self._wire.request(method, head, body, deadline)

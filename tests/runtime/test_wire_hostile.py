@@ -22,7 +22,7 @@ import pytest
 
 from spoki_actions import Client, ErrorKind
 from spoki_actions._request import Request
-from spoki_actions._response import Reply
+from spoki_actions._response import Failure, Reply
 
 from .test_wire import RawServer, answer, both, same
 
@@ -361,3 +361,21 @@ def test_tls_checks_the_host_name_against_the_certificate_as_httpx_does(
         same(ours, theirs)
     # SNI carries a DNS name, never an address (RFC 6066 3), on both paths
     assert server.sni == ([host, host] if host == "localhost" else [None, None])
+
+
+@pytest.mark.parametrize(("method", "target"), [
+    ("GET", b"/api/1/tags/\tHTTP/1.1\r\nX-Evil: 1"),  # a tab before the version, then a header
+    ("GET", b"/api/1/tags/\x00"),  # NUL
+    ("GET", b"/api/1/tags/\x0bx"),  # VT
+    ("GET", b"/api/1/tags/caf\xc3\xa9"),  # raw UTF-8, not percent-encoded
+    ("GET /x HTTP/1.1\r\nX-Evil: 1\r\n\r\nGET", b"/api/1/tags/"),  # a method that writes a request of its own
+])
+def test_a_request_line_that_could_carry_something_else_is_never_written(serve: Callable[..., RawServer],
+                                                                          method: str, target: bytes) -> None:
+    server = serve(lambda r: answer())
+    with Client(base_url=server.base_url, pace=False) as client:
+        failure = client._transport.send(Request(method, server.base_url + "/tags/", None, "tags/", target))
+    assert isinstance(failure, Failure) and failure.kind is ErrorKind.TRANSPORT
+    assert "LocalProtocolError" in failure.message
+    time.sleep(0.1)  # what was written, had anything been, has reached the server
+    assert server.requests == [] and server.connections == 0
