@@ -1,7 +1,9 @@
-"""The blocking transport's own HTTP/1.1 (`_wire`) against hostile or broken servers on real loopback
-sockets: answers nobody asked for (response desync on a kept-alive connection), answers that never
-end or drip, header fields HTTP forbids. Each case is also answered through an injected
-`httpx.HTTPTransport` (the path `_wire` replaced) where its outcome is the bar."""
+"""The blocking transport's own HTTP/1.1 (`_wire`) against hostile or broken servers and careless callers,
+on real loopback sockets: answers nobody asked for (response desync on a kept-alive connection), answers
+that drip or never end, header fields and framings HTTP forbids, request lines that could carry
+something else, TLS names, IPv6 hosts, a server dropping kept-alive requests, descriptors under
+thousands of calls from threads. Where httpx's outcome is the bar, the same server is also answered
+through an injected `httpx.HTTPTransport` (the path `_wire` replaced) and the two compared."""
 
 from __future__ import annotations
 
@@ -379,3 +381,32 @@ def test_a_request_line_that_could_carry_something_else_is_never_written(serve: 
     assert "LocalProtocolError" in failure.message
     time.sleep(0.1)  # what was written, had anything been, has reached the server
     assert server.requests == [] and server.connections == 0
+
+
+@pytest.mark.parametrize(("action", "values", "retried"), [
+    ("SPOKI_LIST_TAGS", {}, True),  # safe: tried again, on a new connection
+    ("SPOKI_CREATE_CUSTOM_FIELD", {"code": "A", "label": "a", "example": "x", "field_type": 1}, False),
+])
+def test_a_request_on_a_kept_alive_connection_the_server_drops_unanswered_counts_as_sent_as_through_httpx(
+        serve: Callable[..., RawServer], action: str, values: dict[str, object], retried: bool) -> None:
+    """The server reads the second request on the kept-alive connection and hangs up without a word: it
+    may have acted on it, so the request counts as sent (an unsafe action is not sent again), as httpcore
+    counts it; a safe action is retried."""
+    outcomes = []
+    for transport in (None, httpx.HTTPTransport()):
+        served: list[int] = []
+
+        def behave(request: bytes, served: list[int] = served) -> bytes | None:
+            served.append(1)
+            return None if len(served) == 2 else answer(b'{"count": 0, "results": [], "id": 1}')
+        server = serve(behave)
+        with Client(base_url=server.base_url, transport=transport, pace=False, max_retries=1,
+                    sleep=lambda s: None) as client:
+            assert client.execute("SPOKI_LIST_TAGS").successful
+            outcomes.append(client.execute(action, values))
+        assert len(served) == (3 if retried else 2)
+    ours, theirs = outcomes
+    same(ours, theirs)
+    assert ours.successful is retried and ours.requests == (2 if retried else 1)
+    if not retried:
+        assert ours.kind is ErrorKind.TRANSPORT and not ours.retryable
