@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import importlib.util
 import logging
+import re
 import ssl
 import threading
 import time
@@ -32,7 +33,7 @@ from ._config import USER_AGENT, Settings, origin_of
 from ._outcome import ErrorKind
 from ._request import split_url
 from ._response import Failure, Reply
-from ._wire import Headers, WirePool, WireResponse, header_text
+from ._wire import DeadlineExceeded, Headers, WirePool, WireResponse, header_text
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -389,6 +390,19 @@ class _Base:
         return Reply(response.status_code, response.reason_phrase, response.headers, body, url)
 
 
+# what the wire writes on the request line: a method that is an HTTP token, a target of visible ASCII (h11
+# refuses the same for the httpx path); anything else could end the line early and inject headers
+_NOT_IN_TARGET = re.compile(rb"[^\x21-\x7e]").search
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+").fullmatch
+_METHODS = {m: m.encode("ascii") for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
+
+
+def _method(method: str) -> bytes:
+    if not _TOKEN(method):
+        raise httpx.LocalProtocolError("the request method is not an HTTP token")
+    return method.encode("ascii")
+
+
 class SyncTransport(_Base):
     """Blocking exchanges. Without `transport`, straight on an httpcore connection pool (no httpx
     request or response objects: the URL is already split, the headers are pre-encoded bytes, and
@@ -423,14 +437,17 @@ class SyncTransport(_Base):
         try:
             if self._wire is not None and request.wire and request.url.startswith(self._prefix):
                 target = request.wire
-                if b" " in target or b"\r" in target or b"\n" in target:  # never from a builder; never sent
-                    raise httpx.LocalProtocolError("the request target holds a space or a line break")
-                method = request.method.encode("ascii")
+                if _NOT_IN_TARGET(target):  # never from a builder (it percent-encodes); never sent
+                    raise httpx.LocalProtocolError("the request target holds a space, a line break or another "
+                                                   "byte a request line cannot carry")
+                method = _METHODS.get(request.method) or _method(request.method)
                 head = b"".join((method, b" ", target, b" HTTP/1.1\r\n", self._blocks[body is None],
                                  b"" if body is None else b"Content-Length: %d\r\n" % len(body), b"\r\n"))
-                response: httpcore.Response | WireResponse = self._wire.request(method, head, body)
+                response: httpcore.Response | WireResponse = self._wire.request(method, head, body, deadline)
             else:
                 response = self._core().handle_request(self._core_request(request))
+        except DeadlineExceeded:
+            return _deadline_failure(request.url, self._timeout)
         except Exception as exc:
             return translate(_from_core(exc), request.url, self._timeout, self._via)
         headers = response.mapping if type(response) is WireResponse else _reply_headers(response.headers)
@@ -463,6 +480,8 @@ class SyncTransport(_Base):
             return self._cap_failure_of(status, request.url, None)
         except _DecodeError as exc:
             return translate(httpx.DecodingError(str(exc)), request.url, self._timeout, self._via)
+        except DeadlineExceeded:
+            return _deadline_failure(request.url, self._timeout)
         except Exception as exc:
             return translate(_from_core(exc), request.url, self._timeout, self._via)
         finally:

@@ -5,8 +5,10 @@ bytes (request line and headers, built from the URL the runtime split once) and 
 `WireResponse` (status, reason, raw header pairs, the body as chunks while they arrive) shaped like
 httpcore's, so `_transport` reads both alike. Failures raise httpx's exception classes with
 httpcore's wording, so `_transport.translate` words them as for any other transport.
-Rules: one origin per pool (the key's: nothing else is ever sent here); per-operation socket timeouts;
-a connection is reused only after a complete HTTP/1.1 answer without `Connection: close`, at most
+Rules: one origin per pool (the key's: nothing else is ever sent here); per-operation socket timeouts,
+and no read past the whole attempt's deadline;
+a connection is reused only after a complete HTTP/1.1 answer without `Connection: close` and with
+nothing read past it (bytes the server sent unasked would be the next request's answer), at most
 `MAX_IDLE` idle ones for `KEEPALIVE_EXPIRY` seconds, and never once the server may have hung up
 (checked before reuse); framing per RFC 9112 (chunked, Content-Length, or until close), 1xx skipped;
 a malformed answer is a protocol error and its connection is closed.
@@ -15,13 +17,15 @@ a malformed answer is a protocol error and its connection is closed.
 from __future__ import annotations
 
 import io
+import math
+import re
 import select
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -31,14 +35,71 @@ MAX_HEAD = 100 * 1024  # bytes of status line and headers (httpcore's limit)
 MAX_LINE = 64 * 1024
 READ = 64 * 1024  # bytes per body read
 NO_BODY_STATUSES = frozenset({204, 304})
+# a header field line (RFC 9110 5.1, 5.5): a token, a colon, and a value without NUL, CR, LF, VT or FF (what
+# h11, httpx's parser, refuses); a space in or before the colon, a control character in the name: refused
+_FIELD = re.compile(rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00\n\r\x0b\x0c]*?)[ \t]*\r?\n").fullmatch
+
+
+class DeadlineExceeded(httpx.ReadTimeout):
+    """A read stopped at the whole attempt's deadline, not at the per-read timeout."""
+
+
+class _Deadline(TimeoutError):
+    pass
+
+
+class _Reader(io.RawIOBase):
+    """The socket as the connection's buffered file reads it. Each read waits at most the timeout, and
+    never past `deadline` (the whole attempt's): a server dripping its answer a byte at a time, each
+    within the timeout, is still stopped there, in the head as in the body."""
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self._sock = sock
+        self._timeout = timeout
+        self._short = False  # the socket's timeout is cut to what is left of the deadline
+        self._got = 0  # bytes read since `arm`
+        self.deadline = math.inf
+
+    def readable(self) -> bool:
+        return True
+
+    def arm(self, deadline: float) -> None:
+        self.deadline, self._got = deadline, 0
+        if self._short:
+            self._sock.settimeout(self._timeout)
+            self._short = False
+
+    def readinto(self, buffer: Any) -> int | None:
+        sock = self._sock
+        if sock.gettimeout() != 0:  # 0: a look that must not wait (`_Connection.quiet`)
+            left = self.deadline - time.monotonic()
+            if left < self._timeout:
+                if left <= 0:
+                    raise _Deadline if self._got else TimeoutError("timed out")
+                sock.settimeout(left)
+                self._short = True
+        try:
+            got = sock.recv_into(buffer)
+        except (BlockingIOError, ssl.SSLWantReadError):
+            return None
+        except TimeoutError:
+            # a server silent from the start timed out as any read does; one that began its answer and
+            # did not finish it in time ran into the deadline of the whole attempt
+            if self._short and self._got:
+                raise _Deadline from None
+            raise
+        self._got += got
+        return got
 
 
 class _Connection:
-    __slots__ = ("file", "idle_since", "poller", "sock")
+    __slots__ = ("file", "idle_since", "poller", "reader", "sock", "timeout")
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
         self.sock = sock
-        self.file = cast(io.BufferedReader, sock.makefile("rb", buffering=READ))
+        self.timeout = timeout
+        self.reader = _Reader(sock, timeout)
+        self.file = io.BufferedReader(self.reader, READ)
         self.idle_since = 0.0
         self.poller = select.poll() if hasattr(select, "poll") else None
         if self.poller is not None:
@@ -52,6 +113,20 @@ class _Connection:
             return bool(select.select([self.sock], [], [], 0)[0])
         except (OSError, ValueError):
             return True
+
+    def quiet(self) -> bool:
+        """Has the server sent nothing past the answer just read? Bytes already read ahead (in the file's
+        buffer or the TLS layer, where polling the socket cannot see them) would be the next request's
+        answer: a connection holding any is never reused. Looked at without waiting."""
+        try:
+            self.sock.settimeout(0)
+            try:
+                extra = self.file.peek(1)  # what is buffered, else one read that does not wait
+            finally:
+                self.sock.settimeout(self.timeout)
+        except (OSError, ValueError):
+            return False
+        return not extra
 
     def close(self) -> None:
         try:
@@ -89,7 +164,7 @@ class WirePool:
         except (OSError, ssl.SSLError, ValueError) as exc:
             sock.close()
             raise httpx.ConnectError(str(exc)) from exc
-        return _Connection(sock)
+        return _Connection(sock, self._timeout)
 
     def _checkout(self) -> _Connection:
         """An idle connection still fit for use, else a new one. (A server may still hang up between this
@@ -114,10 +189,12 @@ class WirePool:
                 return
         conn.close()
 
-    def request(self, method: bytes, head: bytes, body: bytes | None) -> WireResponse:
-        """Send `head` (request line and headers, ending in a blank line) and `body`; the answer's head."""
+    def request(self, method: bytes, head: bytes, body: bytes | None, deadline: float = math.inf) -> WireResponse:
+        """Send `head` (request line and headers, ending in a blank line) and `body`; the answer's head.
+        No read of the answer, head or body, waits past `deadline` (a `time.monotonic()` instant)."""
         conn = self._checkout()
         try:
+            conn.reader.arm(deadline)
             try:
                 conn.sock.sendall(head + body if body else head)
             except TimeoutError as exc:
@@ -152,10 +229,10 @@ class WirePool:
                         raise _bad_line(line, first=False)
                     if line == b"\r\n" or line == b"\n":
                         break
-                    name, colon, value = line.partition(b":")
-                    if not colon or not name or name != name.strip():
+                    field = _FIELD(line)
+                    if field is None:  # never its text: it may echo anything
                         raise httpx.RemoteProtocolError("illegal header line")
-                    value = value.strip(b" \t\r\n")
+                    name, value = field.groups()
                     raw.append((name, value))
                     key = name.decode("latin-1").lower()
                     text = header_text(value)
@@ -167,7 +244,7 @@ class WirePool:
                     continue  # 100 Continue and other interim answers: the real one follows
                 return WireResponse(self, conn, status, rest[4:], raw, headers, method, version)
         except TimeoutError as exc:
-            raise httpx.ReadTimeout(str(exc)) from exc
+            raise _read_timeout(exc) from exc
         except OSError as exc:
             raise httpx.ReadError(str(exc)) from exc
 
@@ -177,6 +254,10 @@ class WirePool:
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+
+def _read_timeout(exc: TimeoutError) -> httpx.ReadTimeout:
+    return DeadlineExceeded("the deadline passed") if isinstance(exc, _Deadline) else httpx.ReadTimeout(str(exc))
 
 
 def _bad_line(line: bytes, first: bool) -> httpx.RemoteProtocolError:
@@ -229,7 +310,6 @@ class WireResponse:
         lengths = [v.strip() for v in length.split(",")] if length is not None else []
         coding = dict.get(mapping, "transfer-encoding")
         encoded = coding is not None
-        chunked = encoded and coding.rsplit(",", 1)[-1].strip().lower() == "chunked"  # type: ignore[union-attr]
         connection = dict.get(mapping, "connection")
         keep = version == b"HTTP/1.1" and not (
             connection is not None and "close" in (v.strip().lower() for v in connection.split(",")))
@@ -237,9 +317,13 @@ class WireResponse:
         if method == b"HEAD" or status in NO_BODY_STATUSES:
             self._framing = "none"
         elif encoded:
-            self._framing = "chunked" if chunked else "close"
+            # only chunked, as h11 (httpx) takes it: with another transfer coding (gzip, or gzip then chunked)
+            # the body would be bytes nobody decodes, read as the answer
+            if coding.strip().lower() != "chunked":  # type: ignore[union-attr]
+                raise httpx.RemoteProtocolError("Only Transfer-Encoding: chunked is supported")
+            self._framing = "chunked"
         elif lengths:
-            if not all(v.isascii() and v.isdigit() for v in lengths) or len(set(lengths)) != 1:
+            if not all(v.isascii() and v.isdigit() and len(v) <= 19 for v in lengths) or len(set(lengths)) != 1:
                 raise httpx.RemoteProtocolError("invalid Content-Length in the answer")
             self._framing, self._length = "length", int(lengths[0])
         else:
@@ -271,24 +355,29 @@ class WireResponse:
                 while data := file.read1(READ):
                     yield data
         except TimeoutError as exc:
-            raise httpx.ReadTimeout(str(exc)) from exc
+            raise _read_timeout(exc) from exc
         except OSError as exc:
             raise httpx.ReadError(str(exc)) from exc
         self._done = True
 
     @staticmethod
-    def _chunks(file: io.BufferedReader) -> Iterator[bytes]:
+    def _chunks(file: io.BufferedReader[_Reader]) -> Iterator[bytes]:
         readline, read = file.readline, file.read
         while True:
             line = readline(MAX_LINE + 1)
             size_text = line.split(b";", 1)[0].strip()
-            if not line.endswith(b"\n") or not size_text or any(c not in b"0123456789abcdefABCDEF" for c in size_text):
+            if (not line.endswith(b"\n") or not 0 < len(size_text) <= 16
+                    or any(c not in b"0123456789abcdefABCDEF" for c in size_text)):
                 raise httpx.RemoteProtocolError("peer closed connection without sending complete message body: "
                                                 "incomplete chunked read" if not line.endswith(b"\n")
                                                 else "illegal chunk size line")
             size = int(size_text, 16)
-            if size == 0:
+            if size == 0:  # the trailer section: read and dropped, bounded as a head is
+                budget = MAX_HEAD
                 while (trailer := readline(MAX_LINE + 1)) not in (b"\r\n", b"\n"):
+                    budget -= len(trailer)
+                    if budget < 0:
+                        raise httpx.RemoteProtocolError("the answer's trailer section is too long")
                     if not trailer.endswith(b"\n"):
                         raise httpx.RemoteProtocolError("peer closed connection without sending complete message "
                                                         "body: incomplete chunked read")
@@ -307,7 +396,7 @@ class WireResponse:
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        if self._done and self._keep:
+        if self._done and self._keep and conn.quiet():
             self._pool._checkin(conn)
         else:
             conn.close()

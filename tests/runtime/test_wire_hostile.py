@@ -1,0 +1,412 @@
+"""The blocking transport's own HTTP/1.1 (`_wire`) against hostile or broken servers and careless callers,
+on real loopback sockets: answers nobody asked for (response desync on a kept-alive connection), answers
+that drip or never end, header fields and framings HTTP forbids, request lines that could carry
+something else, TLS names, IPv6 hosts, a server dropping kept-alive requests, descriptors under
+thousands of calls from threads. Where httpx's outcome is the bar, the same server is also answered
+through an injected `httpx.HTTPTransport` (the path `_wire` replaced) and the two compared."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import random
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from spoki_actions import Client, ErrorKind
+from spoki_actions._request import Request
+from spoki_actions._response import Failure, Reply
+
+from .test_wire import RawServer, answer, both, same
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., RawServer]]:
+    servers: list[RawServer] = []
+
+    def make(behaviour: Callable[[bytes], bytes | None], hang_up: bool = False) -> RawServer:
+        servers.append(RawServer(behaviour, hang_up))
+        return servers[-1]
+    yield make
+    for server in servers:
+        server.close()
+
+
+def numbered(body: bytes, n: int) -> bytes:
+    return body.replace(b"}", b', "n": %d}' % n, 1)
+
+
+def test_an_answer_sent_before_it_was_asked_for_is_never_handed_to_the_next_request(
+        serve: Callable[..., RawServer]) -> None:
+    """A server that sends a second answer right behind the first (in the same write, so it sits in the
+    client's read buffer, where polling the socket cannot see it): the next request must not take it."""
+    stale = answer(b'{"count": 0, "results": [], "stale": true}')
+    served: list[int] = []
+
+    def behave(request: bytes) -> bytes:
+        served.append(1)
+        return answer(numbered(b'{"count": 0, "results": []}', len(served))) + (stale if len(served) == 1 else b"")
+    server = serve(behave)
+    with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+        data = [client.execute("SPOKI_LIST_TAGS").data for _ in range(3)]
+    assert data == [{"count": 0, "results": [], "n": n} for n in (1, 2, 3)]
+    assert server.connections == 2  # the connection that held the unasked-for answer was dropped
+
+
+def test_a_body_on_a_204_is_never_read_as_the_next_answer(serve: Callable[..., RawServer]) -> None:
+    served: list[int] = []
+
+    def behave(request: bytes) -> bytes:
+        served.append(1)
+        if len(served) == 1:  # a 204 has no body (RFC 9110 15.3.5); this server sends one anyway
+            return b"HTTP/1.1 204 No Content\r\n\r\n" + answer(b'{"stale": true}')
+        return answer(numbered(b'{"count": 0, "results": []}', len(served)))
+    server = serve(behave)
+    with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+        first, second = client.execute("SPOKI_LIST_TAGS"), client.execute("SPOKI_LIST_TAGS")
+    assert first.status == 204
+    assert second.data == {"count": 0, "results": [], "n": 2}
+    assert json.dumps(second.envelope).find("stale") == -1
+
+
+class DrippingServer:
+    """Reads one request on each connection, then sends `reply` a byte every `pause` seconds (each byte
+    well within the client's timeout, the whole far past it), or nothing at all when `reply` is empty."""
+
+    def __init__(self, reply: bytes, pause: float) -> None:
+        self.reply, self.pause = reply, pause
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = self.sock.accept()
+            with conn:
+                while b"\r\n\r\n" not in conn.recv(65536):
+                    pass
+                for byte in self.reply:
+                    if self.stop.wait(self.pause):
+                        return
+                    conn.sendall(bytes([byte]))
+                self.stop.wait(10)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.mark.parametrize("reply", [
+    # a head dripped, each byte within the timeout, the whole far past it; no body, so no read of one
+    # (where the transport also looks at the deadline) would notice
+    b"HTTP/1.1 204 No Content\r\nX-Padding: " + b"." * 20 + b"\r\n\r\n",
+    answer(b"{}"),  # head and body dripped
+    b"",  # nothing at all: the per-read timeout, worded as it always was
+], ids=["dripped-head", "dripped", "silent"])
+def test_the_whole_attempt_deadline_bounds_the_head_as_well_as_the_body(reply: bytes) -> None:
+    server = DrippingServer(reply, pause=0.1)
+    try:
+        with Client(base_url=server.base_url, pace=False, max_retries=0, timeout=0.4) as client:
+            outcome = client.execute("SPOKI_LIST_TAGS")
+    finally:
+        server.close()
+    assert outcome.kind is ErrorKind.TIMEOUT, outcome.envelope
+    assert outcome.error == ("timed out after 0.4 s waiting for an answer from 127.0.0.1" if not reply else
+                             "timed out after 0.4 s (the deadline for a whole attempt) waiting for 127.0.0.1 to "
+                             "finish its answer")
+
+
+CHUNKED = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    # trailer fields without end: read (and dropped) without limit, and without the size cap or the
+    # deadline looking, since no body byte comes with them; now bounded as a head is
+    (b"2\r\n{}\r\n0\r\n" + b"X-Trailer: 0123456789\r\n" * 6000 + b"\r\n", "the answer's trailer section is too long"),
+    (b"1" + b"0" * 16 + b"\r\n{}\r\n0\r\n\r\n", "illegal chunk size line"),  # 2**64: more than any body
+])
+def test_chunked_framing_limits(serve: Callable[..., RawServer], body: bytes, error: str) -> None:
+    server = serve(lambda r: CHUNKED + body, hang_up=True)
+    with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+        outcome = client.execute("SPOKI_LIST_TAGS")
+    assert outcome.kind is ErrorKind.TRANSPORT
+    assert outcome.error == f"connection to 127.0.0.1 failed: RemoteProtocolError ({error})"
+
+
+@pytest.mark.parametrize("field", [
+    b"X-Echo: a\x00b",  # NUL in a value
+    b"X-Echo: a\rb",  # a bare CR in a value
+    b"X-Echo: a\x0cb",  # a form feed
+    b"X\x00Echo: b",  # NUL in a name
+    b"X Echo: b",  # a space in a name
+    b"X-Echo : b",  # a space before the colon (RFC 9112 5.1: must be refused)
+])
+def test_header_fields_http_forbids_are_protocol_errors_as_through_httpx(serve: Callable[..., RawServer],
+                                                                          field: bytes) -> None:
+    server = serve(lambda r: b"HTTP/1.1 200 OK\r\n" + field + b"\r\nContent-Length: 2\r\n\r\n{}", hang_up=True)
+    ours, theirs = both(server.base_url)
+    assert ours.kind is theirs.kind is ErrorKind.TRANSPORT
+    assert ours.error == "connection to 127.0.0.1 failed: RemoteProtocolError (illegal header line)"
+
+
+def test_header_values_keep_obs_text_tabs_and_inner_spaces_as_through_httpx(serve: Callable[..., RawServer]) -> None:
+    server = serve(lambda r: answer(b'{"count": 0, "results": []}', b"200 OK",
+                                    b"X-Echo: \t caf\xc3\xa9 \x1b au\tlait\t "))
+    values = []
+    for transport in (None, httpx.HTTPTransport()):
+        with Client(base_url=server.base_url, transport=transport, pace=False) as client:
+            reply = client._transport.send(Request("GET", server.base_url + "/tags/", None, "tags/"))
+            assert isinstance(reply, Reply)
+            values.append(reply.headers["x-echo"])
+    assert values == ["caf\u00e9 \x1b au\tlait"] * 2
+
+
+@pytest.mark.parametrize("length", [b"9" * 5000, b"-2", b"0x2", b"+2", b"2, 3", b"\xd9\xa2"])  # the last: Arabic 2
+def test_a_content_length_that_is_not_one_decimal_number_is_a_protocol_error(serve: Callable[..., RawServer],
+                                                                              length: bytes) -> None:
+    server = serve(lambda r: b"HTTP/1.1 200 OK\r\nContent-Length: " + length + b"\r\n\r\n{}", hang_up=True)
+    ours, theirs = both(server.base_url)
+    assert ours.kind is theirs.kind is ErrorKind.TRANSPORT
+    assert ours.error == "connection to 127.0.0.1 failed: RemoteProtocolError (invalid Content-Length in the answer)"
+
+
+@pytest.mark.parametrize("coding", [b"gzip", b"gzip, chunked", b"identity"])
+def test_a_transfer_coding_other_than_chunked_is_a_protocol_error_as_through_httpx(
+        serve: Callable[..., RawServer], coding: bytes) -> None:
+    body = gzip.compress(b"{}")
+    if coding.endswith(b"chunked"):
+        body = b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n"
+    server = serve(lambda r: b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding + b"\r\n\r\n" + body, hang_up=True)
+    ours, theirs = both(server.base_url)
+    assert ours.kind is theirs.kind is ErrorKind.TRANSPORT
+    assert ours.error == theirs.error == ("connection to 127.0.0.1 failed: RemoteProtocolError (Only "
+                                          "Transfer-Encoding: chunked is supported)")
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts this process's descriptors in /proc")
+def test_thousands_of_calls_from_threads_against_a_server_hanging_up_at_random_leak_no_descriptor(
+        serve: Callable[..., RawServer]) -> None:
+    chance = random.Random(7)
+    lock = threading.Lock()
+
+    def behave(request: bytes) -> bytes | None:
+        with lock:
+            roll = chance.random()
+        if roll < 0.1:
+            return None  # hangs up without an answer
+        if roll < 0.2:
+            return answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close")
+        if roll < 0.25:  # a short body, then the hang-up (Connection: close)
+            return answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close")[:-5]
+        return answer(b'{"count": 0, "results": []}')
+    server = serve(behave)
+    before = open_fds()
+    outcomes: list[bool] = []
+    most = [0]
+    with Client(base_url=server.base_url, pace=False, max_retries=0, timeout=5) as client:
+        def work() -> None:
+            for _ in range(500):
+                outcomes.append(client.execute("SPOKI_LIST_TAGS").successful)
+                most[0] = max(most[0], open_fds())
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        idle = len(client._transport._wire._idle)  # type: ignore[union-attr]
+    assert len(outcomes) == 2000 and 1000 < outcomes.count(True) < 2000
+    assert idle <= 4
+    assert most[0] - before <= 2 * (4 + 20)  # in use and idle, client and server ends
+    deadline = time.monotonic() + 5
+    while open_fds() > before and time.monotonic() < deadline:  # the server's threads close their ends
+        time.sleep(0.05)
+    assert open_fds() <= before
+
+
+def test_an_ipv6_literal_with_a_port_goes_in_the_host_header_as_httpx_writes_it() -> None:
+    try:
+        listener = socket.create_server(("::1", 0), family=socket.AF_INET6)
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    heads: list[bytes] = []
+
+    def serve_one() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                with conn:
+                    head = b""
+                    while b"\r\n\r\n" not in head:
+                        head += conn.recv(65536)
+                    heads.append(head)
+                    conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
+    threading.Thread(target=serve_one, daemon=True).start()
+    port = listener.getsockname()[1]
+    try:
+        ours, theirs = both(f"http://[::1]:{port}/api/1")
+    finally:
+        listener.close()
+    assert ours.successful and theirs.successful
+    hosts = [next(line for line in head.split(b"\r\n") if line.lower().startswith(b"host:")) for head in heads]
+    assert hosts == [b"Host: [::1]:%d" % port] * 2
+
+
+def _self_signed(tmp: Path, names: list[str]) -> tuple[Path, Path]:
+    """(certificate, key) PEM files of a self-signed certificate for `names` (DNS names or IP addresses)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def alt(name: str) -> x509.GeneralName:
+        try:
+            return x509.IPAddress(ipaddress.ip_address(name))
+        except ValueError:
+            return x509.DNSName(name)
+    now = datetime.datetime.now(datetime.UTC)
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.SubjectAlternativeName([alt(n) for n in names]), critical=False)
+            .sign(key, hashes.SHA256()))
+    paths = tmp / "cert.pem", tmp / "key.pem"
+    paths[0].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return paths
+
+
+class TLSServer:
+    """HTTPS on 127.0.0.1 with a certificate for `names`; records the SNI name each handshake carried."""
+
+    def __init__(self, tmp: Path, names: list[str]) -> None:
+        self.cert, key = _self_signed(tmp, names)
+        self.sni: list[str | None] = []
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert, key)
+
+        def sni(sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
+            self.sni.append(name)
+        context.sni_callback = sni  # type: ignore[assignment]
+        self.context = context
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def port(self) -> int:
+        return int(self.sock.getsockname()[1])
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            while not self.stop.is_set():
+                raw, _ = self.sock.accept()
+                threading.Thread(target=self._one, args=(raw,), daemon=True).start()
+
+    def _one(self, raw: socket.socket) -> None:
+        with contextlib.suppress(OSError), self.context.wrap_socket(raw, server_side=True) as conn:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                head += data
+            conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.mark.parametrize(("names", "host", "good"), [
+    (["localhost"], "localhost", True),
+    (["127.0.0.1"], "127.0.0.1", True),  # an IP-address host: checked against the certificate's IP names
+    (["other.example"], "localhost", False),  # a certificate for another name
+    (["localhost"], "127.0.0.1", False),  # a DNS name does not vouch for an address
+])
+def test_tls_checks_the_host_name_against_the_certificate_as_httpx_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str], host: str, good: bool) -> None:
+    server = TLSServer(tmp_path, names)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
+    try:
+        ours, theirs = both(f"https://{host}:{server.port}/api/1")
+    finally:
+        server.close()
+    assert ours.successful is theirs.successful is good, (ours.error, theirs.error)
+    if not good:
+        assert ours.kind is ErrorKind.TRANSPORT and "CERTIFICATE_VERIFY_FAILED" in (ours.error or "")
+        assert (ours.error or "").endswith("; the request was not sent")
+        same(ours, theirs)
+    # SNI carries a DNS name, never an address (RFC 6066 3), on both paths
+    assert server.sni == ([host, host] if host == "localhost" else [None, None])
+
+
+@pytest.mark.parametrize(("method", "target"), [
+    ("GET", b"/api/1/tags/\tHTTP/1.1\r\nX-Evil: 1"),  # a tab before the version, then a header
+    ("GET", b"/api/1/tags/\x00"),  # NUL
+    ("GET", b"/api/1/tags/\x0bx"),  # VT
+    ("GET", b"/api/1/tags/caf\xc3\xa9"),  # raw UTF-8, not percent-encoded
+    ("GET /x HTTP/1.1\r\nX-Evil: 1\r\n\r\nGET", b"/api/1/tags/"),  # a method that writes a request of its own
+])
+def test_a_request_line_that_could_carry_something_else_is_never_written(serve: Callable[..., RawServer],
+                                                                          method: str, target: bytes) -> None:
+    server = serve(lambda r: answer())
+    with Client(base_url=server.base_url, pace=False) as client:
+        failure = client._transport.send(Request(method, server.base_url + "/tags/", None, "tags/", target))
+    assert isinstance(failure, Failure) and failure.kind is ErrorKind.TRANSPORT
+    assert "LocalProtocolError" in failure.message
+    time.sleep(0.1)  # what was written, had anything been, has reached the server
+    assert server.requests == [] and server.connections == 0
+
+
+@pytest.mark.parametrize(("action", "values", "retried"), [
+    ("SPOKI_LIST_TAGS", {}, True),  # safe: tried again, on a new connection
+    ("SPOKI_CREATE_CUSTOM_FIELD", {"code": "A", "label": "a", "example": "x", "field_type": 1}, False),
+])
+def test_a_request_on_a_kept_alive_connection_the_server_drops_unanswered_counts_as_sent_as_through_httpx(
+        serve: Callable[..., RawServer], action: str, values: dict[str, object], retried: bool) -> None:
+    """The server reads the second request on the kept-alive connection and hangs up without a word: it
+    may have acted on it, so the request counts as sent (an unsafe action is not sent again), as httpcore
+    counts it; a safe action is retried."""
+    outcomes = []
+    for transport in (None, httpx.HTTPTransport()):
+        served: list[int] = []
+
+        def behave(request: bytes, served: list[int] = served) -> bytes | None:
+            served.append(1)
+            return None if len(served) == 2 else answer(b'{"count": 0, "results": [], "id": 1}')
+        server = serve(behave)
+        with Client(base_url=server.base_url, transport=transport, pace=False, max_retries=1,
+                    sleep=lambda s: None) as client:
+            assert client.execute("SPOKI_LIST_TAGS").successful
+            outcomes.append(client.execute(action, values))
+        assert len(served) == (3 if retried else 2)
+    ours, theirs = outcomes
+    same(ours, theirs)
+    assert ours.successful is retried and ours.requests == (2 if retried else 1)
+    if not retried:
+        assert ours.kind is ErrorKind.TRANSPORT and not ours.retryable
