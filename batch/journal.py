@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -97,7 +98,12 @@ class Journal:
         self.path = path
         self._db = connection
         self._next_chunk = 1 + (self._db.execute("SELECT coalesce(max(chunk), 0) FROM rows").fetchone()[0])
-        self.seconds = 0.0  # time spent in journal writes and reads, for the report and the bench
+        # One connection, used by the thread that opened it and, while the asyncio runner runs, by its
+        # journal writer thread: the lock keeps their statements and transactions apart.
+        self._lock = threading.RLock()
+        self._owner = threading.get_ident()
+        self.seconds = 0.0  # time the opening thread spent in journal writes and reads (the driver blocked)
+        self.writer_seconds = 0.0  # time other threads (the runner's journal writer) spent in them
 
     # --- opening -------------------------------------------------------------------------------
     @classmethod
@@ -106,7 +112,7 @@ class Journal:
             raise JournalError(f"{path} already exists; resume it with `spoki-actions batch resume {path}` "
                                "or name another journal with --journal")
         try:
-            db = sqlite3.connect(path, isolation_level=None)
+            db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise JournalError(f"{path}: cannot create the journal ({exc})") from None
         _configure(db)
@@ -135,7 +141,7 @@ class Journal:
         except sqlite3.Error as exc:
             raise JournalError(f"{path}: not a batch journal, or damaged ({exc})") from None
         schema = _schema_of(path, version)
-        db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+        db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None, check_same_thread=False)
         try:
             _configure(db)
             if schema == 1:
@@ -272,8 +278,9 @@ class Journal:
 
     def pending(self, accounts: tuple[str, ...]) -> int:
         marks = ",".join("?" * len(accounts))
-        return int(self._db.execute(f"SELECT count(*) FROM rows WHERE account IN ({marks}) AND state = 'pending'",
-                                    accounts).fetchone()[0])
+        with self._lock:
+            return int(self._db.execute(f"SELECT count(*) FROM rows WHERE account IN ({marks}) AND state = 'pending'",
+                                        accounts).fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         found = dict(self._db.execute("SELECT state, count(*) FROM rows GROUP BY state").fetchall())
@@ -366,10 +373,16 @@ class _Timer:
         self._journal = journal
 
     def __enter__(self) -> None:
-        self._start = time.perf_counter()
+        self._start = time.perf_counter()  # waiting for the lock counts: that thread is held up by the journal
+        self._journal._lock.acquire()
 
     def __exit__(self, *exc: object) -> None:
-        self._journal.seconds += time.perf_counter() - self._start
+        spent = time.perf_counter() - self._start
+        if threading.get_ident() == self._journal._owner:
+            self._journal.seconds += spent
+        else:
+            self._journal.writer_seconds += spent
+        self._journal._lock.release()
 
 
 class _transaction:

@@ -41,14 +41,16 @@ def one(rows: int, accounts: int, base: str) -> dict[str, float]:
         journal = start(source, "SPOKI_CREATE_OR_UPDATE_CONTACT", keys=keys,
                         options=Options(pace=False, base_url=base, accounts_at_once=accounts, chunk_size=100))
         ingested = time.perf_counter() - begin
+        ingest_journal = journal.seconds
         summary = execute(journal, reopen(journal.path)[1], keys=keys)
         wall = time.perf_counter() - begin
         assert summary.counts["done"] == rows, summary.counts
-        journal_seconds = journal.seconds
         journal.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {"rows": rows, "seconds": wall, "ingest_seconds": ingested, "rows_per_s": rows / wall,
-            "journal_share": journal_seconds / wall, "peak_rss_mb": peak}
+            "journal_share": summary.journal_seconds / wall, "peak_rss_mb": peak,
+            "ingest_journal_share": ingest_journal / wall, "writer_share": summary.journal_writer_seconds / wall,
+            "shard_wait_share": summary.shard_wait_seconds / (wall * accounts)}
 
 
 def main(argv: list[str] | None = None) -> int:
