@@ -188,31 +188,54 @@ class Journal:
         """Several shards' turns in one commit (one fsync): each settles its results, puts its rows
         never sent back to `pending`, and claims its next chunk (unless its `accounts` are None): the
         next `limit` pending rows of its aliases, in order, marked `sent` before any of them is sent."""
-        claimed = []
+        turns = list(turns)
         with self._timed(), _transaction(self._db):
+            # every turn's results in one statement, then the releases, then the claims: a claim
+            # reads `pending` rows of its own shard only, which no settle of this commit touches
+            self._settle([result for turn in turns for result in turn.results])
             for turn in turns:
-                self._settle(turn.results)
                 self._release(turn.unsent)
-                claimed.append((0, []) if turn.accounts is None else self._claim(turn.accounts, limit))
-        return claimed
+            return [(0, []) if turn.accounts is None else self._claim(turn.accounts, limit) for turn in turns]
 
     def _claim(self, accounts: tuple[str, ...], limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
         marks = ",".join("?" * len(accounts))
+        chunk, now = self._next_chunk, time.time()
+        if _ONE_STATEMENT:  # two statements, one sqlite3 step each: see _settle
+            (found_json,) = self._db.execute(
+                "SELECT json_group_array(json_array(seq, json(params))) FROM (SELECT seq, params FROM rows "
+                f"WHERE account IN ({marks}) AND state = 'pending' ORDER BY seq LIMIT ?)",
+                (*accounts, limit)).fetchone()
+            claimed: list[tuple[int, dict[str, Any]]] = sorted((seq, params) for seq, params in json.loads(found_json))
+            if not claimed:
+                return 0, []
+            self._db.execute("UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? "
+                             "WHERE seq IN (SELECT value FROM json_each(?))",
+                             (chunk, now, json.dumps([seq for seq, _ in claimed])))
+            self._next_chunk += 1
+            return chunk, claimed
         found = self._db.execute(
             f"SELECT seq, params FROM rows WHERE account IN ({marks}) AND state = 'pending' ORDER BY seq LIMIT ?",
             (*accounts, limit)).fetchall()
+        self._db.executemany("UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? WHERE seq = ?",
+                             [(chunk, now, seq) for seq, _ in found])
         if not found:
             return 0, []
-        chunk = self._next_chunk
         self._next_chunk += 1
-        now = time.time()
-        self._db.executemany(
-            "UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? WHERE seq = ?",
-            [(chunk, now, seq) for seq, _ in found])
         return chunk, [(seq, json.loads(params)) for seq, params in found]
 
     def _settle(self, results: Iterable[Result]) -> None:
         now = time.time()
+        results = list(results)
+        if not results:
+            return
+        if _ONE_STATEMENT:
+            # All the results in one UPDATE ... FROM json_each: one sqlite3 step, during which
+            # sqlite3 releases the GIL, instead of a step (and a GIL hand-back) per row; the
+            # asyncio runner's writer thread would otherwise wait for the GIL after every row.
+            self._db.execute(_SETTLE_ALL, (now, json.dumps(
+                [(r.seq, r.state, r.kind, r.status, r.attempts, r.requests, r.result_id, r.error, *r.tallies(),
+                  r.trail) for r in results], separators=(",", ":"))))
+            return
         self._db.executemany(
             "UPDATE rows SET state = ?, kind = ?, status = ?, attempts = ?, requests = requests + ?, "
             f"result_id = ?, error = ?, finished_at = ?, {_ADD_TALLIES}, {_ADD_TRAIL} "
@@ -328,6 +351,17 @@ ROW_FIELDS = ("row", "line", "account", "state", "kind", "status", "attempts", "
               "sent_at", "finished_at", *_TALLIES, "trail")
 _ADD_TALLIES = ", ".join(f"{name} = {name} + ?" for name in _TALLIES)
 _ADD_TRAIL = "trail = CASE WHEN ? IS NULL THEN trail WHEN trail IS NULL THEN ? ELSE trail || ' | ' || ? END"
+# UPDATE ... FROM (3.33) and RETURNING (3.35): one statement per claim and per settle
+_ONE_STATEMENT = sqlite3.sqlite_version_info >= (3, 35, 0)
+_SETTLED = ("seq", "state", "kind", "status", "attempts", "requests", "result_id", "error", *_TALLIES, "trail")
+_SETTLE_ALL = (
+    "UPDATE rows SET state = r_state, kind = r_kind, status = r_status, attempts = r_attempts, "
+    "requests = requests + r_requests, result_id = r_result_id, error = r_error, finished_at = ?, "
+    + ", ".join(f"{name} = {name} + r_{name}" for name in _TALLIES)
+    + ", trail = CASE WHEN r_trail IS NULL THEN trail WHEN trail IS NULL THEN r_trail "
+    "ELSE trail || ' | ' || r_trail END FROM (SELECT "
+    + ", ".join(f"json_extract(value, '$[{i}]') AS r_{name}" for i, name in enumerate(_SETTLED))
+    + " FROM json_each(?)) WHERE rows.seq = r_seq AND +rows.state = 'sent'")  # + : look rows up by seq
 _TALLY_SUMS = (", ".join(f"coalesce(sum({name}), 0)" for name in ("requests", *_TALLIES))
                + ", coalesce(sum(kind = 'rate_limited'), 0), coalesce(sum(sends > 1), 0)")
 
