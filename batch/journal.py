@@ -194,7 +194,8 @@ class Journal:
             # reads `pending` rows of its own shard only, which no settle of this commit touches
             self._settle([result for turn in turns for result in turn.results])
             for turn in turns:
-                self._release(turn.unsent)
+                if turn.unsent:
+                    self._release(turn.unsent)
             return [(0, []) if turn.accounts is None else self._claim(turn.accounts, limit) for turn in turns]
 
     def _claim(self, accounts: tuple[str, ...], limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:

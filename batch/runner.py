@@ -282,6 +282,9 @@ class AsyncioRunner:
     sending, and every turn that arrives meanwhile joins the next commit. A shard still awaits the
     commit of its own claim before it sends a row of it, and the driver is still the one writer."""
 
+    def __init__(self, writer_thread: bool = True) -> None:
+        self.writer_thread = writer_thread  # False: commit on the event loop (the bench compares the two)
+
     def run(self, driver: Driver) -> None:
         asyncio.run(self._main(driver))
 
@@ -289,7 +292,7 @@ class AsyncioRunner:
         gate = asyncio.Semaphore(driver.options.accounts_at_once)
         shards = driver.shards()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spoki-journal") as writer:
-            commits = _GroupCommit(driver, writer)
+            commits = _GroupCommit(driver, writer if self.writer_thread else None)
             try:
                 with _stop_on_signals(driver):
                     await asyncio.gather(*(self._shard(driver, shard, gate, commits) for shard in shards))
@@ -316,15 +319,16 @@ class _GroupCommit:
     ones that arrive while a commit runs go together in the next one.
 
     It also measures what the journal costs the run when it is off the loop: `stalled`, the wall
-    time during which no shard was sending because every busy shard was waiting for a commit (the
-    run made no progress because of the journal), and `waited`, the sum over shards of the time
+    time during which a commit was running and no shard was sending (every busy shard waited for
+    the journal: the run made no progress because of it), and `waited`, the sum over shards of the time
     each waited for its turns' commits (a shard's own latency, overlapped by the others' sends)."""
 
-    def __init__(self, driver: Driver, writer: ThreadPoolExecutor) -> None:
+    def __init__(self, driver: Driver, writer: ThreadPoolExecutor | None) -> None:
         self._driver = driver
         self._writer = writer
         self._waiting: list[tuple[ShardDone, asyncio.Future[Rows]]] = []
         self._busy = False  # a flush is scheduled or a commit is running in the writer thread
+        self._committing = False  # a commit is running in the writer thread
         self._sending = 0  # shards holding a committed claim, sending it
         self._stalled_since: float | None = None
         self.stalled = 0.0
@@ -353,11 +357,23 @@ class _GroupCommit:
             self._track()
             return
         done = [d for d, _ in batch]
-        committing = asyncio.get_running_loop().run_in_executor(self._writer, self._driver.commit_turns, done)
+        loop = asyncio.get_running_loop()
+        if self._writer is None:  # on the loop, blocking it: counted in the journal's own time
+            committed: asyncio.Future[list[Rows]] = loop.create_future()
+            try:
+                committed.set_result(self._driver.commit_turns(done))
+            except Exception as exc:
+                committed.set_exception(exc)
+            self._committed(batch, committed)
+            return
+        committing = loop.run_in_executor(self._writer, self._driver.commit_turns, done)
         committing.add_done_callback(lambda f: self._committed(batch, f))
+        self._committing = True
+        self._track()
 
     def _committed(self, batch: list[tuple[ShardDone, asyncio.Future[Rows]]],
                    committing: asyncio.Future[list[Rows]]) -> None:
+        self._committing = False
         error = committing.exception() if not committing.cancelled() else asyncio.CancelledError()
         if error is not None:  # every shard waiting learns it; the run stops with the error
             for _, future in batch:
@@ -375,7 +391,9 @@ class _GroupCommit:
         self._flush()  # the turns that arrived meanwhile, together
 
     def _track(self) -> None:
-        stalled = self._sending <= 0 and (self._busy or bool(self._waiting))
+        # stalled: a commit runs and no shard sends. Turns queued while the loop is busy elsewhere
+        # (starting clients, handling responses) wait for the loop, not for the journal.
+        stalled = self._sending <= 0 and self._committing
         now = time.perf_counter()
         if stalled and self._stalled_since is None:
             self._stalled_since = now
@@ -384,9 +402,7 @@ class _GroupCommit:
             self._stalled_since = None
 
     def close(self) -> None:
-        self._sending = 1  # ends an open stall interval
-        self._busy = False
-        self._waiting = []
+        self._committing = False  # ends an open stall interval
         self._track()
         self._driver.stalled_seconds += self.stalled
         self._driver.shard_wait_seconds += self.waited
