@@ -352,8 +352,8 @@ ROW_FIELDS = ("row", "line", "account", "state", "kind", "status", "attempts", "
               "sent_at", "finished_at", *_TALLIES, "trail")
 _ADD_TALLIES = ", ".join(f"{name} = {name} + ?" for name in _TALLIES)
 _ADD_TRAIL = "trail = CASE WHEN ? IS NULL THEN trail WHEN trail IS NULL THEN ? ELSE trail || ' | ' || ? END"
-# UPDATE ... FROM (3.33) and RETURNING (3.35): one statement per claim and per settle
-_ONE_STATEMENT = sqlite3.sqlite_version_info >= (3, 35, 0)
+# UPDATE ... FROM (SQLite 3.33) and json_each: one statement per settle, two per claim; else executemany
+_ONE_STATEMENT = sqlite3.sqlite_version_info >= (3, 33, 0)
 _SETTLED = ("seq", "state", "kind", "status", "attempts", "requests", "result_id", "error", *_TALLIES, "trail")
 _SETTLE_ALL = (
     "UPDATE rows SET state = r_state, kind = r_kind, status = r_status, attempts = r_attempts, "
