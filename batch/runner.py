@@ -60,8 +60,8 @@ class Summary:
     interrupted: bool = False
     seconds: float = 0.0
     # Time in the journal: the driver's thread held up by journal work (the ingest included when the
-    # journal was started in this process), plus the time the run was stalled waiting for the
-    # asyncio runner's journal writer thread (no shard sending, every busy one waiting for a commit).
+    # journal was started in this process), plus the time the run was stalled on the asyncio
+    # runner's journal writer thread (a commit running there and no shard sending).
     journal_seconds: float = 0.0
     journal_writer_seconds: float = 0.0  # the writer thread's journal work, overlapped with sending
     shard_wait_seconds: float = 0.0  # summed over shards, the time each waited for its own commits
@@ -229,7 +229,7 @@ class Driver:
         self.catalogue = catalogue
         self.unsafe = spec.behaviour.safety == "unsafe"
         self.stop_requested = False
-        self.stalled_seconds = 0.0  # no shard sending, every busy one waiting for a journal commit
+        self.stalled_seconds = 0.0  # a commit running in the writer thread and no shard sending
         self.shard_wait_seconds = 0.0  # summed over shards: waiting for their own turns' commits
 
     def stopping(self) -> bool:
