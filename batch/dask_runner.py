@@ -74,8 +74,12 @@ class DaskRunner:
             else:
                 client = stack.enter_context(Client(self.scheduler, timeout=10))
                 self._check_reruns(client, driver)
-            with _stop_on_signals(driver):
-                self._drive(client, driver)
+            try:
+                with _stop_on_signals(driver):
+                    self._drive(client, driver)
+            finally:  # the workers' clients (aiohttp sessions) closed while their loops still run
+                with contextlib.suppress(Exception):
+                    client.run(close_worker_clients)
 
     @staticmethod
     def _check_reruns(client: Any, driver: Driver) -> None:
@@ -165,18 +169,47 @@ def _allowed_failures(dask_scheduler: Any) -> int:
 # --- the worker side ----------------------------------------------------------------------------
 
 _loop: asyncio.AbstractEventLoop | None = None
+_loop_thread: threading.Thread | None = None
 _loop_lock = threading.Lock()
 _clients: dict[tuple[Any, ...], Any] = {}
 
 
 def _worker_loop() -> asyncio.AbstractEventLoop:
-    global _loop
+    global _loop, _loop_thread
     with _loop_lock:
         if _loop is None:
             loop = asyncio.new_event_loop()
-            threading.Thread(target=loop.run_forever, name="spoki-batch-loop", daemon=True).start()
+            _loop_thread = threading.Thread(target=loop.run_forever, name="spoki-batch-loop", daemon=True)
+            _loop_thread.start()
             _loop = loop
         return _loop
+
+
+def close_worker_clients() -> int:
+    """Runs on each worker when a run ends (`client.run`): closes the worker's AsyncClients on their
+    loop (their aiohttp sessions and connections), then stops and closes that loop; a later run on
+    the same worker (an existing cluster) starts afresh. Returns how many clients were closed."""
+    global _loop, _loop_thread
+    with _loop_lock:
+        loop, thread, _loop, _loop_thread = _loop, _loop_thread, None, None
+        clients = list(_clients.values())
+        _clients.clear()
+    if loop is None:
+        return 0
+
+    async def close_all() -> None:
+        for client in clients:
+            await client.aclose()
+
+    try:
+        asyncio.run_coroutine_threadsafe(close_all(), loop).result(timeout=30)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=10)
+        if not loop.is_running():
+            loop.close()
+    return len(clients)
 
 
 def send_job(job: ChunkJob) -> list[Result]:

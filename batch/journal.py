@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -97,7 +98,12 @@ class Journal:
         self.path = path
         self._db = connection
         self._next_chunk = 1 + (self._db.execute("SELECT coalesce(max(chunk), 0) FROM rows").fetchone()[0])
-        self.seconds = 0.0  # time spent in journal writes and reads, for the report and the bench
+        # One connection, used by the thread that opened it and, while the asyncio runner runs, by its
+        # journal writer thread: the lock keeps their statements and transactions apart.
+        self._lock = threading.RLock()
+        self._owner = threading.get_ident()
+        self.seconds = 0.0  # time the opening thread spent in journal writes and reads (the driver blocked)
+        self.writer_seconds = 0.0  # time other threads (the runner's journal writer) spent in them
 
     # --- opening -------------------------------------------------------------------------------
     @classmethod
@@ -106,7 +112,7 @@ class Journal:
             raise JournalError(f"{path} already exists; resume it with `spoki-actions batch resume {path}` "
                                "or name another journal with --journal")
         try:
-            db = sqlite3.connect(path, isolation_level=None)
+            db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise JournalError(f"{path}: cannot create the journal ({exc})") from None
         _configure(db)
@@ -135,7 +141,7 @@ class Journal:
         except sqlite3.Error as exc:
             raise JournalError(f"{path}: not a batch journal, or damaged ({exc})") from None
         schema = _schema_of(path, version)
-        db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+        db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None, check_same_thread=False)
         try:
             _configure(db)
             if schema == 1:
@@ -182,31 +188,55 @@ class Journal:
         """Several shards' turns in one commit (one fsync): each settles its results, puts its rows
         never sent back to `pending`, and claims its next chunk (unless its `accounts` are None): the
         next `limit` pending rows of its aliases, in order, marked `sent` before any of them is sent."""
-        claimed = []
+        turns = list(turns)
         with self._timed(), _transaction(self._db):
+            # every turn's results in one statement, then the releases, then the claims: a claim
+            # reads `pending` rows of its own shard only, which no settle of this commit touches
+            self._settle([result for turn in turns for result in turn.results])
             for turn in turns:
-                self._settle(turn.results)
-                self._release(turn.unsent)
-                claimed.append((0, []) if turn.accounts is None else self._claim(turn.accounts, limit))
-        return claimed
+                if turn.unsent:
+                    self._release(turn.unsent)
+            return [(0, []) if turn.accounts is None else self._claim(turn.accounts, limit) for turn in turns]
 
     def _claim(self, accounts: tuple[str, ...], limit: int) -> tuple[int, list[tuple[int, dict[str, Any]]]]:
         marks = ",".join("?" * len(accounts))
+        chunk, now = self._next_chunk, time.time()
+        if _ONE_STATEMENT:  # two statements, one sqlite3 step each: see _settle
+            (found_json,) = self._db.execute(
+                "SELECT json_group_array(json_array(seq, json(params))) FROM (SELECT seq, params FROM rows "
+                f"WHERE account IN ({marks}) AND state = 'pending' ORDER BY seq LIMIT ?)",
+                (*accounts, limit)).fetchone()
+            claimed: list[tuple[int, dict[str, Any]]] = sorted((seq, params) for seq, params in json.loads(found_json))
+            if not claimed:
+                return 0, []
+            self._db.execute("UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? "
+                             "WHERE seq IN (SELECT value FROM json_each(?))",
+                             (chunk, now, json.dumps([seq for seq, _ in claimed])))
+            self._next_chunk += 1
+            return chunk, claimed
         found = self._db.execute(
             f"SELECT seq, params FROM rows WHERE account IN ({marks}) AND state = 'pending' ORDER BY seq LIMIT ?",
             (*accounts, limit)).fetchall()
+        self._db.executemany("UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? WHERE seq = ?",
+                             [(chunk, now, seq) for seq, _ in found])
         if not found:
             return 0, []
-        chunk = self._next_chunk
         self._next_chunk += 1
-        now = time.time()
-        self._db.executemany(
-            "UPDATE rows SET state = 'sent', chunk = ?, sends = sends + 1, sent_at = ? WHERE seq = ?",
-            [(chunk, now, seq) for seq, _ in found])
         return chunk, [(seq, json.loads(params)) for seq, params in found]
 
     def _settle(self, results: Iterable[Result]) -> None:
         now = time.time()
+        results = list(results)
+        if not results:
+            return
+        if _ONE_STATEMENT:
+            # All the results in one UPDATE ... FROM json_each: one sqlite3 step, during which
+            # sqlite3 releases the GIL, instead of a step (and a GIL hand-back) per row; the
+            # asyncio runner's writer thread would otherwise wait for the GIL after every row.
+            self._db.execute(_SETTLE_ALL, (now, json.dumps(
+                [(r.seq, r.state, r.kind, r.status, r.attempts, r.requests, r.result_id, r.error, *r.tallies(),
+                  r.trail) for r in results], separators=(",", ":"))))
+            return
         self._db.executemany(
             "UPDATE rows SET state = ?, kind = ?, status = ?, attempts = ?, requests = requests + ?, "
             f"result_id = ?, error = ?, finished_at = ?, {_ADD_TALLIES}, {_ADD_TRAIL} "
@@ -272,8 +302,9 @@ class Journal:
 
     def pending(self, accounts: tuple[str, ...]) -> int:
         marks = ",".join("?" * len(accounts))
-        return int(self._db.execute(f"SELECT count(*) FROM rows WHERE account IN ({marks}) AND state = 'pending'",
-                                    accounts).fetchone()[0])
+        with self._lock:
+            return int(self._db.execute(f"SELECT count(*) FROM rows WHERE account IN ({marks}) AND state = 'pending'",
+                                        accounts).fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         found = dict(self._db.execute("SELECT state, count(*) FROM rows GROUP BY state").fetchall())
@@ -321,6 +352,17 @@ ROW_FIELDS = ("row", "line", "account", "state", "kind", "status", "attempts", "
               "sent_at", "finished_at", *_TALLIES, "trail")
 _ADD_TALLIES = ", ".join(f"{name} = {name} + ?" for name in _TALLIES)
 _ADD_TRAIL = "trail = CASE WHEN ? IS NULL THEN trail WHEN trail IS NULL THEN ? ELSE trail || ' | ' || ? END"
+# UPDATE ... FROM (SQLite 3.33) and json_each: one statement per settle, two per claim; else executemany
+_ONE_STATEMENT = sqlite3.sqlite_version_info >= (3, 33, 0)
+_SETTLED = ("seq", "state", "kind", "status", "attempts", "requests", "result_id", "error", *_TALLIES, "trail")
+_SETTLE_ALL = (
+    "UPDATE rows SET state = r_state, kind = r_kind, status = r_status, attempts = r_attempts, "
+    "requests = requests + r_requests, result_id = r_result_id, error = r_error, finished_at = ?, "
+    + ", ".join(f"{name} = {name} + r_{name}" for name in _TALLIES)
+    + ", trail = CASE WHEN r_trail IS NULL THEN trail WHEN trail IS NULL THEN r_trail "
+    "ELSE trail || ' | ' || r_trail END FROM (SELECT "
+    + ", ".join(f"json_extract(value, '$[{i}]') AS r_{name}" for i, name in enumerate(_SETTLED))
+    + " FROM json_each(?)) WHERE rows.seq = r_seq AND +rows.state = 'sent'")  # + : look rows up by seq
 _TALLY_SUMS = (", ".join(f"coalesce(sum({name}), 0)" for name in ("requests", *_TALLIES))
                + ", coalesce(sum(kind = 'rate_limited'), 0), coalesce(sum(sends > 1), 0)")
 
@@ -366,10 +408,16 @@ class _Timer:
         self._journal = journal
 
     def __enter__(self) -> None:
-        self._start = time.perf_counter()
+        self._start = time.perf_counter()  # waiting for the lock counts: that thread is held up by the journal
+        self._journal._lock.acquire()
 
     def __exit__(self, *exc: object) -> None:
-        self._journal.seconds += time.perf_counter() - self._start
+        spent = time.perf_counter() - self._start
+        if threading.get_ident() == self._journal._owner:
+            self._journal.seconds += spent
+        else:
+            self._journal.writer_seconds += spent
+        self._journal._lock.release()
 
 
 class _transaction:

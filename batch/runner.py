@@ -17,6 +17,7 @@ import contextlib
 import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,7 +59,12 @@ class Summary:
     counts: dict[str, int]
     interrupted: bool = False
     seconds: float = 0.0
+    # Time in the journal: the driver's thread held up by journal work (the ingest included when the
+    # journal was started in this process), plus the time the run was stalled on the asyncio
+    # runner's journal writer thread (a commit running there and no shard sending).
     journal_seconds: float = 0.0
+    journal_writer_seconds: float = 0.0  # the writer thread's journal work, overlapped with sending
+    shard_wait_seconds: float = 0.0  # summed over shards, the time each waited for its own commits
     recovered: tuple[int, int] = (0, 0)  # rows re-queued, rows marked unknown by recovery
     settled: dict[str, int] = field(default_factory=dict)  # by the read-back: done, requeued
 
@@ -223,6 +229,8 @@ class Driver:
         self.catalogue = catalogue
         self.unsafe = spec.behaviour.safety == "unsafe"
         self.stop_requested = False
+        self.stalled_seconds = 0.0  # a commit running in the writer thread and no shard sending
+        self.shard_wait_seconds = 0.0  # summed over shards: waiting for their own turns' commits
 
     def stopping(self) -> bool:
         return self.stop_requested
@@ -239,17 +247,26 @@ class Driver:
     def begin(self, shard: Shard) -> None:
         self.progress.account(shard.label, self.journal.pending(shard.aliases))
 
-    def turns(self, done: list[ShardDone]) -> list[list[tuple[int, dict[str, Any]]]]:
+    def turns(self, done: list[ShardDone]) -> list[Rows]:
         """Settle each shard's last chunk and claim its next one, all in one commit; the next chunks
         (empty for a shard with nothing left, or when the run is stopping)."""
+        claimed = self.commit_turns(done)
+        self.advanced(done)
+        return claimed
+
+    def commit_turns(self, done: list[ShardDone]) -> list[Rows]:
+        """The journal half of `turns` (the asyncio runner calls it in its journal writer thread)."""
         claim = not self.stop_requested
         claimed = self.journal.turns([Turn(tuple(results), tuple(seq for seq, _ in rows[len(results):]),
                                            shard.aliases if claim else None) for shard, rows, results in done],
                                      self.options.chunk_size)
+        return [rows for _, rows in claimed]
+
+    def advanced(self, done: list[ShardDone]) -> None:
+        """The progress half of `turns`, on the driver's thread, once the results are committed."""
         for shard, _, results in done:
             if results:
                 self.progress.advance(shard.label, results)
-        return [rows for _, rows in claimed]
 
     def client(self, account: str) -> AsyncClient:
         o = self.options
@@ -260,8 +277,13 @@ class Driver:
 
 class AsyncioRunner:
     """Every shard a task on one event loop; `accounts_at_once` of them at a time. The shards' turns
-    at the journal (settle a chunk, claim the next) are group-committed: all the turns ready in one
-    pass of the event loop share one transaction, so one fsync serves many shards."""
+    at the journal (settle a chunk, claim the next) are group-committed in one dedicated writer
+    thread, off the event loop: while a commit (and its fsync) runs there, the other shards keep
+    sending, and every turn that arrives meanwhile joins the next commit. A shard still awaits the
+    commit of its own claim before it sends a row of it, and the driver is still the one writer."""
+
+    def __init__(self, writer_thread: bool = True) -> None:
+        self.writer_thread = writer_thread  # False: commit on the event loop (the bench compares the two)
 
     def run(self, driver: Driver) -> None:
         asyncio.run(self._main(driver))
@@ -269,9 +291,14 @@ class AsyncioRunner:
     async def _main(self, driver: Driver) -> None:
         gate = asyncio.Semaphore(driver.options.accounts_at_once)
         shards = driver.shards()
-        commits = _GroupCommit(driver)
-        with _stop_on_signals(driver):
-            await asyncio.gather(*(self._shard(driver, shard, gate, commits) for shard in shards))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spoki-journal") as writer:
+            commits = _GroupCommit(driver, writer if self.writer_thread else None)
+            try:
+                with _stop_on_signals(driver):
+                    await asyncio.gather(*(self._shard(driver, shard, gate, commits) for shard in shards))
+            finally:
+                commits.close()
+        # leaving the `with` waits for a commit still running (a run cancelled by a second signal)
 
     async def _shard(self, driver: Driver, shard: Shard, gate: asyncio.Semaphore, commits: _GroupCommit) -> None:
         async with gate:
@@ -287,36 +314,98 @@ class AsyncioRunner:
 
 
 class _GroupCommit:
-    """Collects the shards' turns and commits them together, soon after the first one arrives."""
+    """Collects the shards' turns and commits them together in the writer thread: the first turn
+    is committed soon after it arrives (with the turns ready in the same pass of the loop), the
+    ones that arrive while a commit runs go together in the next one.
 
-    def __init__(self, driver: Driver) -> None:
+    It also measures what the journal costs the run when it is off the loop: `stalled`, the wall
+    time during which a commit was running and no shard was sending (every busy shard waited for
+    the journal: the run made no progress because of it), and `waited`, the sum over shards of the time
+    each waited for its turns' commits (a shard's own latency, overlapped by the others' sends)."""
+
+    def __init__(self, driver: Driver, writer: ThreadPoolExecutor | None) -> None:
         self._driver = driver
-        self._waiting: list[tuple[ShardDone, asyncio.Future[list[tuple[int, dict[str, Any]]]]]] = []
-        self._scheduled = False
+        self._writer = writer
+        self._waiting: list[tuple[ShardDone, asyncio.Future[Rows]]] = []
+        self._busy = False  # a flush is scheduled or a commit is running in the writer thread
+        self._committing = False  # a commit is running in the writer thread
+        self._sending = 0  # shards holding a committed claim, sending it
+        self._stalled_since: float | None = None
+        self.stalled = 0.0
+        self.waited = 0.0
 
-    async def turn(self, shard: Shard, rows: list[tuple[int, dict[str, Any]]],
-                   results: list[Result]) -> list[tuple[int, dict[str, Any]]]:
+    async def turn(self, shard: Shard, rows: Rows, results: list[Result]) -> Rows:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[list[tuple[int, dict[str, Any]]]] = loop.create_future()
+        future: asyncio.Future[Rows] = loop.create_future()
+        if rows:
+            self._sending -= 1
         self._waiting.append(((shard, rows, results), future))
-        if not self._scheduled:
-            self._scheduled = True
+        if not self._busy:
+            self._busy = True
             loop.call_soon(self._flush)  # after the callbacks already ready: their turns join this commit
-        return await future
+        self._track()
+        begin = time.perf_counter()
+        try:
+            return await future
+        finally:
+            self.waited += time.perf_counter() - begin
 
     def _flush(self) -> None:
-        self._scheduled = False
         batch, self._waiting = self._waiting, []
-        try:
-            claimed = self._driver.turns([done for done, _ in batch])
-        except Exception as exc:  # every shard waiting learns it; the run stops with the error
+        if not batch:
+            self._busy = False
+            self._track()
+            return
+        done = [d for d, _ in batch]
+        loop = asyncio.get_running_loop()
+        if self._writer is None:  # on the loop, blocking it: counted in the journal's own time
+            committed: asyncio.Future[list[Rows]] = loop.create_future()
+            try:
+                committed.set_result(self._driver.commit_turns(done))
+            except Exception as exc:
+                committed.set_exception(exc)
+            self._committed(batch, committed)
+            return
+        committing = loop.run_in_executor(self._writer, self._driver.commit_turns, done)
+        committing.add_done_callback(lambda f: self._committed(batch, f))
+        self._committing = True
+        self._track()
+
+    def _committed(self, batch: list[tuple[ShardDone, asyncio.Future[Rows]]],
+                   committing: asyncio.Future[list[Rows]]) -> None:
+        self._committing = False
+        error = committing.exception() if not committing.cancelled() else asyncio.CancelledError()
+        if error is not None:  # every shard waiting learns it; the run stops with the error
             for _, future in batch:
                 if not future.done():
-                    future.set_exception(exc)
-            return
-        for (_, future), rows in zip(batch, claimed, strict=True):
-            if not future.done():
+                    future.set_exception(error)
+        else:
+            claimed = committing.result()
+            self._driver.advanced([d for d, _ in batch])
+            for (_, future), rows in zip(batch, claimed, strict=True):
+                if future.done():  # its shard was cancelled: its claim stays `sent`, settled on resume
+                    continue
+                if rows:
+                    self._sending += 1
                 future.set_result(rows)
+        self._flush()  # the turns that arrived meanwhile, together
+
+    def _track(self) -> None:
+        # stalled: a commit runs and no shard sends. Turns queued while the loop is busy elsewhere
+        # (starting clients, handling responses) wait for the loop, not for the journal.
+        stalled = self._sending <= 0 and self._committing
+        now = time.perf_counter()
+        if stalled and self._stalled_since is None:
+            self._stalled_since = now
+        elif not stalled and self._stalled_since is not None:
+            self.stalled += now - self._stalled_since
+            self._stalled_since = None
+
+    def close(self) -> None:
+        self._committing = False  # ends an open stall interval
+        self._track()
+        self._driver.stalled_seconds += self.stalled
+        self._driver.shard_wait_seconds += self.waited
 
 
 @contextlib.contextmanager
@@ -349,6 +438,7 @@ def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, opt
             reconcile: Callable[[Driver], dict[str, int]] | None = None) -> Summary:
     """Recovers what a crash left in flight, optionally reads back unknown rows, runs the rest."""
     begin = time.perf_counter()
+    writer_before = journal.writer_seconds
     keys = keys or stored_keys(journal)
     options = options or stored_options(journal)
     options.check()
@@ -366,7 +456,8 @@ def execute(journal: Journal, spec: ActionSpec, *, keys: Keys | None = None, opt
     finally:
         progress.close()
     return Summary(journal.path, spec.name, journal.counts(), driver.stop_requested,
-                   time.perf_counter() - begin, journal.seconds, recovered, settled)
+                   time.perf_counter() - begin, journal.seconds + driver.stalled_seconds,
+                   journal.writer_seconds - writer_before, driver.shard_wait_seconds, recovered, settled)
 
 
 def _check_keys(journal: Journal, keys: Keys) -> None:

@@ -36,6 +36,32 @@ def test_run_and_resume_batch(accounts: Accounts, tmp_path: Path) -> None:
     assert sum(len(r) for r in accounts.recorders.values()) == 80
 
 
+@pytest.mark.parametrize("one_statement", [True, False], ids=["json_each", "executemany"])
+@pytest.mark.parametrize("writer_thread", [True, False], ids=["writer-thread", "on-the-loop"])
+def test_both_sql_paths_and_both_commit_places_settle_alike(accounts: Accounts, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch, one_statement: bool,
+                                                          writer_thread: bool) -> None:
+    """The one-statement settle and claim (SQLite >= 3.33) and the executemany fallback, each with
+    the commits in the writer thread and on the loop: every row done once, with its result id,
+    status and trail, in chunks of the asked size."""
+    from spoki_actions.batch import AsyncioRunner, execute, reopen
+    from spoki_actions.batch import journal as journal_module
+
+    monkeypatch.setattr(journal_module, "_ONE_STATEMENT", one_statement)
+    source = tmp_path / "c.csv"
+    write_contacts(source, sorted(accounts.servers), 25)
+    keys = Keys(accounts.keys_file)
+    journal = start(source, ACTION, keys=keys, options=Options(pace=False, chunk_size=7))
+    summary = execute(journal, reopen(journal.path)[1], keys=keys, runner=AsyncioRunner(writer_thread=writer_thread))
+    assert summary.counts == {"pending": 0, "sent": 0, "done": 100, "failed": 0, "unknown": 0}
+    rows = list(journal.rows(("done",)))
+    assert all(r["status"] == 200 and r["result_id"] and r["trail"] == "200" and r["requests"] == 1 for r in rows)
+    chunks = journal._db.execute("SELECT account, chunk, count(*) FROM rows GROUP BY account, chunk").fetchall()
+    assert {n for _, _, n in chunks} <= set(range(1, 8)) and len({c for _, c, _ in chunks}) == len(chunks)
+    assert sum(len(r) for r in accounts.recorders.values()) == 100
+    journal.close()
+
+
 def test_csv_cells_become_typed_inputs(tmp_path: Path) -> None:
     source = tmp_path / "t.csv"
     source.write_text('Numero,Nome,Livello,ticket\n+393331234567,"Rossi, Maria",Gold,x\n', encoding="utf-8")

@@ -175,3 +175,22 @@ def test_driver_killed_with_an_embedded_cluster(accounts: Accounts, tmp_path: Pa
     assert json.loads(done.stdout.splitlines()[-1])["counts"]["done"] == 80
     posted = collections.Counter(body["code"] for body in accounts.posts(alias, "/custom-fields/"))
     assert set(posted) == {f"KILL_F{n:03d}" for n in range(80)} and max(posted.values()) == 1
+
+
+def test_worker_clients_closed_cleanly(accounts: Accounts, tmp_path: Path) -> None:
+    """The workers' AsyncClients (aiohttp sessions) are closed when the run ends: neither the
+    workers (their stderr is the CLI's) nor the driver report an unclosed session or a
+    ResourceWarning, with every ResourceWarning shown."""
+    aliases = sorted(accounts.servers)
+    source = tmp_path / "contacts.csv"
+    write_contacts(source, aliases, 20)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPOKI_")}
+    env["PYTHONWARNINGS"] = "always::ResourceWarning"  # inherited by the worker processes
+    env["PYTHONDEVMODE"] = "1"  # asyncio debug: unclosed transports and sessions are reported
+    done = subprocess.run([sys.executable, "-m", "spoki_actions.cli", "batch", "run", str(source), "--action", ACTION,
+                           "--keys", str(accounts.keys_file), "--no-pace", "--dask", "--workers", "2", "--quiet"],
+                          env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1])["counts"]["done"] == 80
+    for needle in ("Unclosed client session", "Unclosed connector", "ResourceWarning"):
+        assert needle not in done.stderr, done.stderr
