@@ -16,7 +16,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -26,19 +26,9 @@ from spoki_actions import Client, ErrorKind
 from spoki_actions._request import Request
 from spoki_actions._response import Failure, Reply
 
-from .test_wire import RawServer, answer, both, same
+from .test_wire import RawServer, answer, both, raw_server, same
 
-
-@pytest.fixture
-def serve() -> Iterator[Callable[..., RawServer]]:
-    servers: list[RawServer] = []
-
-    def make(behaviour: Callable[[bytes], bytes | None], hang_up: bool = False) -> RawServer:
-        servers.append(RawServer(behaviour, hang_up))
-        return servers[-1]
-    yield make
-    for server in servers:
-        server.close()
+serve = raw_server  # the same fixture under the name these tests use
 
 
 def numbered(body: bytes, n: int) -> bytes:
