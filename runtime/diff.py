@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from . import _values
 from .errors import SpecError
 from .loader import load_catalogue
 from .spec import ActionSpec, Catalogue
@@ -176,22 +177,8 @@ def _enum(node: dict[str, Any]) -> list[Any] | None:
     return list(values) if isinstance(values, list) else None
 
 
-def _type_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else "string"
-
-
 def _matches(kind: str, value: Any) -> bool:
-    seen = _type_of(value)
+    seen = _values.kind(value)
     return seen == kind or (kind == "number" and seen == "integer") or (
         kind == "integer" and seen == "number" and float(value).is_integer())
 
@@ -219,7 +206,7 @@ def _branches(node: Any, root: Any, depth: int = 0) -> list[tuple[str, dict[str,
     elif isinstance(kind, list):
         types = [str(k) for k in kind]
     elif values is not None:
-        types = sorted({_type_of(v) for v in values})
+        types = sorted({_values.kind(v) for v in values})
     elif any(k in node for k in ("properties", "required", "additionalProperties")):
         types = ["object"]
     elif "items" in node:
