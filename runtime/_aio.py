@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from ._outcome import ErrorKind
 from ._response import Failure, Reply
-from ._transport import AsyncTransport, _Base, _deadline_failure, _proxy_label, redacted, transport_options
+from ._transport import AsyncTransport, _AsyncBase, _proxy_label, redacted, transport_options
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def wired(settings: Settings, transport: httpx.AsyncBaseTransport | None, wire: 
     return AsyncTransport(settings)
 
 
-class AioTransport(_Base):
+class AioTransport(_AsyncBase):
     """`AsyncTransport`'s twin on one `aiohttp.ClientSession` (HTTP/1.1, kept-alive, pooled)."""
 
     wire = "aiohttp"
@@ -147,13 +147,6 @@ class AioTransport(_Base):
         # an absolute link from the server (`next`): what is not a URL character percent-encoded, the rest as
         # it is (never yarl's re-quoting, which would decode %2E%2E into a `..` that climbs)
         return self._url(url if _ENCODED.fullmatch(url) else quote(url, safe=_URL_CHARS), encoded=True)
-
-    async def send(self, request: Request) -> Reply | Failure:
-        try:  # the deadline bounds a whole attempt, queueing for a connection included
-            async with asyncio.timeout(self._timeout):
-                return await self._send(request)
-        except TimeoutError:
-            return _deadline_failure(request.url, self._timeout)
 
     async def _send(self, request: Request) -> Reply | Failure:
         try:

@@ -566,7 +566,21 @@ class SyncTransport(_Base):
             _release_key(self._key)
 
 
-class AsyncTransport(_Base):
+class _AsyncBase(_Base):
+    """What both async wires (httpx here, aiohttp in `_aio`) share: one deadline over a whole attempt."""
+
+    async def send(self, request: Request) -> Reply | Failure:
+        try:  # the whole attempt, queueing for a connection included, not only each socket read (no extra task)
+            async with asyncio.timeout(self._timeout):
+                return await self._send(request)
+        except TimeoutError:
+            return _deadline_failure(request.url, self._timeout)
+
+    async def _send(self, request: Request) -> Reply | Failure:
+        raise NotImplementedError
+
+
+class AsyncTransport(_AsyncBase):
     wire = "httpx"
 
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -577,13 +591,6 @@ class AsyncTransport(_Base):
         self._transport: httpx.AsyncBaseTransport = (transport if transport is not None
                                                      else _build(httpx.AsyncHTTPTransport, settings))
         self._via = _proxy_label(settings) if transport is None else None
-
-    async def send(self, request: Request) -> Reply | Failure:
-        try:  # the deadline bounds a whole attempt, not only each socket read (no extra task: same ordering)
-            async with asyncio.timeout(self._timeout):
-                return await self._send(request)
-        except TimeoutError:
-            return _deadline_failure(request.url, self._timeout)
 
     async def _send(self, request: Request) -> Reply | Failure:
         try:
