@@ -19,19 +19,17 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-from bench_loopback import KEY, _Http  # noqa: E402  (the same minimal server and answers)
+from bench_loopback import KEY, _Http, server_process  # noqa: E402  (the same minimal server and answers)
 
 ACTION, PARAMS, PATH = "SPOKI_RETRIEVE_CONTACT", {"contact_id": 1234}, "/contacts/1234/"
 
@@ -68,21 +66,8 @@ def serve(port: int, delay_ms: float) -> None:
     asyncio.run(main())
 
 
-@contextlib.contextmanager
-def server(delay_ms: float) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", str(port), "--delay-ms", str(delay_ms)],
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        yield f"http://127.0.0.1:{port}/api/1"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+def server(delay_ms: float) -> contextlib.AbstractContextManager[str]:
+    return server_process(__file__, "--delay-ms", str(delay_ms))
 
 
 # --- the clients: each an (open, call, close) on one event loop -----------------------------------------

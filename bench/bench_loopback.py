@@ -87,17 +87,24 @@ def serve(port: int) -> None:
 
 
 @contextlib.contextmanager
-def minimal_server() -> Iterator[str]:
+def server_process(script: str, *args: str) -> Iterator[str]:
+    """`script --serve PORT *args` in a subprocess on a free loopback port, until it says "ready"."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, script, "--serve", str(port), *args], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         yield f"http://127.0.0.1:{port}/api/1"
     finally:
         proc.terminate()
         proc.wait(10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def minimal_server() -> contextlib.AbstractContextManager[str]:
+    return server_process(__file__)
 
 
 @contextlib.contextmanager
