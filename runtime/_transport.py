@@ -182,6 +182,61 @@ def _build(factory: Any, settings: Settings) -> Any:
 
 _EMPTY_STREAM = httpx.ByteStream(b"")  # immutable: one for every request without a body
 
+# --- the httpx.URL of a URL under the base URL, without httpx parsing it again -----------------------
+# `httpx.URL(text)` re-validates and re-quotes the whole URL (~28% of a call through a MockTransport);
+# the public component forms (`httpx.URL(scheme=..., raw_path=...)`, `url.copy_with(raw_path=...)`) validate
+# each component and cost more still. A URL under the base URL whose path and query hold only characters
+# httpx keeps as they are, with no dot segment, has exactly the parse of the base URL with that path and
+# query; it is built from those parts (httpx's own parse result), and any other URL is parsed by httpx as before.
+_KEPT = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*").fullmatch  # in a path and a query: unchanged by httpx
+_MAX_URL = 65_536  # httpx refuses longer URLs (InvalidURL): those go to httpx, which says so
+
+
+class _UrlMaker:
+    """`httpx.URL(text)` for the URLs under one base URL (`prefix`, ending in "/"), from httpx's parse of the
+    prefix done once. `under` gives None when the prefix is not in httpx's own form or this httpx parses
+    differently (then every URL is parsed by httpx, as before)."""
+
+    def __init__(self, parsed: Any, head: int) -> None:
+        self._result = type(parsed)  # httpx's ParseResult: scheme, userinfo, host, port, path, query, fragment
+        self._origin = (parsed.scheme, parsed.userinfo, parsed.host, parsed.port)
+        self._head = head  # len("scheme://authority")
+
+    @classmethod
+    def under(cls, prefix: str) -> _UrlMaker | None:
+        try:
+            parsed = httpx.URL(prefix)
+            path = parsed._uri_reference.path
+            head = len(prefix) - len(path)
+            if str(parsed) != prefix or prefix[head:] != path or not path.startswith("/"):
+                return None
+            maker = cls(parsed._uri_reference, head)
+            probe = f"{prefix}a/b%2Fc/?c=d%20e&f=%C3%A8+1&g"
+            built, parsed_probe = maker.url(probe), httpx.URL(probe)
+            if built is None or not _same_url(built, parsed_probe):
+                return None
+        except Exception:  # an httpx whose URL is not built on a ParseResult as 0.23-0.28 are
+            return None
+        return maker
+
+    def url(self, text: str) -> httpx.URL | None:
+        """The httpx.URL of `text` (which starts with the prefix), or None when httpx must parse it."""
+        rest = text[self._head:]
+        if len(text) > _MAX_URL or not _KEPT(rest):
+            return None
+        path, sep, query = rest.partition("?")
+        if "/." in path:  # perhaps a dot segment, which httpx removes
+            return None
+        url = object.__new__(httpx.URL)
+        url._uri_reference = self._result(*self._origin, path, query if sep else None, None)
+        return url
+
+
+def _same_url(a: httpx.URL, b: httpx.URL) -> bool:
+    return (a._uri_reference == b._uri_reference and a == b and str(a) == str(b) and a.raw_path == b.raw_path
+            and a.netloc == b.netloc and a.params == b.params)
+
+
 # --- the httpcore path: pool, exceptions, headers and body decoding --------------------------------
 
 # httpx.HTTPTransport's defaults (httpx.Limits(max_connections=100, max_keepalive_connections=20))
@@ -348,6 +403,7 @@ class _Base:
                               for trusted_plain, lines in self._headers.items()}
         self._httpx_headers = httpx.Headers(self._core_headers[(True, True)])
         self._httpx_body_headers = self._core_headers[(True, False)]
+        self._urls = _UrlMaker.under(self._prefix)
 
     def _trusted(self, url: str) -> bool:
         """May this URL carry the key? Only under the base URL's origin (both wires ask here)."""
@@ -358,11 +414,12 @@ class _Base:
         if request.url.startswith(self._prefix):
             # the API's own base URL: every header already built (Host, and Content-Length here), so httpx
             # need not work them out again; the same request as `content=` would give, read like it
+            url = (self._urls.url(request.url) if self._urls is not None else None) or request.url
             if body is None:
-                built = httpx.Request(request.method, request.url, headers=self._httpx_headers,
+                built = httpx.Request(request.method, url, headers=self._httpx_headers,
                                       stream=_EMPTY_STREAM, extensions=self._extensions)
             else:
-                built = httpx.Request(request.method, request.url, stream=httpx.ByteStream(body),
+                built = httpx.Request(request.method, url, stream=httpx.ByteStream(body),
                                       headers=[*self._httpx_body_headers, (b"Content-Length", b"%d" % len(body))],
                                       extensions=self._extensions)
             built.read()
