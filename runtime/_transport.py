@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib.util
 import logging
 import re
@@ -402,7 +403,7 @@ class _Base:
         self._core_headers = {trusted_plain: [host_line, *((k.encode("ascii"), v.encode("ascii")) for k, v in lines)]
                               for trusted_plain, lines in self._headers.items()}
         self._httpx_headers = httpx.Headers(self._core_headers[(True, True)])
-        self._httpx_body_headers = self._core_headers[(True, False)]
+        self._httpx_body_headers = httpx.Headers(self._core_headers[(True, False)])
         self._urls = _UrlMaker.under(self._prefix)
 
     def _trusted(self, url: str) -> bool:
@@ -419,9 +420,9 @@ class _Base:
                 built = httpx.Request(request.method, url, headers=self._httpx_headers,
                                       stream=_EMPTY_STREAM, extensions=self._extensions)
             else:
-                built = httpx.Request(request.method, url, stream=httpx.ByteStream(body),
-                                      headers=[*self._httpx_body_headers, (b"Content-Length", b"%d" % len(body))],
-                                      extensions=self._extensions)
+                built = httpx.Request(request.method, url, headers=self._httpx_body_headers,
+                                      stream=httpx.ByteStream(body), extensions=self._extensions)
+                built.headers["Content-Length"] = str(len(body))  # the request's own copy; added last
             built.read()
             return built
         headers = self._headers[(self._trusted(request.url), body is None)]
@@ -444,7 +445,15 @@ class _Base:
 
     @staticmethod
     def _reply(response: httpx.Response, body: bytes, url: str) -> Reply:
-        return Reply(response.status_code, response.reason_phrase, response.headers, body, url)
+        status = response.status_code
+        reason = response.reason_phrase if "reason_phrase" in response.extensions else _reason(status)
+        return Reply(status, reason, response.headers, body, url)
+
+
+@functools.lru_cache(maxsize=256)
+def _reason(status: int) -> str:
+    """`httpx.Response.reason_phrase` of an answer without one of its own (a mock's): an enum lookup, once."""
+    return httpx.codes.get_reason_phrase(status)
 
 
 # what the wire writes on the request line: a method that is an HTTP token, a target of visible ASCII (h11

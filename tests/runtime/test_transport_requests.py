@@ -25,6 +25,7 @@ from spoki_actions import AsyncClient, Client
 from spoki_actions._config import USER_AGENT, resolve
 from spoki_actions._registry import load
 from spoki_actions._request import Request, request_to
+from spoki_actions._response import Failure
 from spoki_actions._transport import SyncTransport, _UrlMaker
 
 from .rt_support import BASE, LocalServer, send_json
@@ -221,3 +222,17 @@ def test_a_real_httpx_transport_gets_what_the_default_wire_sends(local_server: L
     assert seen[0] == seen[1]
     assert [s[1] for s in seen[1]] == ["/api/1/contacts/sync/", "/api/1/tickets/?per_page=20&order=desc&status=OPEN"]
     assert json.loads(seen[1][0][3]) == {"phone": "+393331234567", "first_name": "Maria è"}
+
+
+@pytest.mark.parametrize("answer", [httpx.Response(200), httpx.Response(404), httpx.Response(599),
+                                    httpx.Response(799), httpx.Response(418, extensions={"reason_phrase": b"Brewing"})],
+                         ids=lambda r: str(r.status_code))
+def test_the_reply_words_the_status_as_httpx_does(answer: httpx.Response) -> None:
+    transport = SyncTransport(resolve(load().catalogue.connector), httpx.MockTransport(lambda request: answer))
+    try:
+        reply = transport.send(Request("GET", f"{BASE}/tags/", None, "tags/"))
+    finally:
+        transport.close()
+    assert not isinstance(reply, Failure)
+    assert (reply.status, reply.reason) == (answer.status_code, answer.reason_phrase)
+    assert reply.reason == {200: "OK", 404: "Not Found", 599: "", 799: "", 418: "Brewing"}[answer.status_code]
