@@ -6,12 +6,17 @@ their ratio (target <= 0.55, issue 10), measured side by side: each round times 
 a batch of runtime calls back to back, and the medians over rounds are compared. Cases: a list
 with 3 query params (SPOKI_LIST_TICKETS), a retrieve (SPOKI_RETRIEVE_CONTACT), a body POST
 (SPOKI_CREATE_OR_UPDATE_CONTACT). Pacing stays on (its bookkeeping is measured) with a no-op sleep.
+`--profile N` then prints the top N functions (cProfile, tottime) of `run_action` over the three cases
+and the function calls per call, the mock handler's own work included (raw httpx pays it too).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
+import pstats
 import statistics
 import time
 from collections.abc import Callable
@@ -73,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--calls", type=int, default=2000, help="calls per batch (default 2000)")
     parser.add_argument("--rounds", type=int, default=15, help="rounds, each raw then runtime (default 15)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also print the top N functions of run_action under cProfile (tottime)")
     args = parser.parse_args(argv)
     transport = httpx.MockTransport(handler)
     raw = httpx.Client(transport=transport, headers={"X-Spoki-Api-Key": KEY})
@@ -92,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         raw_us, our_us = statistics.median(raw_times), statistics.median(our_times)
         ratios = sorted(o / r for o, r in zip(our_times, raw_times, strict=True))
         rows.append((label, raw_us, our_us, our_us / raw_us, ratios[0], ratios[-1]))
+    profile = profiled([our for _, _, our in cases(raw, client)], args.calls, args.profile) if args.profile else ""
     client.close()
     raw.close()
     print(f"run_action vs raw httpx.Client through the same MockTransport "
@@ -100,7 +108,25 @@ def main(argv: list[str] | None = None) -> int:
     for label, raw_us, our_us, ratio, low, high in rows:
         print(f"{label:<45} {raw_us:8.1f} {our_us:14.1f} {ratio:7.2f} {low:7.2f}..{high:<6.2f}")
     print("target: ratio <= 0.55 (issue 10: kept whatever the transport change; the first goal was <= 1.15)")
+    if profile:
+        print(profile, end="")
     return 0
+
+
+def profiled(calls: list[Callable[[], Any]], rounds: int, top: int) -> str:
+    """The top of a cProfile (tottime) of `rounds` x every call, with the function calls per call."""
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(rounds):
+        for call in calls:
+            call()
+    profile.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    per_call = stats.total_calls / (rounds * len(calls))  # type: ignore[attr-defined]
+    out.write(f"\ncProfile of run_action, {rounds} x the {len(calls)} cases: {per_call:.0f} function calls per call\n")
+    stats.sort_stats("tottime").print_stats(top)
+    return "\n".join(line for line in out.getvalue().splitlines() if line.strip()) + "\n"
 
 
 if __name__ == "__main__":
