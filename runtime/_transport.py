@@ -216,7 +216,7 @@ class _UrlMaker:
             built, parsed_probe = maker.url(probe), httpx.URL(probe)
             if built is None or not _same_url(built, parsed_probe):
                 return None
-        except Exception:  # an httpx whose URL is not built on a ParseResult as 0.23-0.28 are
+        except Exception:  # an httpx whose URL is not built on a ParseResult as 0.28 is
             return None
         return maker
 
