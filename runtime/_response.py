@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._outcome import ErrorKind
+from ._record import quick_init
 from ._redact import redact_edge, shorten
 from ._refusal import Refusal, refuse
 from ._values import E164, for_body
@@ -33,6 +34,7 @@ NO_ENDPOINT = "no such endpoint (check the spec's path)"
 EMPTY = object()  # an empty success body
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One HTTP answer as data. `headers` is case-insensitive (lower-case keys are safe)."""
@@ -44,6 +46,7 @@ class Reply:
     url: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Failure:
     """No usable answer. `sent` is False only when the request provably never reached the server."""
