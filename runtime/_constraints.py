@@ -144,7 +144,9 @@ def _bounds(minimum: float | None, maximum: float | None) -> list[Constraint]:
 
 def _bound(limit: float, beyond: Callable[[Any, float], bool], sign: str) -> Constraint:
     def check(v: Any) -> str | None:
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and beyond(v, limit):
+        kind = type(v)  # an exact int or float is a number; anything else is asked as JSON Schema would
+        number = kind is int or kind is float or (isinstance(v, (int, float)) and not isinstance(v, bool))
+        if number and beyond(v, limit):
             return f"must be {sign} {_num(limit)}; got {_short(v)}"
         return None
 

@@ -301,7 +301,7 @@ def compile_validator(action: ActionSpec) -> Validator:
         out: dict[str, Any] = {}
         if params is None:
             params = {}
-        elif not isinstance(params, Mapping):
+        elif type(params) is not dict and not isinstance(params, Mapping):  # a dict needs no ABC check
             problems.append(InputProblem("params", f"expected an object mapping input names to values, "
                                                    f"got {describe(params)}"))
             return out, problems
