@@ -16,7 +16,6 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-
 # json.dumps with options builds an encoder per call; this one, built once, gives the same text
 _KEY_TEXT = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=repr).encode
 

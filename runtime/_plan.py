@@ -115,7 +115,11 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
     policy = call.ctx.settings.retry
     limit = _limit(call)
     while True:
-        slot = (yield from pace(call)) if limit is not None else None
+        slot = None
+        if limit is not None:  # the client paces this action: its rate-limit slot, waiting for it if need be
+            slot, wait = pace(call, limit)
+            if wait > 0:
+                yield wait
         sent_at = call.ctx.clock()
         call.tries += 1
         call.sent += 1
@@ -153,19 +157,16 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
         return call.fail(kind, message, status, sent)
 
 
-def pace(call: Call) -> Generator[Step, Answer, float | None]:
-    """Wait for the action's rate-limit slot (if the client paces); the slot's time, or None."""
-    limit = _limit(call)
-    if limit is None:
-        return None
+def pace(call: Call, limit: RateLimit) -> tuple[float, float]:
+    """Take the next slot of the action's rate limit: (the slot's time, the seconds to wait for it), saying
+    why when there is a wait (the caller yields it: a plain call, no generator, when the slot is free)."""
     assert call.ctx.pacer is not None
     now = call.ctx.clock()
     slot = call.ctx.pacer.reserve_slot(limit, now)
     if slot > now:
         why = f"the rate limit of bucket {limit.bucket} ({limit.requests} per {limit.window:g} s)"
         log.info("%s: waiting %.1f s for %s", call.name, slot - now, why)
-        yield slot - now
-    return slot
+    return slot, slot - now
 
 
 def backoff(call: Call, wait: float, honoured: bool, status: int | None) -> Generator[Step, Answer, None]:
