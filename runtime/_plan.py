@@ -163,7 +163,7 @@ def pace(call: Call, limit: RateLimit) -> tuple[float, float]:
     assert call.ctx.pacer is not None
     now = call.ctx.clock()
     slot = call.ctx.pacer.reserve_slot(limit, now)
-    if slot > now:
+    if slot > now and log.isEnabledFor(logging.INFO):  # the words only for a log that shows them
         why = f"the rate limit of bucket {limit.bucket} ({limit.requests} per {limit.window:g} s)"
         log.info("%s: waiting %.1f s for %s", call.name, slot - now, why)
     return slot, slot - now
