@@ -16,9 +16,12 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
+# json.dumps with options builds an encoder per call; this one, built once, gives the same text
+_KEY_TEXT = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=repr).encode
+
 
 def cache_key(action: str, values: Mapping[str, Any]) -> str:
-    return action + json.dumps(values, sort_keys=True, separators=(",", ":"), default=repr)
+    return action + _KEY_TEXT(values)
 
 
 class AnswerCache:

@@ -256,12 +256,7 @@ class AsyncClient(_Base):
         prepared = self._prepare(name, params, strict, use_cache)
         if isinstance(prepared, Outcome):
             return prepared
-        sleep = self._sleep
-        if sleep is None:
-            import asyncio
-
-            sleep = asyncio.sleep
-        return await adrive(prepared, self._transport.send, sleep)
+        return await adrive(prepared, self._transport.send, self._sleep or _asyncio_sleep)
 
     async def aclose(self) -> None:
         if not self._closed:
@@ -274,6 +269,13 @@ class AsyncClient(_Base):
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
         await self.aclose()
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    """asyncio.sleep, looked up when a call waits (not imported on every call, nor when this module is)."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 # --- module-level entry points and their default clients ---------------------------------------

@@ -105,9 +105,14 @@ def _enum_check(values: tuple[Any, ...], labels: tuple[str, ...] | None) -> Cons
     else:
         shown = ", ".join(repr(v) for v in values)
     allowed = frozenset(_enum_key(v) for v in values if v is not None)
+    # an exact str or int found among the members of exactly those types is allowed (its _enum_key is one of
+    # theirs: a str equals only a str, an int only an int here); anything else asks `allowed`
+    plain = frozenset(v for v in values if type(v) is str or type(v) is int)
     strings = {v.lower(): v for v in values if isinstance(v, str)}
 
     def check(v: Any) -> str | None:
+        if (type(v) is str or type(v) is int) and v in plain:
+            return None
         try:
             if _enum_key(v) in allowed:
                 return None
@@ -139,7 +144,9 @@ def _bounds(minimum: float | None, maximum: float | None) -> list[Constraint]:
 
 def _bound(limit: float, beyond: Callable[[Any, float], bool], sign: str) -> Constraint:
     def check(v: Any) -> str | None:
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and beyond(v, limit):
+        kind = type(v)  # an exact int or float is a number; anything else is asked as JSON Schema would
+        number = kind is int or kind is float or (isinstance(v, (int, float)) and not isinstance(v, bool))
+        if number and beyond(v, limit):
             return f"must be {sign} {_num(limit)}; got {_short(v)}"
         return None
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ._record import quick_init
+
 
 class ErrorKind(StrEnum):
     """Why a call failed. The string values are stable and safe to log or compare."""
@@ -35,6 +37,7 @@ class ErrorKind(StrEnum):
 TRANSIENT_KINDS = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UPSTREAM, ErrorKind.TIMEOUT, ErrorKind.TRANSPORT})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class InputProblem:
     """One reason an input was rejected: `field` is the input's name (or a path inside it)."""
@@ -46,6 +49,7 @@ class InputProblem:
         return f"{self.field}: {self.message}"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Attempt:
     """One try of one request: what came back and how long the call waited before the next try.
@@ -63,6 +67,7 @@ class Attempt:
     retry_after: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """The result of one call.

@@ -45,14 +45,17 @@ class Pacer:
             slots = self._sent.get(limit.bucket)
             if slots is None or slots.maxlen != limit.requests:
                 slots = self._sent[limit.bucket] = deque(slots or (), maxlen=max(1, limit.requests))
-            at = now
+            at = now  # the latest of: now, the last slot, the oldest slot's window end, a hold (max(), inlined)
             if slots:
-                at = max(at, slots[-1])
+                if slots[-1] > at:
+                    at = slots[-1]
                 if len(slots) == slots.maxlen:
-                    at = max(at, slots[0] + limit.window * (1.0 + MARGIN))
+                    free = slots[0] + limit.window * (1.0 + MARGIN)
+                    if free > at:
+                        at = free
             hold = self._hold.get(limit.bucket)
-            if hold is not None:
-                at = max(at, hold)
+            if hold is not None and hold > at:
+                at = hold
             slots.append(at)
             return at
 

@@ -103,8 +103,8 @@ def maybe_processed(message: str, check: str) -> str:
 
 def plan(ctx: Context, action: CompiledAction, values: Mapping[str, Any], request: Request, strict: bool,
          key: str | None, start: float) -> Plan:
-    """The plan of one call whose input is valid and whose first request is built."""
-    return (yield from collect(Call(ctx, action, values, strict, key, start), request))
+    """The plan of one call whose input is valid and whose first request is built (its pages' layer)."""
+    return collect(Call(ctx, action, values, strict, key, start), request)
 
 
 # --- attempts: pacing, one send, retry, backoff, budget ----------------------------------------
@@ -113,8 +113,13 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
     """Send `request` until it gives a success or redirect reply, or a failure worth no retry."""
     reader = call.action.reader
     policy = call.ctx.settings.retry
+    limit = _limit(call)
     while True:
-        slot = (yield from pace(call)) if _limit(call) is not None else None
+        slot = None
+        if limit is not None:  # the client paces this action: its rate-limit slot, waiting for it if need be
+            slot, wait = pace(call, limit)
+            if wait > 0:
+                yield wait
         sent_at = call.ctx.clock()
         call.tries += 1
         call.sent += 1
@@ -126,7 +131,7 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
             status = reply.status
             if status in reader.success or 300 <= status < 400:
                 _log_attempt(call, sent_at, status, None)
-                call.history.append(Attempt(status))
+                call.history.append(_answered(status))
                 return reply
             asked, kind, message = _error_reply(call, request, reply)
             sent = True
@@ -152,19 +157,16 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
         return call.fail(kind, message, status, sent)
 
 
-def pace(call: Call) -> Generator[Step, Answer, float | None]:
-    """Wait for the action's rate-limit slot (if the client paces); the slot's time, or None."""
-    limit = _limit(call)
-    if limit is None:
-        return None
+def pace(call: Call, limit: RateLimit) -> tuple[float, float]:
+    """Take the next slot of the action's rate limit: (the slot's time, the seconds to wait for it), saying
+    why when there is a wait (the caller yields it: a plain call, no generator, when the slot is free)."""
     assert call.ctx.pacer is not None
     now = call.ctx.clock()
     slot = call.ctx.pacer.reserve_slot(limit, now)
-    if slot > now:
+    if slot > now and log.isEnabledFor(logging.INFO):  # the words only for a log that shows them
         why = f"the rate limit of bucket {limit.bucket} ({limit.requests} per {limit.window:g} s)"
         log.info("%s: waiting %.1f s for %s", call.name, slot - now, why)
-        yield slot - now
-    return slot
+    return slot, slot - now
 
 
 def backoff(call: Call, wait: float, honoured: bool, status: int | None) -> Generator[Step, Answer, None]:
@@ -199,6 +201,17 @@ def _over_budget(call: Call, wait: float, asked: float | None) -> str:
         return (f" (not retried: the API asked to wait {asked:g} s; even the capped "
                 f"{policy.retry_after_cap:g} s would pass the {policy.max_elapsed:g} s retry budget)")
     return f" (not retried: waiting {wait:.1f} s would pass the {policy.max_elapsed:g} s retry budget)"
+
+
+_ANSWERED: dict[int, Attempt] = {}  # the one record of a usable answer per status (records are immutable)
+
+
+def _answered(status: int) -> Attempt:
+    """`Attempt(status)` of a success or redirect reply, built once per status (at most 1,000 of them)."""
+    attempt = _ANSWERED.get(status)
+    if attempt is None:
+        attempt = _ANSWERED[status] = Attempt(status)
+    return attempt
 
 
 def _limit(call: Call) -> RateLimit | None:
@@ -317,9 +330,10 @@ def finish(call: Call, reply: Reply, request: Request, body: Any) -> Outcome:
         if found:
             return strict_failure(call.ctx, call.action, found, reply.status, call.most, call.sent, call.elapsed(),
                                   tuple(call.history))
-    ttl = spec.behaviour.cache_ttl
-    if call.cache_key is not None and call.ctx.cache is not None and ttl:
-        call.ctx.cache.put(call.cache_key, (reply.status, data), call.ctx.clock(), ttl)
+    if call.cache_key is not None:  # set only for an action with a TTL on a client with a cache
+        ttl = spec.behaviour.cache_ttl
+        if call.ctx.cache is not None and ttl:
+            call.ctx.cache.put(call.cache_key, (reply.status, data), call.ctx.clock(), ttl)
     envelope = {"data": data, "error": None, "successful": True}
     return Outcome(spec.name, envelope, None, reply.status, attempts=call.most, requests=call.sent,
                    duration=call.elapsed(), history=tuple(call.history))

@@ -18,16 +18,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from ._outcome import InputProblem
+from ._record import quick_init
 from ._values import PLACEHOLDER
 
 if TYPE_CHECKING:
-    from .spec import ActionSpec
+    from .spec import ActionSpec, Param
 
 BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
 MAX_URL = 64_000  # characters of path + query; HTTP stacks refuse longer URLs (httpx at 65,536)
 _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}  # quote() keeps dots; a lone dot segment would move the path
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Request:
     """One HTTP request as data. `target` is the URL relative to the base URL, for messages and logs;
@@ -116,41 +118,45 @@ def encode_body(body: Mapping[str, Any]) -> bytes:
 
 def compile_builder(action: ActionSpec) -> Builder:
     """The request builder of one action; everything that does not depend on the values is done here."""
-    pieces: list[str | tuple[str]] = []  # literal text, or (param name,) for a placeholder
-    position = 0
-    by_wire = {p.wire_name: p.name for p in action.params if p.location == "path"}
-    for match in PLACEHOLDER.finditer(action.path):
-        pieces.append(action.path[position:match.start()])
-        pieces.append((by_wire.get(match.group(1), match.group(1)),))
-        position = match.end()
-    pieces.append(action.path[position:])
-    static_path = action.path if len(pieces) == 1 else None
-    query_params = tuple((p.name, quote(p.wire_name, safe="")) for p in action.params if p.location == "query")
+    head, segments = _path_template(action)
+    # (param name, "wire=" as sent, the encoded text of each string the spec names): an enum member's text is
+    # looked up, not encoded, per call; an int's text needs no encoding; anything else is encoded as it comes
+    query_params = tuple((p.name, quote(p.wire_name, safe="") + "=", _enum_texts(p))
+                         for p in action.params if p.location == "query")
     body_params = tuple((p.name, p.wire_name) for p in action.params if p.location == "body")
     constants = encode_query(list(action.query_constants.items()))
     method = action.method
     sends_body = method in BODY_METHODS
     base_paths: dict[str, bytes] = {}  # base URL -> its path with a trailing slash, as bytes
     # values are percent-encoded with nothing safe; the spec's literal text is sent as is when it is plain
-    literal_ok = all(quote(p, safe=_TARGET_SAFE) == p for p in pieces if isinstance(p, str))
+    literal_ok = all(quote(p, safe=_TARGET_SAFE) == p for p in (head, *(after for _, after in segments)))
 
     def build(base_url: str, values: Mapping[str, Any]) -> Request:
-        if static_path is not None:
-            target = static_path
-        else:
-            target = "".join(p if isinstance(p, str) else encode_segment(values[p[0]]) for p in pieces)
-        query = constants
-        for name, wire in query_params:
-            if name in values:
-                value = values[name]
-                if isinstance(value, list):
-                    encoded = "&".join(f"{wire}={quoted_text(wire_text(v))}" for v in value if v is not None)
+        target = head
+        for name, after in segments:
+            value = values[name]
+            target += (str(value) if type(value) is int else encode_segment(value)) + after
+        if query_params:
+            parts = [constants] if constants else []
+            for name, prefix, known in query_params:
+                value = values.get(name, _ABSENT)
+                if value is _ABSENT:
+                    continue
+                kind = type(value)
+                if kind is str:
+                    parts.append(prefix + (known.get(value) or quoted_text(value)))
+                elif kind is int:
+                    parts.append(prefix + str(value))
+                elif isinstance(value, list):
+                    encoded = "&".join(f"{prefix}{quoted_text(wire_text(v))}" for v in value if v is not None)
+                    if encoded:
+                        parts.append(encoded)
                 else:
-                    encoded = f"{wire}={quoted_text(wire_text(value))}"
-                if encoded:
-                    query = f"{query}&{encoded}" if query else encoded
-        if query:
-            target = f"{target}?{query}"
+                    parts.append(prefix + quoted_text(wire_text(value)))
+            if parts:
+                target = f"{target}?{'&'.join(parts)}"
+        elif constants:
+            target = f"{target}?{constants}"
         body = None
         if sends_body:
             body = encode_body({wire: values[name] for name, wire in body_params if name in values})
@@ -163,6 +169,27 @@ def compile_builder(action: ActionSpec) -> Builder:
         return Request(method, url, body, target, base_path + target.encode("ascii"))
 
     return build
+
+
+_ABSENT = object()
+
+
+def _path_template(action: ActionSpec) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The path as its literal head and (param name, literal text after its value) per placeholder."""
+    by_wire = {p.wire_name: p.name for p in action.params if p.location == "path"}
+    matches = list(PLACEHOLDER.finditer(action.path))
+    if not matches:
+        return action.path, ()
+    head = action.path[:matches[0].start()]
+    ends = [m.start() for m in matches[1:]] + [len(action.path)]
+    return head, tuple((by_wire.get(m.group(1), m.group(1)), action.path[m.end():end])
+                       for m, end in zip(matches, ends, strict=True))
+
+
+def _enum_texts(param: Param) -> dict[str, str]:
+    """A query param's enum strings, each with its text as `quoted_text(wire_text(value))` gives it."""
+    enum = param.enum
+    return {v: quoted_text(v) for v in enum.values if type(v) is str} if enum is not None else {}
 
 
 def url_problem(action: ActionSpec, values: Mapping[str, Any], request: Request) -> InputProblem | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._outcome import ErrorKind
+from ._record import quick_init
 from ._redact import redact_edge, shorten
 from ._refusal import Refusal, refuse
 from ._values import E164, for_body
@@ -33,6 +34,7 @@ NO_ENDPOINT = "no such endpoint (check the spec's path)"
 EMPTY = object()  # an empty success body
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One HTTP answer as data. `headers` is case-insensitive (lower-case keys are safe)."""
@@ -44,6 +46,7 @@ class Reply:
     url: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Failure:
     """No usable answer. `sent` is False only when the request provably never reached the server."""
@@ -88,8 +91,11 @@ def _finite_float(text: str) -> float:
     return value
 
 
-# one decoder, built once (json.loads with options would build one per call)
+# one decoder, built once (json.loads with options would build one per call); its scanner is what
+# `JSONDecoder.decode` runs between two whitespace matches, called here without decode's two method layers
 _DECODER = json.JSONDecoder(parse_float=_finite_float, parse_constant=_refuse_constant)
+_SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
+_SPACE = re.compile(r"[ \t\n\r]*").match  # json.decoder.WHITESPACE: what may surround the value
 
 
 _OPENERS = frozenset(b"{[")
@@ -104,7 +110,13 @@ def parse_body(body: bytes) -> Any:
     # an object or array whose second byte is not NUL is UTF-8 (json.detect_encoding says so, asked)
     encoding = "utf-8" if body[0] in _OPENERS and len(body) > 1 and body[1] else json.detect_encoding(body)
     try:
-        return _DECODER.decode(body.decode(encoding, "surrogatepass"))
+        text = body.decode(encoding, "surrogatepass")
+        value, end = _SCAN(text, _SPACE(text, 0).end())  # type: ignore[union-attr]
+        if end != len(text) and _SPACE(text, end).end() != len(text):  # type: ignore[union-attr]
+            raise BodyError()  # extra data after the value
+        return value
+    except StopIteration:  # no JSON value where one starts
+        raise BodyError() from None
     except BodyError:
         raise
     except RecursionError:

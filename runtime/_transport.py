@@ -24,7 +24,7 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 import httpcore
@@ -298,7 +298,7 @@ def _host_bytes(host: str) -> bytes:
         return host.encode("idna")
 
 
-def _reply_headers(raw: list[tuple[bytes, bytes]]) -> Mapping[str, str]:
+def _reply_headers(raw: list[tuple[bytes, bytes]]) -> Headers:
     headers = Headers()
     for name, value in raw:
         key = name.decode("latin-1").lower()
@@ -519,10 +519,12 @@ class SyncTransport(_Base):
         headers = response.mapping if type(response) is WireResponse else _reply_headers(response.headers)
         status = response.status
         try:
-            length = headers.get("content-length")
+            # both kinds of `Headers` hold lower-case names: plain dict lookups, without the case folding
+            length = dict.get(headers, "content-length")
             if length is not None and length.isdigit() and int(length) > self._cap:
                 return self._cap_failure_of(status, request.url, int(length))
-            decoder = _decoder(headers.get("content-encoding"))
+            encoding = dict.get(headers, "content-encoding")
+            decoder = _decoder(encoding) if encoding else None
             chunks: list[bytes] = []
             size = raw = 0
             cap = self._cap
@@ -551,8 +553,12 @@ class SyncTransport(_Base):
         except Exception as exc:
             return translate(_from_core(exc), request.url, self._timeout, self._via)
         finally:
-            with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
+            # a broken stream must not hide the answer or the failure (not contextlib.suppress: an object and
+            # two calls more on every call)
+            try:  # noqa: SIM105
                 response.close()
+            except Exception:
+                pass
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         reason = response.extensions.get("reason_phrase")  # as httpx words it
         text = reason.decode("ascii", "ignore") if isinstance(reason, bytes) else httpx.codes.get_reason_phrase(status)

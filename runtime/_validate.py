@@ -86,6 +86,10 @@ def _as_null(v: Any) -> Any:
     return None if v is None else _BAD
 
 
+# the types whose coercer returns a value of exactly that type as it is (objects and arrays are copied, and
+# a float must also be finite)
+_EXACT: dict[str, type] = {"string": str, "integer": int, "boolean": bool}
+
 COERCE: dict[str, Callable[[Any], Any]] = {
     "string": _as_string, "integer": _as_integer, "number": _as_number, "boolean": _as_boolean,
     "object": _as_object, "array": _as_array, "null": _as_null,
@@ -120,13 +124,19 @@ def _make_check(
     coercers = tuple(COERCE[t] for t in types if t in COERCE)
     expected = " or ".join(EXPECTED.get(t, t) for t in types)
     single = coercers[0] if len(coercers) == 1 else None
+    # a value already of this exact type is its own coerced value (what the coercer would return)
+    exact = _EXACT.get(types[0]) if single is not None else None
+    # only an int can be too long to become text: no need to look for one in a string, a list...
+    may_be_int = not coercers or "integer" in types or "number" in types
     checks = tuple(rules)
     if items is None and "array" in types:
         items = _any_json
     has_children = "object" in types or "array" in types
 
     def check(value: Any, where: str, problems: Problems) -> Any:
-        if single is not None:
+        if type(value) is exact:
+            v = value
+        elif single is not None:
             v = single(value)
         elif coercers:
             v = _BAD
@@ -139,7 +149,7 @@ def _make_check(
         if v is _BAD:
             problems.append(InputProblem(where, f"expected {expected}, got {describe(value)}"))
             return value
-        if _too_long(v, where, problems):
+        if may_be_int and _too_long(v, where, problems):
             return v
         for rule in checks:
             message = rule(v)
@@ -291,7 +301,7 @@ def compile_validator(action: ActionSpec) -> Validator:
         out: dict[str, Any] = {}
         if params is None:
             params = {}
-        elif not isinstance(params, Mapping):
+        elif type(params) is not dict and not isinstance(params, Mapping):  # a dict needs no ABC check
             problems.append(InputProblem("params", f"expected an object mapping input names to values, "
                                                    f"got {describe(params)}"))
             return out, problems

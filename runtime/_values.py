@@ -24,6 +24,7 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 SHORT = 60  # longest value text in a message
 _SAFE_BITS = 13_000  # about 3,900 decimal digits: below the interpreter's 4,300-digit limit
+_ALWAYS_TEXT_BITS = 2_000  # about 602 digits: below the lowest limit Python allows setting (640)
 
 
 def kind(value: Any) -> str:
@@ -162,6 +163,8 @@ def digits(value: int) -> int:
 
 def too_many_digits(value: int) -> bool:
     """Can `value` not become text (JSON, a URL, a repr) under Python's integer-string limit?"""
+    if value.bit_length() <= _ALWAYS_TEXT_BITS:
+        return False
     most = sys.get_int_max_str_digits()
     if most <= 0 or abs(value).bit_length() < 3.32 * most:  # below 2**(3.32 n) < 10**n: surely fine
         return False

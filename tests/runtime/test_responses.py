@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spoki_actions import Client, ErrorKind, InvalidResponseError, run_action
 
@@ -317,3 +319,39 @@ def test_a_body_that_breaks_select_is_an_invalid_response(api: FakeApi, client: 
     assert envelope == {"data": {}, "successful": False, "error": (
         "HTTP 200 from GET custom-fields/, but the body is not what it should be: it could not be processed "
         "(TypeError: unorderable records)")}
+
+
+# --- parse_body runs the decoder's scanner itself: the same answers as JSONDecoder.decode ------------
+
+def decoded_as_json_does(body: bytes) -> tuple[str, object]:
+    """What parse_body gave before it called the scanner directly: `JSONDecoder.decode` of the text."""
+    from spoki_actions._response import _DECODER, EMPTY, BodyError
+
+    if not body or body.isspace():
+        return "ok", EMPTY
+    try:
+        return "ok", _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
+    except BodyError as exc:
+        return "refused", exc.why
+    except RecursionError:
+        return "refused", "it nests too deeply to read"
+    except ValueError:
+        return "refused", None
+
+
+JSONISH = st.lists(st.sampled_from([" ", "\t", "\n", "\r", "\x0b", "{", "}", "[", "]", '"', ":", ",", "1", "0", ".",
+                                    "e", "-", "true", "null", "NaN", "Infinity", "1e999", "a", "\\", "\ufeff"]),
+                   max_size=14).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=JSONISH, encoding=st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]))
+def test_parse_body_decodes_as_the_json_decoder_does(text: str, encoding: str) -> None:
+    from spoki_actions._response import BodyError, parse_body
+
+    body = text.encode(encoding, "surrogatepass")
+    try:
+        got: tuple[str, object] = ("ok", parse_body(body))
+    except BodyError as exc:
+        got = ("refused", exc.why)
+    assert got == decoded_as_json_does(body)

@@ -307,3 +307,59 @@ def test_validation_never_raises(action: str, params: Any) -> None:
     values, problems = validate(action, params)
     assert isinstance(values, dict)
     assert all(isinstance(p, InputProblem) and p.field and p.message for p in problems)
+
+
+# --- the checks' shortcuts against their general rules ----------------------------------------
+
+class Colour(enum.StrEnum):
+    OPEN = "OPEN"
+
+
+class Level(enum.IntEnum):
+    ONE = 1
+
+
+class Text(str):
+    pass
+
+
+ODD_VALUES = st.one_of(JSON, st.sampled_from([True, False, 1, 1.0, 2.0, "1", "OPEN", "open", Colour.OPEN, Level.ONE,
+                                               Text("OPEN"), Text("x"), b"OPEN", 10**700, -(10**700), math.inf]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=ODD_VALUES)
+def test_a_value_of_the_exact_type_is_what_its_coercer_returns(value: Any) -> None:
+    """The check takes a value of a string/integer/boolean param's exact type as it is: its coercer's answer."""
+    from spoki_actions._validate import _EXACT, COERCE
+
+    for name, exact in _EXACT.items():
+        if type(value) is exact:
+            assert COERCE[name](value) is value
+
+
+ENUMS = [p.enum.values for _, p in REAL_PARAMS if p.enum is not None] + [(1, 2, "1", True), (2.0, "a", None)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=ODD_VALUES, members=st.sampled_from(ENUMS))
+def test_an_enum_check_allows_what_its_general_rule_allows(value: Any, members: tuple[Any, ...]) -> None:
+    """The set lookup of exact str/int members agrees with the kind-and-value rule (`True` is not 1)."""
+    from spoki_actions._constraints import _enum_check, _enum_key
+
+    try:
+        allowed = _enum_key(value) in {_enum_key(m) for m in members if m is not None}
+    except TypeError:
+        allowed = False
+    assert (_enum_check(tuple(m for m in members if m is not None), None)(value) is None) is allowed
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=ODD_VALUES, limit=st.sampled_from([0, 1, 2.5, -3]))
+def test_a_bound_applies_to_numbers_only_as_its_general_rule_says(value: Any, limit: float) -> None:
+    from spoki_actions._constraints import _bounds
+
+    low, high = _bounds(limit, limit)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    assert (low(value) is None) is not (number and value < limit)
+    assert (high(value) is None) is not (number and value > limit)
