@@ -400,3 +400,67 @@ def test_a_request_on_a_kept_alive_connection_the_server_drops_unanswered_counts
     assert ours.successful is retried and ours.requests == (2 if retried else 1)
     if not retried:
         assert ours.kind is ErrorKind.TRANSPORT and not ours.retryable
+
+
+class _EarlyAnswer:
+    """Reads a request's head only, then (with `reply`) answers at once and stops reading, closing a moment
+    later: the client, still writing a large body, sees its write fail after the answer arrived."""
+
+    def __init__(self, reply: bytes | None) -> None:
+        self.reply = reply
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    data = conn.recv(65536)
+                    if not data:
+                        break
+                    head += data
+                if self.reply is not None:
+                    conn.sendall(self.reply)
+                    conn.shutdown(socket.SHUT_WR)
+                time.sleep(0.2)  # not reading: the client's write fills the buffers, then fails at the close
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize("reply", [
+    answer(b'{"detail": "Request body too large."}', b"413 Payload Too Large", b"Connection: close"),
+    None,  # no answer at all: the read's own failure, as through httpx
+])
+def test_an_answer_sent_before_the_body_was_all_written_is_read_as_through_httpx(reply: bytes | None) -> None:
+    """A server may answer (a 413, say) and hang up before it has read the whole request; httpcore then
+    reads that answer rather than report the failed write, and so does the wire."""
+    server = _EarlyAnswer(reply)
+    try:
+        url = server.base_url + "/contacts/sync/"
+        results = []
+        for transport in (None, httpx.HTTPTransport()):
+            with Client(base_url=server.base_url, transport=transport, max_retries=0, pace=False) as client:
+                assert (client._transport._wire is not None) is (transport is None)  # type: ignore[union-attr]
+                results.append(client._transport.send(
+                    Request("POST", url, b"x" * 16_000_000, "contacts/sync/", b"/api/1/contacts/sync/")))
+        ours, theirs = results
+        if reply is None:
+            assert isinstance(ours, Failure) and isinstance(theirs, Failure)
+            assert ours.kind is theirs.kind is ErrorKind.TRANSPORT and ours.sent and theirs.sent
+        else:
+            assert isinstance(ours, Reply) and isinstance(theirs, Reply)
+            assert (ours.status, ours.body) == (theirs.status, theirs.body) == (413, b'{"detail": "Request body '
+                                                                                    b'too large."}')
+    finally:
+        server.close()
