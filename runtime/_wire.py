@@ -34,9 +34,11 @@ MAX_HEAD = 100 * 1024  # bytes of status line and headers (httpcore's limit)
 MAX_LINE = 64 * 1024
 READ = 64 * 1024  # bytes per body read
 NO_BODY_STATUSES = frozenset({204, 304})
-# a header field line (RFC 9110 5.1, 5.5): a token, a colon, and a value without NUL, CR, LF, VT or FF (what
-# h11, httpx's parser, refuses); a space in or before the colon, a control character in the name: refused
-_FIELD = re.compile(rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00\n\r\x0b\x0c]*?)[ \t]*\r?\n").fullmatch
+# a header field line (RFC 9110 5.1, 5.5), its line end taken off: a token, a colon, and a value without NUL,
+# CR, LF, VT or FF (what h11, httpx's parser, refuses); a space in or before the colon, a control character in
+# the name: refused. Found in all of a head's field lines at once, one line per match: a line that is not
+# a field is one match short
+_FIELDS = re.compile(rb"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00\n\r\x0b\x0c]*?)[ \t]*$", re.M).findall
 
 
 class DeadlineExceeded(httpx.ReadTimeout):
@@ -156,6 +158,21 @@ class _Connection:
             buffer += data
             return True
 
+    def whole_head(self) -> list[bytes] | None:
+        """The next head's lines without their CRLFs, taken at once when the whole of it is already read and
+        simple (CRLF line ends only, no line or head too long); else None, and it is read a line at a time
+        (`_head_lines`: the same rules, and the errors for the rest)."""
+        buffer, pos = self.buffer, self.pos
+        end = buffer.find(b"\r\n\r\n", pos, pos + MAX_HEAD)
+        if end < 0:
+            return None
+        head = bytes(buffer[pos:end])
+        lines = head.split(b"\r\n")
+        if head.count(b"\n") != len(lines) - 1 or max(map(len, lines)) >= MAX_LINE:
+            return None
+        self.pos = end + 4
+        return lines
+
     def readline(self, limit: int) -> bytes:
         """The next line, LF included; with no LF in its first `limit` bytes, those bytes; at the server's
         end, what is left (b"" when nothing is)."""
@@ -269,37 +286,18 @@ class WirePool:
             raise
 
     def _answer(self, conn: _Connection, method: bytes) -> WireResponse:
-        readline = conn.readline
-        budget = MAX_HEAD
         try:
             while True:
-                line = readline(MAX_LINE + 1)
-                if not line.endswith(b"\n"):
-                    raise _bad_line(line, first=True)
-                budget -= len(line)
-                version, _, rest = line.rstrip(b"\r\n").partition(b" ")
+                lines = conn.whole_head() or _head_lines(conn)
+                version, _, rest = lines[0].rstrip(b"\r\n").partition(b" ")
                 code = rest[:3]
                 if version not in (b"HTTP/1.1", b"HTTP/1.0") or not code.isdigit() or rest[3:4] not in (b"", b" "):
                     raise httpx.RemoteProtocolError("illegal status line")  # never its text: it may echo anything
                 status = int(code)
-                raw: list[tuple[bytes, bytes]] = []
-                headers = Headers()
-                while True:
-                    line = readline(MAX_LINE + 1)
-                    budget -= len(line)
-                    if not line.endswith(b"\n") or budget < 0:
-                        raise _bad_line(line, first=False)
-                    if line == b"\r\n" or line == b"\n":
-                        break
-                    field = _FIELD(line)
-                    if field is None:  # never its text: it may echo anything
-                        raise httpx.RemoteProtocolError("illegal header line")
-                    name, value = field.groups()
-                    raw.append((name, value))
-                    key = name.decode("latin-1").lower()
-                    text = header_text(value)
-                    old = dict.get(headers, key)
-                    dict.__setitem__(headers, key, text if old is None else f"{old}, {text}")
+                raw: list[tuple[bytes, bytes]] = _FIELDS(b"\n".join(lines[1:]))
+                if len(raw) != len(lines) - 1:  # never its text: it may echo anything
+                    raise httpx.RemoteProtocolError("illegal header line")
+                headers = Headers.of(raw)
                 if 100 <= status < 200:
                     if status == 101:
                         raise httpx.RemoteProtocolError("the server switched protocols, which was not asked for")
@@ -318,6 +316,24 @@ class WirePool:
             conn.close()
 
 
+def _head_lines(conn: _Connection) -> list[bytes]:
+    """An answer's head read a line at a time (CRLF or LF ends, up to the blank line), its lines without
+    their ends; too long a line or head, or the end of the connection inside it, is a protocol error."""
+    line = conn.readline(MAX_LINE + 1)
+    if not line.endswith(b"\n"):
+        raise _bad_line(line, first=True)
+    budget = MAX_HEAD - len(line)
+    lines = [line]
+    while True:
+        line = conn.readline(MAX_LINE + 1)
+        budget -= len(line)
+        if not line.endswith(b"\n") or budget < 0:
+            raise _bad_line(line, first=False)
+        if line == b"\r\n" or line == b"\n":
+            return lines
+        lines.append(line[:-2] if line.endswith(b"\r\n") else line[:-1])
+
+
 def _read_timeout(exc: TimeoutError) -> httpx.ReadTimeout:
     return DeadlineExceeded("the deadline passed") if isinstance(exc, _Deadline) else httpx.ReadTimeout(str(exc))
 
@@ -333,6 +349,21 @@ def _bad_line(line: bytes, first: bool) -> httpx.RemoteProtocolError:
 class Headers(dict[str, str]):
     """A reply's headers: lower-case names (repeated ones joined with ", ", as httpx does), looked up
     case-insensitively."""
+
+    @classmethod
+    def of(cls, fields: list[tuple[bytes, bytes]]) -> Headers:
+        names = [name.decode("latin-1").lower() for name, _ in fields]
+        try:
+            texts = [value.decode("ascii") for _, value in fields]
+        except UnicodeDecodeError:
+            texts = [header_text(value) for _, value in fields]
+        if len(set(names)) == len(names):
+            return cls(zip(names, texts, strict=True))
+        headers = cls()
+        for name, text in zip(names, texts, strict=True):
+            old = dict.get(headers, name)
+            dict.__setitem__(headers, name, text if old is None else f"{old}, {text}")
+        return headers
 
     def get(self, key: str, default: Any = None) -> Any:
         return dict.get(self, key.lower(), default)
