@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import random
+import re
 import socket
 import ssl
 import threading
@@ -464,3 +465,20 @@ def test_an_answer_sent_before_the_body_was_all_written_is_read_as_through_httpx
                                                                                     b'too large."}')
     finally:
         server.close()
+
+
+def test_a_heads_field_lines_found_at_once_are_those_the_per_line_rule_takes() -> None:
+    """The wire finds all of a head's fields with one pattern over its lines; a set of lines must give the
+    same fields as the per-line rule (RFC 9110 5.1/5.5, what h11 accepts), and be refused when any one line
+    is refused."""
+    from spoki_actions._wire import _FIELDS
+
+    one_line = re.compile(rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00\n\r\x0b\x0c]*?)[ \t]*\r?\n").fullmatch
+    alphabet = b"ab: \t\r\x00\x0b\x0c\x7f\xe9-_;,=\"X"
+    rng = random.Random(10)
+    for _ in range(20_000):
+        lines = [bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(rng.randint(1, 5))]
+        matches = [one_line(line + b"\r\n") for line in lines]
+        expected = None if None in matches else [m.groups() for m in matches if m is not None]
+        found = _FIELDS(b"\n".join(lines))
+        assert (found if len(found) == len(lines) else None) == expected, lines
