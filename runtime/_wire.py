@@ -158,10 +158,17 @@ class _Connection:
             buffer += data
             return True
 
+    def head(self) -> list[bytes]:
+        """The next head's lines without their line ends. Nothing of it read yet (the usual case), one read
+        first, which mostly brings all of it; then taken at once when the whole head is in `buffer`, else
+        read a line at a time (`_head_lines`: the same rules, and the errors for the rest)."""
+        if self.pos == len(self.buffer) and not self._fill():
+            raise _bad_line(b"", first=True)
+        return self.whole_head() or _head_lines(self)
+
     def whole_head(self) -> list[bytes] | None:
-        """The next head's lines without their CRLFs, taken at once when the whole of it is already read and
-        simple (CRLF line ends only, no line or head too long); else None, and it is read a line at a time
-        (`_head_lines`: the same rules, and the errors for the rest)."""
+        """The next head's lines without their CRLFs when the whole of it is already read and simple (CRLF
+        line ends only, no line or head too long); else None."""
         buffer, pos = self.buffer, self.pos
         end = buffer.find(b"\r\n\r\n", pos, pos + MAX_HEAD)
         if end < 0:
@@ -288,7 +295,7 @@ class WirePool:
     def _answer(self, conn: _Connection, method: bytes) -> WireResponse:
         try:
             while True:
-                lines = conn.whole_head() or _head_lines(conn)
+                lines = conn.head()
                 version, _, rest = lines[0].rstrip(b"\r\n").partition(b" ")
                 code = rest[:3]
                 if version not in (b"HTTP/1.1", b"HTTP/1.0") or not code.isdigit() or rest[3:4] not in (b"", b" "):

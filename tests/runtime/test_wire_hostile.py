@@ -482,3 +482,23 @@ def test_a_heads_field_lines_found_at_once_are_those_the_per_line_rule_takes() -
         expected = None if None in matches else [m.groups() for m in matches if m is not None]
         found = _FIELDS(b"\n".join(lines))
         assert (found if len(found) == len(lines) else None) == expected, lines
+
+
+def test_a_head_that_arrives_in_one_read_is_split_at_once_not_read_a_line_at_a_time(
+        serve: Callable[..., RawServer], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The usual answer (head and body in one segment) must take the all-at-once path on a new connection
+    and on a kept-alive one, not only when an earlier read happened to bring the head (after a 1xx)."""
+    from spoki_actions import _wire
+
+    line_at_a_time: list[int] = []
+    per_line = _wire._head_lines
+
+    def counted(conn: _wire._Connection) -> list[bytes]:
+        line_at_a_time.append(1)
+        return per_line(conn)
+    monkeypatch.setattr(_wire, "_head_lines", counted)
+    server = serve(lambda request: answer(b'{"count": 0, "results": []}'))
+    with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+        outcomes = [client.execute("SPOKI_LIST_TAGS") for _ in range(3)]
+    assert [o.data for o in outcomes] == [{"count": 0, "results": []}] * 3
+    assert server.connections == 1 and line_at_a_time == []
