@@ -52,6 +52,7 @@ class _Deadline(TimeoutError):
 _POLL = hasattr(select, "poll")
 _IN = select.POLLIN if _POLL else 1
 _OUT = select.POLLOUT if _POLL else 4
+_LONGEST = 2_000_000.0  # seconds one wait may take: poll takes at most 2**31 - 1 ms (24.8 days)
 _AGAIN = (BlockingIOError, InterruptedError, ssl.SSLWantReadError)  # not ready after all: wait again
 
 
@@ -80,6 +81,10 @@ class _Connection:
         self.deadline, self.got, self.eager = deadline, 0, False
 
     def _ready(self, events: int, wait: float) -> bool:
+        while wait > _LONGEST:  # a timeout of a month or more (a "never" in practice) is several waits
+            if self._ready(events, _LONGEST):
+                return True
+            wait -= _LONGEST
         if _POLL:
             poller = self._pollers.get(events)
             if poller is None:

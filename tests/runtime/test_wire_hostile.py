@@ -502,3 +502,12 @@ def test_a_head_that_arrives_in_one_read_is_split_at_once_not_read_a_line_at_a_t
         outcomes = [client.execute("SPOKI_LIST_TAGS") for _ in range(3)]
     assert [o.data for o in outcomes] == [{"count": 0, "results": []}] * 3
     assert server.connections == 1 and line_at_a_time == []
+
+
+@pytest.mark.parametrize("timeout", [3e6, 1e9])  # past what one poll takes (2**31 - 1 ms, 24.8 days)
+def test_a_timeout_longer_than_one_poll_can_wait_works_as_through_httpx(serve: Callable[..., RawServer],
+                                                                        timeout: float) -> None:
+    server = serve(lambda request: answer(b'{"count": 0, "results": []}'))
+    ours, theirs = both(server.base_url, timeout=timeout)
+    assert ours.successful and theirs.successful, (ours.error, theirs.error)
+    same(ours, theirs)
