@@ -511,3 +511,104 @@ def test_a_timeout_longer_than_one_poll_can_wait_works_as_through_httpx(serve: C
     ours, theirs = both(server.base_url, timeout=timeout)
     assert ours.successful and theirs.successful, (ours.error, theirs.error)
     same(ours, theirs)
+
+
+def test_without_poll_every_wait_is_a_select_as_on_windows(serve: Callable[..., RawServer],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no `select.poll`: the wire waits with `select.select` there. Run here with `poll` gone
+    from the wire's view (any use of it would raise): keep-alive, a hang-up found at checkout, a write that
+    must wait for room, a silent server's timeout, and `_ready` itself both ways."""
+    import select as real_select
+    import types
+
+    from spoki_actions import _wire
+
+    monkeypatch.setattr(_wire, "_POLL", False)
+    monkeypatch.setattr(_wire, "select", types.SimpleNamespace(select=real_select.select))
+    fine = answer(b'{"count": 0, "results": [], "id": 1}')
+    kept = serve(lambda request: fine)
+    hanging_up = serve(lambda request: fine, hang_up=True)
+    for server, connections in ((kept, 1), (hanging_up, 3)):
+        with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+            assert all(client.execute("SPOKI_LIST_TAGS").successful for _ in range(3))
+            time.sleep(0.05)  # the hang-up has arrived before the next checkout looks
+        assert server.connections == connections
+    with Client(base_url=kept.base_url, pace=False, max_retries=0) as client:  # more than the socket takes at once
+        reply = client._transport.send(Request("POST", kept.base_url + "/contacts/sync/", b"x" * 16_000_000,
+                                               "contacts/sync/", b"/api/1/contacts/sync/"))
+    assert isinstance(reply, Reply) and reply.status == 200
+    assert len(kept.requests[-1]) > 16_000_000
+    silent = DrippingServer(b"", pause=0.1)
+    try:
+        with Client(base_url=silent.base_url, pace=False, max_retries=0, timeout=0.3) as client:
+            outcome = client.execute("SPOKI_LIST_TAGS")
+    finally:
+        silent.close()
+    assert outcome.error == "timed out after 0.3 s waiting for an answer from 127.0.0.1"
+    left, right = socket.socketpair()
+    conn = _wire._Connection(left, 1.0)
+    try:
+        assert conn._ready(_wire._OUT, 0) and not conn._ready(_wire._IN, 0.01)
+        right.sendall(b"x")
+        assert conn._ready(_wire._IN, 1.0)
+    finally:
+        conn.close()
+        right.close()
+
+
+class PiecesServer:
+    """One kept-alive connection on which the n-th request is answered with the n-th list of `pieces`,
+    sent one piece at a time with a pause between (each piece then mostly arrives in a read of its own)."""
+
+    def __init__(self, pieces: list[list[bytes]]) -> None:
+        self.pieces = pieces
+        self.connections = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = self.sock.accept()
+                self.connections += 1
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                with conn:
+                    buffer = b""
+                    while self.pieces:
+                        while b"\r\n\r\n" not in buffer:
+                            data = conn.recv(65536)
+                            if not data:
+                                break
+                            buffer += data
+                        if b"\r\n\r\n" not in buffer:
+                            break
+                        buffer = buffer.partition(b"\r\n\r\n")[2]
+                        for piece in self.pieces.pop(0):
+                            conn.sendall(piece)
+                            time.sleep(0.002)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_an_answer_split_at_any_byte_is_read_alike_and_its_connection_kept() -> None:
+    """A 1xx, then a chunked answer (an extension, a trailer, CRLFs in the body), split in two at every
+    byte offset (a line, a CRLF, the head's end, a chunk size or its CRLF cut between reads), then dripped
+    a byte at a time: every answer is the same, all on one kept-alive connection."""
+    body = json.dumps({"count": 1, "results": [{"id": 7, "name": "a\r\nb\r\n\r\n"}]}).encode()
+    reply = (b"HTTP/1.1 100 Continue\r\n\r\n" + CHUNKED[:-2] + b"X-Spaced:  a b \r\n\r\n" + b"3;ext=1\r\n" + body[:3]
+             + b"\r\n" + b"%X\r\n" % (len(body) - 3) + body[3:] + b"\r\n0\r\nX-Trailer: 1\r\n\r\n")
+    pieces = [[reply[:at], reply[at:]] for at in range(1, len(reply))] + [[bytes([byte]) for byte in reply]]
+    server = PiecesServer(list(pieces))
+    try:
+        with Client(base_url=server.base_url, pace=False, max_retries=0, timeout=2) as client:
+            for at in range(1, len(pieces) + 1):  # the last: a byte at a time
+                outcome = client.execute("SPOKI_LIST_TAGS")
+                assert outcome.data == json.loads(body), (at, outcome.error)
+    finally:
+        server.close()
+    assert server.connections == 1
