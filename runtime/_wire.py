@@ -138,6 +138,18 @@ class _Connection:
 
     def _fill(self) -> bool:
         """Read what the server sent next onto `buffer`, waiting as `_wait` does; False at its end."""
+        data = self._recv()
+        if not data:
+            return False
+        buffer = self.buffer
+        if self.pos:
+            del buffer[:self.pos]
+            self.pos = 0
+        buffer += data
+        return True
+
+    def _recv(self) -> bytes:
+        """What the server sent next (one read's worth), waiting as `_wait` does; b"" at its end."""
         sock = self.sock
         eager = self.eager or (self.tls and sock.pending())  # type: ignore[attr-defined]
         while True:
@@ -152,16 +164,10 @@ class _Connection:
                 self._wait(_OUT)
                 eager = True
                 continue
-            if not data:
-                return False
-            self.got += len(data)
-            self.eager = True
-            buffer = self.buffer
-            if self.pos:
-                del buffer[:self.pos]
-                self.pos = 0
-            buffer += data
-            return True
+            if data:
+                self.got += len(data)
+                self.eager = True
+            return data
 
     def head(self) -> list[bytes]:
         """The next head's lines without their line ends. Nothing of it read yet (the usual case), one read
@@ -207,13 +213,18 @@ class _Connection:
 
     def read1(self, size: int) -> bytes:
         """At most `size` bytes: those already read, else one read's worth; b"" at the server's end."""
-        if self.pos == len(self.buffer):
-            self.buffer.clear()
+        buffer, pos = self.buffer, self.pos
+        if pos == len(buffer):  # nothing read ahead: the read's own bytes, not copied through `buffer`
+            buffer.clear()
             self.pos = 0
-            if not self._fill():
-                return b""
-        pos = self.pos
-        data = bytes(self.buffer[pos:pos + size])
+            data = self._recv()
+            if len(data) <= size:
+                return data
+            buffer += data
+            self.pos = size
+            return data[:size]
+        with memoryview(buffer) as view:
+            data = bytes(view[pos:pos + size])
         self.pos = pos + len(data)
         return data
 
