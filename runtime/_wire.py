@@ -324,6 +324,8 @@ class WirePool:
                 if 100 <= status < 200:
                     if status == 101:
                         raise httpx.RemoteProtocolError("the server switched protocols, which was not asked for")
+                    # an interim answer is not the answer begun (`_Connection._wait`): only what came after it
+                    conn.got = len(conn.buffer) - conn.pos
                     continue  # 100 Continue and other interim answers: the real one follows
                 return WireResponse(self, conn, status, rest[4:], raw, headers, method, version)
         except TimeoutError as exc:

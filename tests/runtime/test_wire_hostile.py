@@ -614,3 +614,25 @@ def test_an_answer_split_at_any_byte_is_read_alike_and_its_connection_kept() -> 
     finally:
         server.close()
     assert server.connections == 1
+
+
+@pytest.mark.parametrize("after", [b"", b"HTTP/1.1 200 OK\r\nX-A: 1\r\n"], ids=["nothing", "a head begun"])
+def test_a_server_silent_after_a_1xx_times_out_waiting_for_an_answer_as_through_httpx(after: bytes) -> None:
+    """A 100 Continue is not the answer begun: silence after it is the per-read timeout, worded as httpx
+    words it, not the whole attempt's deadline for an answer left unfinished (which a head begun is)."""
+    outcomes = []
+    for transport in (None, httpx.HTTPTransport()):
+        server = DrippingServer(b"HTTP/1.1 100 Continue\r\n\r\n" + after, pause=0.001)
+        try:
+            with Client(base_url=server.base_url, transport=transport, pace=False, max_retries=0,
+                        timeout=0.5) as client:
+                outcomes.append(client.execute("SPOKI_LIST_TAGS"))
+        finally:
+            server.close()
+    ours, theirs = outcomes
+    if not after:
+        same(ours, theirs)
+        assert ours.error == "timed out after 0.5 s waiting for an answer from 127.0.0.1"
+    else:  # httpx has no deadline over a head; the wire has
+        assert ours.error == ("timed out after 0.5 s (the deadline for a whole attempt) waiting for 127.0.0.1 "
+                              "to finish its answer")
