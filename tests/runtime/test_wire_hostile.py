@@ -636,3 +636,55 @@ def test_a_server_silent_after_a_1xx_times_out_waiting_for_an_answer_as_through_
     else:  # httpx has no deadline over a head; the wire has
         assert ours.error == ("timed out after 0.5 s (the deadline for a whole attempt) waiting for 127.0.0.1 "
                               "to finish its answer")
+
+
+@pytest.mark.parametrize("records", [1, 2], ids=["in-the-answers-record", "a-record-of-its-own"])
+def test_tls_bytes_past_the_answer_are_never_the_next_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            records: int) -> None:
+    """Over TLS, bytes sent past an answer come in the answer's own record (read with it: the buffer
+    holds them) or in a record of their own (the kernel holds it: the checkout's poll sees it); either
+    way the connection is not reused and the next request gets its own answer."""
+    cert, key = _self_signed(tmp_path, ["localhost"])
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    connections: list[int] = []
+
+    def one(raw: socket.socket) -> None:
+        with contextlib.suppress(OSError), context.wrap_socket(raw, server_side=True) as conn:
+            buffer, n = b"", 0
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buffer += data
+                buffer, n = buffer.partition(b"\r\n\r\n")[2], n + 1
+                fresh = answer(numbered(b'{"count": 0, "results": []}', len(connections) * 10 + n))
+                if n == 1 and records == 1:
+                    conn.sendall(fresh + answer(b'{"stale": true}'))
+                elif n == 1:
+                    conn.sendall(fresh)
+                    conn.sendall(answer(b'{"stale": true}'))
+                else:
+                    conn.sendall(fresh)
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                raw, _ = listener.accept()
+                connections.append(1)
+                threading.Thread(target=one, args=(raw,), daemon=True).start()
+    threading.Thread(target=accept, daemon=True).start()
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    try:
+        with Client(base_url=f"https://localhost:{listener.getsockname()[1]}/api/1", pace=False,
+                    max_retries=0) as client:
+            first = client.execute("SPOKI_LIST_TAGS")
+            time.sleep(0.05)  # the second record has arrived
+            second = client.execute("SPOKI_LIST_TAGS")
+    finally:
+        listener.close()
+    assert (first.data, second.data) == ({"count": 0, "results": [], "n": 11}, {"count": 0, "results": [], "n": 21})
+    assert len(connections) == 2
