@@ -6,7 +6,8 @@ bytes (request line and headers, built from the URL the runtime split once) and 
 httpcore's, so `_transport` reads both alike. Failures raise httpx's exception classes with
 httpcore's wording, so `_transport.translate` words them as for any other transport.
 Rules: one origin per pool (the key's: nothing else is ever sent here); each wait on a socket at most
-the timeout, and none past the whole attempt's deadline;
+the timeout, and, once the connection is up (connect and TLS handshake: the timeout each), none past the
+whole attempt's deadline;
 a connection is reused only after a complete HTTP/1.1 answer without `Connection: close` and with
 nothing read past it (bytes the server sent unasked would be the next request's answer), at most
 `MAX_IDLE` idle ones for `KEEPALIVE_EXPIRY` seconds, and never once the server may have hung up
@@ -57,10 +58,10 @@ _AGAIN = (BlockingIOError, InterruptedError, ssl.SSLWantReadError)  # not ready 
 
 
 class _Connection:
-    """One kept-alive socket, in non-blocking mode: every wait is one `poll` bounded by the timeout and by
-    the whole attempt's `deadline`, then one `send`/`recv` (a socket timeout would cost a poll and two
-    ioctls around each call). What is read and not yet taken stays in `buffer`, so whether anything
-    arrived past an answer is known without asking the kernel."""
+    """One kept-alive socket, in non-blocking mode: every wait is one `poll` (`select` where there is none:
+    Windows) bounded by the timeout and by the whole attempt's `deadline`, then one `send`/`recv` (a socket
+    timeout would cost a poll and two ioctls around each call). What is read and not yet taken stays in
+    `buffer`, so whether anything arrived past an answer is known without asking the kernel."""
 
     __slots__ = ("_pollers", "buffer", "deadline", "eager", "got", "idle_since", "pos", "sock", "timeout", "tls")
 
@@ -72,12 +73,13 @@ class _Connection:
         self.buffer = bytearray()
         self.pos = 0  # where the untaken bytes in `buffer` start
         self.deadline = math.inf
-        self.got = 0  # bytes read since `arm`
+        self.got = 0  # bytes of the answer read since `arm` (an interim 1xx not counted)
         self.eager = False  # try a read before waiting (more of an answer is likely there already)
         self.idle_since = 0.0
         self._pollers: dict[int, Any] = {}
 
     def arm(self, deadline: float) -> None:
+        """Ready for the next exchange: its whole attempt's deadline; nothing of its answer read yet."""
         self.deadline, self.got, self.eager = deadline, 0, False
 
     def _ready(self, events: int, wait: float) -> bool:
@@ -126,6 +128,7 @@ class _Connection:
             return False
 
     def send_all(self, data: bytes) -> None:
+        """All of `data`, waiting as `_wait` does whenever the socket (or the TLS layer) takes no more."""
         view = memoryview(data)
         sock = self.sock
         while view:
