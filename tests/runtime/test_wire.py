@@ -63,7 +63,10 @@ class RawServer:
         with conn:
             while True:
                 while b"\r\n\r\n" not in buffer:
-                    data = conn.recv(65536)
+                    try:
+                        data = conn.recv(65536)
+                    except ConnectionResetError:  # the client closed with part of an answer unread
+                        data = b""
                     if not data:
                         self.client_closed.set()
                         return
