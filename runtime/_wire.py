@@ -5,8 +5,9 @@ bytes (request line and headers, built from the URL the runtime split once) and 
 `WireResponse` (status, reason, raw header pairs, the body as chunks while they arrive) shaped like
 httpcore's, so `_transport` reads both alike. Failures raise httpx's exception classes with
 httpcore's wording, so `_transport.translate` words them as for any other transport.
-Rules: one origin per pool (the key's: nothing else is ever sent here); per-operation socket timeouts,
-and no read past the whole attempt's deadline;
+Rules: one origin per pool (the key's: nothing else is ever sent here); each wait on a socket at most
+the timeout, and, once the connection is up (connect and TLS handshake: the timeout each), none past the
+whole attempt's deadline;
 a connection is reused only after a complete HTTP/1.1 answer without `Connection: close` and with
 nothing read past it (bytes the server sent unasked would be the next request's answer), at most
 `MAX_IDLE` idle ones for `KEEPALIVE_EXPIRY` seconds, and never once the server may have hung up
@@ -16,7 +17,6 @@ a malformed answer is a protocol error and its connection is closed.
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import select
@@ -35,9 +35,11 @@ MAX_HEAD = 100 * 1024  # bytes of status line and headers (httpcore's limit)
 MAX_LINE = 64 * 1024
 READ = 64 * 1024  # bytes per body read
 NO_BODY_STATUSES = frozenset({204, 304})
-# a header field line (RFC 9110 5.1, 5.5): a token, a colon, and a value without NUL, CR, LF, VT or FF (what
-# h11, httpx's parser, refuses); a space in or before the colon, a control character in the name: refused
-_FIELD = re.compile(rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00\n\r\x0b\x0c]*?)[ \t]*\r?\n").fullmatch
+# a header field line (RFC 9110 5.1, 5.5), its line end taken off: a token, a colon, and a value without NUL,
+# CR, LF, VT or FF (what h11, httpx's parser, refuses); a space in or before the colon, a control character in
+# the name: refused. Found in all of a head's field lines at once, one line per match: a line that is not
+# a field is one match short
+_FIELDS = re.compile(rb"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00\n\r\x0b\x0c]*?)[ \t]*$", re.M).findall
 
 
 class DeadlineExceeded(httpx.ReadTimeout):
@@ -48,91 +50,189 @@ class _Deadline(TimeoutError):
     pass
 
 
-class _Reader(io.RawIOBase):
-    """The socket as the connection's buffered file reads it. Each read waits at most the timeout, and
-    never past `deadline` (the whole attempt's): a server dripping its answer a byte at a time, each
-    within the timeout, is still stopped there, in the head as in the body."""
-
-    def __init__(self, sock: socket.socket, timeout: float) -> None:
-        self._sock = sock
-        self._timeout = timeout
-        self._short = False  # the socket's timeout is cut to what is left of the deadline
-        self._got = 0  # bytes read since `arm`
-        self.deadline = math.inf
-
-    def readable(self) -> bool:
-        return True
-
-    def arm(self, deadline: float) -> None:
-        self.deadline, self._got = deadline, 0
-        if self._short:
-            self._sock.settimeout(self._timeout)
-            self._short = False
-
-    def readinto(self, buffer: Any) -> int | None:
-        sock = self._sock
-        if sock.gettimeout() != 0:  # 0: a look that must not wait (`_Connection.quiet`)
-            left = self.deadline - time.monotonic()
-            if left < self._timeout:
-                if left <= 0:
-                    raise _Deadline if self._got else TimeoutError("timed out")
-                sock.settimeout(left)
-                self._short = True
-        try:
-            got = sock.recv_into(buffer)
-        except (BlockingIOError, ssl.SSLWantReadError):
-            return None
-        except TimeoutError:
-            # a server silent from the start timed out as any read does; one that began its answer and
-            # did not finish it in time ran into the deadline of the whole attempt
-            if self._short and self._got:
-                raise _Deadline from None
-            raise
-        self._got += got
-        return got
+_POLL = hasattr(select, "poll")
+_IN = select.POLLIN if _POLL else 1
+_OUT = select.POLLOUT if _POLL else 4
+_LONGEST = 2_000_000.0  # seconds one wait may take: poll takes at most 2**31 - 1 ms (24.8 days)
+_AGAIN = (BlockingIOError, InterruptedError, ssl.SSLWantReadError)  # not ready after all: wait again
 
 
 class _Connection:
-    __slots__ = ("file", "idle_since", "poller", "reader", "sock", "timeout")
+    """One kept-alive socket, in non-blocking mode: every wait is one `poll` (`select` where there is none:
+    Windows) bounded by the timeout and by the whole attempt's `deadline`, then one `send`/`recv` (a socket
+    timeout would cost a poll and two ioctls around each call). What is read and not yet taken stays in
+    `buffer`, so whether anything arrived past an answer is known without asking the kernel."""
+
+    __slots__ = ("_pollers", "buffer", "deadline", "eager", "got", "idle_since", "pos", "sock", "timeout", "tls")
 
     def __init__(self, sock: socket.socket, timeout: float) -> None:
+        sock.setblocking(False)
         self.sock = sock
         self.timeout = timeout
-        self.reader = _Reader(sock, timeout)
-        self.file = io.BufferedReader(self.reader, READ)
+        self.tls = isinstance(sock, ssl.SSLSocket)
+        self.buffer = bytearray()
+        self.pos = 0  # where the untaken bytes in `buffer` start
+        self.deadline = math.inf
+        self.got = 0  # bytes of the answer read since `arm` (an interim 1xx not counted)
+        self.eager = False  # try a read before waiting (more of an answer is likely there already)
         self.idle_since = 0.0
-        self.poller = select.poll() if hasattr(select, "poll") else None
-        if self.poller is not None:
-            self.poller.register(sock, select.POLLIN)
+        self._pollers: dict[int, Any] = {}
+
+    def arm(self, deadline: float) -> None:
+        """Ready for the next exchange: its whole attempt's deadline; nothing of its answer read yet."""
+        self.deadline, self.got, self.eager = deadline, 0, False
+
+    def _ready(self, events: int, wait: float) -> bool:
+        while wait > _LONGEST:  # a timeout of a month or more (a "never" in practice) is several waits
+            if self._ready(events, _LONGEST):
+                return True
+            wait -= _LONGEST
+        if _POLL:
+            poller = self._pollers.get(events)
+            if poller is None:
+                poller = self._pollers[events] = select.poll()
+                poller.register(self.sock, events)
+            return bool(poller.poll(math.ceil(wait * 1000) if wait > 0 else 0))
+        if events == _IN:
+            return bool(select.select([self.sock], [], [], max(wait, 0))[0])
+        return bool(select.select([], [self.sock], [], max(wait, 0))[1])
+
+    def _wait(self, events: int) -> None:
+        """Until the socket is ready for `events`: at most the timeout, and never past the deadline. A
+        server silent from the start times out as any wait does; one that began its answer and did not
+        finish it in time ran into the deadline of the whole attempt."""
+        wait = self.timeout
+        left = self.deadline - time.monotonic()
+        short = left < wait
+        if short:
+            if left <= 0:
+                raise _Deadline if self.got else TimeoutError("timed out")
+            wait = left
+        if not self._ready(events, wait):
+            raise _Deadline if short and self.got else TimeoutError("timed out")
 
     def gone(self) -> bool:
         """Has this idle connection become readable (the server hung up, or sent what nobody asked for)?"""
         try:
-            if self.poller is not None:
-                return bool(self.poller.poll(0))
-            return bool(select.select([self.sock], [], [], 0)[0])
+            return self._ready(_IN, 0)
         except (OSError, ValueError):
             return True
 
     def quiet(self) -> bool:
-        """Has the server sent nothing past the answer just read? Bytes already read ahead (in the file's
-        buffer or the TLS layer, where polling the socket cannot see them) would be the next request's
-        answer: a connection holding any is never reused. Looked at without waiting."""
+        """Has nothing been read past the answer just taken (in `buffer`, or held by the TLS layer)? Such
+        bytes would be the next request's answer: a connection holding any is never reused. (What the
+        kernel holds, `gone` finds before the connection is used again.)"""
         try:
-            self.sock.settimeout(0)
-            try:
-                extra = self.file.peek(1)  # what is buffered, else one read that does not wait
-            finally:
-                self.sock.settimeout(self.timeout)
+            return self.pos == len(self.buffer) and not (self.tls and self.sock.pending())  # type: ignore[attr-defined]
         except (OSError, ValueError):
             return False
-        return not extra
+
+    def send_all(self, data: bytes) -> None:
+        """All of `data`, waiting as `_wait` does whenever the socket (or the TLS layer) takes no more."""
+        view = memoryview(data)
+        sock = self.sock
+        while view:
+            try:
+                view = view[sock.send(view):]
+            except (BlockingIOError, InterruptedError, ssl.SSLWantWriteError):
+                self._wait(_OUT)
+            except ssl.SSLWantReadError:
+                self._wait(_IN)
+
+    def _fill(self) -> bool:
+        """Read what the server sent next onto `buffer`, waiting as `_wait` does; False at its end."""
+        data = self._recv()
+        if not data:
+            return False
+        buffer = self.buffer
+        if self.pos:
+            del buffer[:self.pos]
+            self.pos = 0
+        buffer += data
+        return True
+
+    def _recv(self) -> bytes:
+        """What the server sent next (one read's worth), waiting as `_wait` does; b"" at its end."""
+        sock = self.sock
+        eager = self.eager or (self.tls and sock.pending())  # type: ignore[attr-defined]
+        while True:
+            if not eager:
+                self._wait(_IN)
+            try:
+                data = sock.recv(READ)
+            except _AGAIN:
+                eager = False
+                continue
+            except ssl.SSLWantWriteError:
+                self._wait(_OUT)
+                eager = True
+                continue
+            if data:
+                self.got += len(data)
+                self.eager = True
+            return data
+
+    def head(self) -> list[bytes]:
+        """The next head's lines without their line ends. Nothing of it read yet (the usual case), one read
+        first, which mostly brings all of it; then taken at once when the whole head is in `buffer`, else
+        read a line at a time (`_head_lines`: the same rules, and the errors for the rest)."""
+        if self.pos == len(self.buffer) and not self._fill():
+            raise _bad_line(b"", first=True)
+        return self.whole_head() or _head_lines(self)
+
+    def whole_head(self) -> list[bytes] | None:
+        """The next head's lines without their CRLFs when the whole of it is already read and simple (CRLF
+        line ends only, no line or head too long); else None."""
+        buffer, pos = self.buffer, self.pos
+        end = buffer.find(b"\r\n\r\n", pos, pos + MAX_HEAD)
+        if end < 0:
+            return None
+        head = bytes(buffer[pos:end])
+        lines = head.split(b"\r\n")
+        if head.count(b"\n") != len(lines) - 1 or max(map(len, lines)) >= MAX_LINE:
+            return None
+        self.pos = end + 4
+        return lines
+
+    def readline(self, limit: int) -> bytes:
+        """The next line, LF included; with no LF in its first `limit` bytes, those bytes; at the server's
+        end, what is left (b"" when nothing is)."""
+        scanned = self.pos
+        while True:
+            buffer, pos = self.buffer, self.pos
+            end = buffer.find(b"\n", scanned, pos + limit)
+            if end >= 0:
+                self.pos = end + 1
+                return bytes(buffer[pos:end + 1])
+            if len(buffer) - pos >= limit:
+                self.pos = pos + limit
+                return bytes(buffer[pos:pos + limit])
+            scanned = len(buffer)
+            if not self._fill():
+                self.pos = len(self.buffer)
+                return bytes(self.buffer[pos:])
+            scanned -= pos  # `_fill` moved what was left to the front
+            pos = 0
+
+    def read1(self, size: int) -> bytes:
+        """At most `size` bytes: those already read, else one read's worth; b"" at the server's end."""
+        buffer, pos = self.buffer, self.pos
+        if pos == len(buffer):  # nothing read ahead: the read's own bytes, not copied through `buffer`
+            buffer.clear()
+            self.pos = 0
+            data = self._recv()
+            if len(data) <= size:
+                return data
+            buffer += data
+            self.pos = size
+            return data[:size]
+        with memoryview(buffer) as view:
+            data = bytes(view[pos:pos + size])
+        self.pos = pos + len(data)
+        return data
 
     def close(self) -> None:
-        try:
-            self.file.close()
-        finally:
-            self.sock.close()
+        self.sock.close()
 
 
 class WirePool:
@@ -191,56 +291,44 @@ class WirePool:
 
     def request(self, method: bytes, head: bytes, body: bytes | None, deadline: float = math.inf) -> WireResponse:
         """Send `head` (request line and headers, ending in a blank line) and `body`; the answer's head.
-        No read of the answer, head or body, waits past `deadline` (a `time.monotonic()` instant)."""
+        No wait, in the writing or in the reading of the answer's head and body, lasts past `deadline` (a
+        `time.monotonic()` instant)."""
         conn = self._checkout()
         try:
-            conn.reader.arm(deadline)
+            conn.arm(deadline)
             try:
-                conn.sock.sendall(head + body if body else head)
+                conn.send_all(head + body if body else head)
             except TimeoutError as exc:
                 raise httpx.WriteTimeout(str(exc)) from exc
-            except OSError as exc:
-                raise httpx.WriteError(str(exc)) from exc
+            except OSError:
+                # a server may answer and stop reading before the request is all in (a 413, then a hang-up):
+                # that answer is read, as httpcore does; without one, the read's own failure is the failure
+                response = self._answer(conn, method)
+                response._keep = False
+                return response
             return self._answer(conn, method)
         except BaseException:
             conn.close()
             raise
 
     def _answer(self, conn: _Connection, method: bytes) -> WireResponse:
-        readline = conn.file.readline
-        budget = MAX_HEAD
         try:
             while True:
-                line = readline(MAX_LINE + 1)
-                if not line.endswith(b"\n"):
-                    raise _bad_line(line, first=True)
-                budget -= len(line)
-                version, _, rest = line.rstrip(b"\r\n").partition(b" ")
+                lines = conn.head()
+                version, _, rest = lines[0].rstrip(b"\r\n").partition(b" ")
                 code = rest[:3]
                 if version not in (b"HTTP/1.1", b"HTTP/1.0") or not code.isdigit() or rest[3:4] not in (b"", b" "):
                     raise httpx.RemoteProtocolError("illegal status line")  # never its text: it may echo anything
                 status = int(code)
-                raw: list[tuple[bytes, bytes]] = []
-                headers = Headers()
-                while True:
-                    line = readline(MAX_LINE + 1)
-                    budget -= len(line)
-                    if not line.endswith(b"\n") or budget < 0:
-                        raise _bad_line(line, first=False)
-                    if line == b"\r\n" or line == b"\n":
-                        break
-                    field = _FIELD(line)
-                    if field is None:  # never its text: it may echo anything
-                        raise httpx.RemoteProtocolError("illegal header line")
-                    name, value = field.groups()
-                    raw.append((name, value))
-                    key = name.decode("latin-1").lower()
-                    text = header_text(value)
-                    old = dict.get(headers, key)
-                    dict.__setitem__(headers, key, text if old is None else f"{old}, {text}")
+                raw: list[tuple[bytes, bytes]] = _FIELDS(b"\n".join(lines[1:]))
+                if len(raw) != len(lines) - 1:  # never its text: it may echo anything
+                    raise httpx.RemoteProtocolError("illegal header line")
+                headers = Headers.of(raw)
                 if 100 <= status < 200:
                     if status == 101:
                         raise httpx.RemoteProtocolError("the server switched protocols, which was not asked for")
+                    # an interim answer is not the answer begun (`_Connection._wait`): only what came after it
+                    conn.got = len(conn.buffer) - conn.pos
                     continue  # 100 Continue and other interim answers: the real one follows
                 return WireResponse(self, conn, status, rest[4:], raw, headers, method, version)
         except TimeoutError as exc:
@@ -254,6 +342,24 @@ class WirePool:
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+
+def _head_lines(conn: _Connection) -> list[bytes]:
+    """An answer's head read a line at a time (CRLF or LF ends, up to the blank line), its lines without
+    their ends; too long a line or head, or the end of the connection inside it, is a protocol error."""
+    line = conn.readline(MAX_LINE + 1)
+    if not line.endswith(b"\n"):
+        raise _bad_line(line, first=True)
+    budget = MAX_HEAD - len(line)
+    lines = [line]
+    while True:
+        line = conn.readline(MAX_LINE + 1)
+        budget -= len(line)
+        if not line.endswith(b"\n") or budget < 0:
+            raise _bad_line(line, first=False)
+        if line == b"\r\n" or line == b"\n":
+            return lines
+        lines.append(line[:-2] if line.endswith(b"\r\n") else line[:-1])
 
 
 def _read_timeout(exc: TimeoutError) -> httpx.ReadTimeout:
@@ -271,6 +377,21 @@ def _bad_line(line: bytes, first: bool) -> httpx.RemoteProtocolError:
 class Headers(dict[str, str]):
     """A reply's headers: lower-case names (repeated ones joined with ", ", as httpx does), looked up
     case-insensitively."""
+
+    @classmethod
+    def of(cls, fields: list[tuple[bytes, bytes]]) -> Headers:
+        names = [name.decode("latin-1").lower() for name, _ in fields]
+        try:
+            texts = [value.decode("ascii") for _, value in fields]
+        except UnicodeDecodeError:
+            texts = [header_text(value) for _, value in fields]
+        if len(set(names)) == len(names):
+            return cls(zip(names, texts, strict=True))
+        headers = cls()
+        for name, text in zip(names, texts, strict=True):
+            old = dict.get(headers, name)
+            dict.__setitem__(headers, name, text if old is None else f"{old}, {text}")
+        return headers
 
     def get(self, key: str, default: Any = None) -> Any:
         return dict.get(self, key.lower(), default)
@@ -337,12 +458,12 @@ class WireResponse:
         if self._done:
             return
         assert self._conn is not None
-        file = self._conn.file
+        conn = self._conn
         try:
             if self._framing == "length":
                 left = self._length
                 while left:
-                    data = file.read1(min(left, READ))
+                    data = conn.read1(min(left, READ))
                     if not data:
                         raise httpx.RemoteProtocolError(
                             f"peer closed connection without sending complete message body: received "
@@ -350,9 +471,9 @@ class WireResponse:
                     left -= len(data)
                     yield data
             elif self._framing == "chunked":
-                yield from self._chunks(file)
+                yield from self._chunks(conn)
             else:
-                while data := file.read1(READ):
+                while data := conn.read1(READ):
                     yield data
         except TimeoutError as exc:
             raise _read_timeout(exc) from exc
@@ -361,8 +482,8 @@ class WireResponse:
         self._done = True
 
     @staticmethod
-    def _chunks(file: io.BufferedReader[_Reader]) -> Iterator[bytes]:
-        readline, read = file.readline, file.read
+    def _chunks(conn: _Connection) -> Iterator[bytes]:
+        readline, read = conn.readline, conn.read1
         while True:
             line = readline(MAX_LINE + 1)
             size_text = line.split(b";", 1)[0].strip()

@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import random
+import re
 import socket
 import ssl
 import threading
@@ -400,3 +401,290 @@ def test_a_request_on_a_kept_alive_connection_the_server_drops_unanswered_counts
     assert ours.successful is retried and ours.requests == (2 if retried else 1)
     if not retried:
         assert ours.kind is ErrorKind.TRANSPORT and not ours.retryable
+
+
+class _EarlyAnswer:
+    """Reads a request's head only, then (with `reply`) answers at once and stops reading, closing a moment
+    later: the client, still writing a large body, sees its write fail after the answer arrived."""
+
+    def __init__(self, reply: bytes | None) -> None:
+        self.reply = reply
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    data = conn.recv(65536)
+                    if not data:
+                        break
+                    head += data
+                if self.reply is not None:
+                    conn.sendall(self.reply)
+                    conn.shutdown(socket.SHUT_WR)
+                time.sleep(0.2)  # not reading: the client's write fills the buffers, then fails at the close
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize("reply", [
+    answer(b'{"detail": "Request body too large."}', b"413 Payload Too Large", b"Connection: close"),
+    None,  # no answer at all: the read's own failure, as through httpx
+])
+def test_an_answer_sent_before_the_body_was_all_written_is_read_as_through_httpx(reply: bytes | None) -> None:
+    """A server may answer (a 413, say) and hang up before it has read the whole request; httpcore then
+    reads that answer rather than report the failed write, and so does the wire."""
+    server = _EarlyAnswer(reply)
+    try:
+        url = server.base_url + "/contacts/sync/"
+        results = []
+        for transport in (None, httpx.HTTPTransport()):
+            with Client(base_url=server.base_url, transport=transport, max_retries=0, pace=False) as client:
+                assert (client._transport._wire is not None) is (transport is None)  # type: ignore[union-attr]
+                results.append(client._transport.send(
+                    Request("POST", url, b"x" * 16_000_000, "contacts/sync/", b"/api/1/contacts/sync/")))
+        ours, theirs = results
+        if reply is None:
+            assert isinstance(ours, Failure) and isinstance(theirs, Failure)
+            assert ours.kind is theirs.kind is ErrorKind.TRANSPORT and ours.sent and theirs.sent
+        else:
+            assert isinstance(ours, Reply) and isinstance(theirs, Reply)
+            assert (ours.status, ours.body) == (theirs.status, theirs.body) == (413, b'{"detail": "Request body '
+                                                                                    b'too large."}')
+    finally:
+        server.close()
+
+
+def test_a_heads_field_lines_found_at_once_are_those_the_per_line_rule_takes() -> None:
+    """The wire finds all of a head's fields with one pattern over its lines; a set of lines must give the
+    same fields as the per-line rule (RFC 9110 5.1/5.5, what h11 accepts), and be refused when any one line
+    is refused."""
+    from spoki_actions._wire import _FIELDS
+
+    one_line = re.compile(rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00\n\r\x0b\x0c]*?)[ \t]*\r?\n").fullmatch
+    alphabet = b"ab: \t\r\x00\x0b\x0c\x7f\xe9-_;,=\"X"
+    rng = random.Random(10)
+    for _ in range(20_000):
+        lines = [bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(rng.randint(1, 5))]
+        matches = [one_line(line + b"\r\n") for line in lines]
+        expected = None if None in matches else [m.groups() for m in matches if m is not None]
+        found = _FIELDS(b"\n".join(lines))
+        assert (found if len(found) == len(lines) else None) == expected, lines
+
+
+def test_a_head_that_arrives_in_one_read_is_split_at_once_not_read_a_line_at_a_time(
+        serve: Callable[..., RawServer], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The usual answer (head and body in one segment) must take the all-at-once path on a new connection
+    and on a kept-alive one, not only when an earlier read happened to bring the head (after a 1xx)."""
+    from spoki_actions import _wire
+
+    line_at_a_time: list[int] = []
+    per_line = _wire._head_lines
+
+    def counted(conn: _wire._Connection) -> list[bytes]:
+        line_at_a_time.append(1)
+        return per_line(conn)
+    monkeypatch.setattr(_wire, "_head_lines", counted)
+    server = serve(lambda request: answer(b'{"count": 0, "results": []}'))
+    with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+        outcomes = [client.execute("SPOKI_LIST_TAGS") for _ in range(3)]
+    assert [o.data for o in outcomes] == [{"count": 0, "results": []}] * 3
+    assert server.connections == 1 and line_at_a_time == []
+
+
+@pytest.mark.parametrize("timeout", [3e6, 1e9])  # past what one poll takes (2**31 - 1 ms, 24.8 days)
+def test_a_timeout_longer_than_one_poll_can_wait_works_as_through_httpx(serve: Callable[..., RawServer],
+                                                                        timeout: float) -> None:
+    server = serve(lambda request: answer(b'{"count": 0, "results": []}'))
+    ours, theirs = both(server.base_url, timeout=timeout)
+    assert ours.successful and theirs.successful, (ours.error, theirs.error)
+    same(ours, theirs)
+
+
+def test_without_poll_every_wait_is_a_select_as_on_windows(serve: Callable[..., RawServer],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no `select.poll`: the wire waits with `select.select` there. Run here with `poll` gone
+    from the wire's view (any use of it would raise): keep-alive, a hang-up found at checkout, a write that
+    must wait for room, a silent server's timeout, and `_ready` itself both ways."""
+    import select as real_select
+    import types
+
+    from spoki_actions import _wire
+
+    monkeypatch.setattr(_wire, "_POLL", False)
+    monkeypatch.setattr(_wire, "select", types.SimpleNamespace(select=real_select.select))
+    fine = answer(b'{"count": 0, "results": [], "id": 1}')
+    kept = serve(lambda request: fine)
+    hanging_up = serve(lambda request: fine, hang_up=True)
+    for server, connections in ((kept, 1), (hanging_up, 3)):
+        with Client(base_url=server.base_url, pace=False, max_retries=0) as client:
+            for _ in range(3):
+                outcome = client.execute("SPOKI_LIST_TAGS")
+                assert outcome.successful, outcome.error
+                time.sleep(0.05)  # a hang-up has arrived before the next checkout looks
+        assert server.connections == connections
+    with Client(base_url=kept.base_url, pace=False, max_retries=0) as client:  # more than the socket takes at once
+        reply = client._transport.send(Request("POST", kept.base_url + "/contacts/sync/", b"x" * 16_000_000,
+                                               "contacts/sync/", b"/api/1/contacts/sync/"))
+    assert isinstance(reply, Reply) and reply.status == 200
+    assert len(kept.requests[-1]) > 16_000_000
+    silent = DrippingServer(b"", pause=0.1)
+    try:
+        with Client(base_url=silent.base_url, pace=False, max_retries=0, timeout=0.3) as client:
+            outcome = client.execute("SPOKI_LIST_TAGS")
+    finally:
+        silent.close()
+    assert outcome.error == "timed out after 0.3 s waiting for an answer from 127.0.0.1"
+    left, right = socket.socketpair()
+    conn = _wire._Connection(left, 1.0)
+    try:
+        assert conn._ready(_wire._OUT, 0) and not conn._ready(_wire._IN, 0.01)
+        right.sendall(b"x")
+        assert conn._ready(_wire._IN, 1.0)
+    finally:
+        conn.close()
+        right.close()
+
+
+class PiecesServer:
+    """One kept-alive connection on which the n-th request is answered with the n-th list of `pieces`,
+    sent one piece at a time with a pause between (each piece then mostly arrives in a read of its own)."""
+
+    def __init__(self, pieces: list[list[bytes]]) -> None:
+        self.pieces = pieces
+        self.connections = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = self.sock.accept()
+                self.connections += 1
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                with conn:
+                    buffer = b""
+                    while self.pieces:
+                        while b"\r\n\r\n" not in buffer:
+                            data = conn.recv(65536)
+                            if not data:
+                                break
+                            buffer += data
+                        if b"\r\n\r\n" not in buffer:
+                            break
+                        buffer = buffer.partition(b"\r\n\r\n")[2]
+                        for piece in self.pieces.pop(0):
+                            conn.sendall(piece)
+                            time.sleep(0.002)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_an_answer_split_at_any_byte_is_read_alike_and_its_connection_kept() -> None:
+    """A 1xx, then a chunked answer (an extension, a trailer, CRLFs in the body), split in two at every
+    byte offset (a line, a CRLF, the head's end, a chunk size or its CRLF cut between reads), then dripped
+    a byte at a time: every answer is the same, all on one kept-alive connection."""
+    body = json.dumps({"count": 1, "results": [{"id": 7, "name": "a\r\nb\r\n\r\n"}]}).encode()
+    reply = (b"HTTP/1.1 100 Continue\r\n\r\n" + CHUNKED[:-2] + b"X-Spaced:  a b \r\n\r\n" + b"3;ext=1\r\n" + body[:3]
+             + b"\r\n" + b"%X\r\n" % (len(body) - 3) + body[3:] + b"\r\n0\r\nX-Trailer: 1\r\n\r\n")
+    pieces = [[reply[:at], reply[at:]] for at in range(1, len(reply))] + [[bytes([byte]) for byte in reply]]
+    server = PiecesServer(list(pieces))
+    try:
+        with Client(base_url=server.base_url, pace=False, max_retries=0, timeout=2) as client:
+            for at in range(1, len(pieces) + 1):  # the last: a byte at a time
+                outcome = client.execute("SPOKI_LIST_TAGS")
+                assert outcome.data == json.loads(body), (at, outcome.error)
+    finally:
+        server.close()
+    assert server.connections == 1
+
+
+@pytest.mark.parametrize("after", [b"", b"HTTP/1.1 200 OK\r\nX-A: 1\r\n"], ids=["nothing", "a head begun"])
+def test_a_server_silent_after_a_1xx_times_out_waiting_for_an_answer_as_through_httpx(after: bytes) -> None:
+    """A 100 Continue is not the answer begun: silence after it is the per-read timeout, worded as httpx
+    words it, not the whole attempt's deadline for an answer left unfinished (which a head begun is)."""
+    outcomes = []
+    for transport in (None, httpx.HTTPTransport()):
+        server = DrippingServer(b"HTTP/1.1 100 Continue\r\n\r\n" + after, pause=0.001)
+        try:
+            with Client(base_url=server.base_url, transport=transport, pace=False, max_retries=0,
+                        timeout=0.5) as client:
+                outcomes.append(client.execute("SPOKI_LIST_TAGS"))
+        finally:
+            server.close()
+    ours, theirs = outcomes
+    if not after:
+        same(ours, theirs)
+        assert ours.error == "timed out after 0.5 s waiting for an answer from 127.0.0.1"
+    else:  # httpx has no deadline over a head; the wire has
+        assert ours.error == ("timed out after 0.5 s (the deadline for a whole attempt) waiting for 127.0.0.1 "
+                              "to finish its answer")
+
+
+@pytest.mark.parametrize("records", [1, 2], ids=["in-the-answers-record", "a-record-of-its-own"])
+def test_tls_bytes_past_the_answer_are_never_the_next_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            records: int) -> None:
+    """Over TLS, bytes sent past an answer come in the answer's own record (read with it: the buffer
+    holds them) or in a record of their own (the kernel holds it: the checkout's poll sees it); either
+    way the connection is not reused and the next request gets its own answer."""
+    cert, key = _self_signed(tmp_path, ["localhost"])
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    connections: list[int] = []
+
+    def one(raw: socket.socket) -> None:
+        with contextlib.suppress(OSError), context.wrap_socket(raw, server_side=True) as conn:
+            buffer, n = b"", 0
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buffer += data
+                buffer, n = buffer.partition(b"\r\n\r\n")[2], n + 1
+                fresh = answer(numbered(b'{"count": 0, "results": []}', len(connections) * 10 + n))
+                if n == 1 and records == 1:
+                    conn.sendall(fresh + answer(b'{"stale": true}'))
+                elif n == 1:
+                    conn.sendall(fresh)
+                    conn.sendall(answer(b'{"stale": true}'))
+                else:
+                    conn.sendall(fresh)
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                raw, _ = listener.accept()
+                connections.append(1)
+                threading.Thread(target=one, args=(raw,), daemon=True).start()
+    threading.Thread(target=accept, daemon=True).start()
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    try:
+        with Client(base_url=f"https://localhost:{listener.getsockname()[1]}/api/1", pace=False,
+                    max_retries=0) as client:
+            first = client.execute("SPOKI_LIST_TAGS")
+            time.sleep(0.05)  # the second record has arrived
+            second = client.execute("SPOKI_LIST_TAGS")
+    finally:
+        listener.close()
+    assert (first.data, second.data) == ({"count": 0, "results": [], "n": 11}, {"count": 0, "results": [], "n": 21})
+    assert len(connections) == 2
