@@ -24,7 +24,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -89,7 +89,7 @@ class _Connection:
             wait -= _LONGEST
         if _POLL:
             poller = self._pollers.get(events)
-            if poller is None:
+            if poller is None:  # one per direction, made at first use (registering is no system call)
                 poller = self._pollers[events] = select.poll()
                 poller.register(self.sock, events)
             return bool(poller.poll(math.ceil(wait * 1000) if wait > 0 else 0))
@@ -129,8 +129,14 @@ class _Connection:
 
     def send_all(self, data: bytes) -> None:
         """All of `data`, waiting as `_wait` does whenever the socket (or the TLS layer) takes no more."""
-        view = memoryview(data)
         sock = self.sock
+        try:
+            sent = sock.send(data)  # the usual case: all of it at once
+        except (BlockingIOError, InterruptedError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
+            sent = 0
+        if sent == len(data):
+            return
+        view = memoryview(data)[sent:]
         while view:
             try:
                 view = view[sock.send(view):]
@@ -189,7 +195,7 @@ class _Connection:
             return None
         head = bytes(buffer[pos:end])
         lines = head.split(b"\r\n")
-        if head.count(b"\n") != len(lines) - 1 or max(map(len, lines)) >= MAX_LINE:
+        if head.count(b"\n") != len(lines) - 1 or (end - pos >= MAX_LINE and max(map(len, lines)) >= MAX_LINE):
             return None
         self.pos = end + 4
         return lines
@@ -452,7 +458,15 @@ class WireResponse:
         # both framings at once is how smuggling starts: use the answer (chunked wins), never the connection
         self._keep = keep and self._framing != "close" and not (encoded and length is not None)
         self._done = self._framing == "none" or (self._framing == "length" and self._length == 0)
-        self.stream: Iterator[bytes] = self._body()
+        self.stream: Iterable[bytes]
+        buffer, pos = conn.buffer, conn.pos
+        if self._framing == "length" and not self._done and len(buffer) - pos >= self._length:
+            end = conn.pos = pos + self._length  # the usual case: read with the head, and taken at once
+            with memoryview(buffer) as view:
+                self.stream = (bytes(view[pos:end]),)
+            self._done = True
+        else:
+            self.stream = self._body()
 
     def _body(self) -> Iterator[bytes]:
         if self._done:
