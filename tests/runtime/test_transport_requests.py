@@ -94,6 +94,7 @@ class Recorder:
         return httpx.Response(599)  # not retried, not a success: one request per call
 
 
+@pytest.mark.filterwarnings("ignore:Deprecated.*placeholder:DeprecationWarning")  # the placeholder actions
 @pytest.mark.parametrize("name, params", CALLS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CALLS)])
 def test_a_mock_transport_sees_the_request_httpx_builds_from_the_url(name: str, params: dict[str, Any]) -> None:
     recorder = Recorder()
