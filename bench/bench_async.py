@@ -7,7 +7,8 @@ transports weighed against our own aiohttp wire (the `httpx-aiohttp` package's t
 in-flight gate of 10 in front of httpx's pool); `--profile NAME` prints the top of a cProfile of one
 client at the largest task count instead. Output: per cell (tasks x delay), per client: req/s (median
 of the rounds), p50 and p99 latency (all rounds' requests), then ours/raw-aiohttp and p99/p50.
-Each round runs every client once, in an order rotated from round to round. The server is
+Each round runs every client once, in an order rotated from round to round, each timed run right after
+an untimed call per task (connections open, as the warm-up left them). The server is
 bench_loopback's minimal asyncio HTTP/1.1 server in a subprocess, answering after the delay.
 Targets: ours (aiohttp wire) >= 0.5x raw aiohttp at 50 and 200 tasks; p99 <= 3x p50 in every cell.
 """
@@ -200,6 +201,11 @@ async def cell(base: str, benches: list[Bench], tasks: int, calls: int, rounds: 
         order = list(range(len(benches)))
         order = order[r % len(order):] + order[:r % len(order)]
         for i in order:
+            # untimed, one call per task: the pool as the warm-up left it. The other clients' rounds take
+            # seconds (raw httpx at 200 tasks: 7-15 s), longer than a kept-alive connection lives (5 s in
+            # ours and httpx, 15 s in aiohttp), so without this a timed round opened its connections anew
+            # or not depending on the client's keep-alive and on how slow the others were
+            await one_round(calls_of[i], tasks, tasks, [])
             rates[i].append(await one_round(calls_of[i], tasks, calls, latencies[i]))
     for bench in benches:
         await bench.close()
