@@ -190,8 +190,12 @@ class AioTransport(_AsyncBase):
 
         if self._closed:
             raise RuntimeError("the transport is closed")
+        # connecting has its own limit (a timeout there means "not sent", which allows a retry); reading has
+        # none: `send`'s deadline over the whole attempt, started earlier with the same length, always ends
+        # first, and a per-read limit cost a timer handle per chunk read (rescheduled by aiohttp on each one,
+        # left cancelled in the loop's heap): ~2x the young-generation collections at 200 tasks
         timeout = aiohttp.ClientTimeout(total=None, connect=self._timeout, sock_connect=self._timeout,
-                                        sock_read=self._timeout)
+                                        sock_read=None)
         connector = _fair_connector()(ssl=self._ssl or _default_context(), limit=CONNECTIONS,
                                       keepalive_timeout=5.0)
         session = self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
