@@ -304,7 +304,7 @@ def translate_aiohttp(exc: Exception, url: str, timeout: float, via: str | None 
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return Failure(ErrorKind.TIMEOUT, f"timed out after {timeout:g} s connecting to {host}; the request was "
                                           f"not sent", sent=False)
-    if isinstance(exc, TimeoutError):  # aiohttp's socket read timeout (a ServerTimeoutError) or the OS's
+    if isinstance(exc, TimeoutError):  # the OS's (aiohttp's per-read timeout is off: send's deadline bounds reads)
         return Failure(ErrorKind.TIMEOUT, f"timed out after {timeout:g} s waiting for an answer from {host}")
     if isinstance(exc, aiohttp.ClientHttpProxyError):  # the proxy refused the CONNECT: nothing went further
         return Failure(ErrorKind.TRANSPORT, f"connection to {host} failed: ProxyError (the proxy answered "
