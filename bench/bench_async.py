@@ -6,8 +6,11 @@ Stage: benchmark (no assertions). Input: `--tasks N [N ...]` (default 10 50 200)
 transports weighed against our own aiohttp wire (the `httpx-aiohttp` package's transport, and an
 in-flight gate of 10 in front of httpx's pool); `--profile NAME` prints the top of a cProfile of one
 client at the largest task count instead. Output: per cell (tasks x delay), per client: req/s (median
-of the rounds), p50 and p99 latency (all rounds' requests), then ours/raw-aiohttp and p99/p50.
-Each round runs every client once, in an order rotated from round to round. The server is
+of the rounds), p50 and p99 latency (all rounds' requests), then ours/raw-aiohttp and p99/p50; then p99/p50
+within each round, the median of the rounds and the worst one (rounds run seconds apart: on a shared
+machine the pooled ratio also counts load that changed between them, a round's own ratio does not).
+Each round runs every client once, in an order rotated from round to round, each timed run right after
+an untimed call per task (connections open, as the warm-up left them). The server is
 bench_loopback's minimal asyncio HTTP/1.1 server in a subprocess, answering after the delay.
 Targets: ours (aiohttp wire) >= 0.5x raw aiohttp at 50 and 200 tasks; p99 <= 3x p50 in every cell.
 """
@@ -195,36 +198,50 @@ async def cell(base: str, benches: list[Bench], tasks: int, calls: int, rounds: 
     for call in calls_of:  # warm up: connections open, catalogue loaded
         await one_round(call, tasks, tasks * 4, [])
     rates: list[list[float]] = [[] for _ in benches]
-    latencies: list[list[float]] = [[] for _ in benches]
+    latencies: list[list[list[float]]] = [[] for _ in benches]  # per client, per round
     for r in range(rounds):
         order = list(range(len(benches)))
         order = order[r % len(order):] + order[:r % len(order)]
         for i in order:
-            rates[i].append(await one_round(calls_of[i], tasks, calls, latencies[i]))
+            # untimed, one call per task: the pool as the warm-up left it. The other clients' rounds take
+            # seconds (raw httpx at 200 tasks: 7-15 s), longer than a kept-alive connection lives (5 s in
+            # ours and httpx, 15 s in aiohttp), so without this a timed round opened its connections anew
+            # or not depending on the client's keep-alive and on how slow the others were
+            await one_round(calls_of[i], tasks, tasks, [])
+            latencies[i].append([])
+            rates[i].append(await one_round(calls_of[i], tasks, calls, latencies[i][-1]))
     for bench in benches:
         await bench.close()
     out = []
-    for rate, lat in zip(rates, latencies, strict=True):
-        lat.sort()
-        out.append({"rate": statistics.median(rate), "p50": lat[len(lat) // 2] * 1000,
-                    "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000})
+    for rate, per_round in zip(rates, latencies, strict=True):
+        lat = sorted(x for one in per_round for x in one)
+        tails = [_pct(sorted(one), 0.99) / _pct(sorted(one), 0.5) for one in per_round]
+        out.append({"rate": statistics.median(rate), "p50": _pct(lat, 0.5) * 1000, "p99": _pct(lat, 0.99) * 1000,
+                    "round": statistics.median(tails), "worst": max(tails)})
     return out
+
+
+def _pct(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
 def report(tasks: int, delay: float, benches: list[Bench], results: list[dict[str, float]]) -> None:
     raw = next(r for b, r in zip(benches, results, strict=True) if b.name == "raw aiohttp")["rate"]
     print(f"\n{tasks} tasks, server delay {delay:g} ms")
-    print(f"{'client':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'/raw aiohttp':>13} {'p99/p50':>8}")
+    print(f"{'client':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'/raw aiohttp':>13} {'p99/p50':>8} "
+          f"{'per round':>10} {'worst':>6}")
     for bench, r in zip(benches, results, strict=True):
         print(f"{bench.name:<26} {r['rate']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {r['rate'] / raw:13.2f} "
-              f"{r['p99'] / r['p50']:8.1f}")
+              f"{r['p99'] / r['p50']:8.1f} {r['round']:10.1f} {r['worst']:6.1f}")
 
 
 def profile(name: str, tasks: int, calls: int, delay: float) -> None:
     import cProfile
+    import importlib.util
     import pstats
 
-    bench = next(b for b in clients(True) if b.name.startswith(name))
+    candidates = importlib.util.find_spec("httpx_aiohttp") is not None  # an extra of its own, often absent
+    bench = next(b for b in clients(candidates) if b.name.startswith(name))
 
     async def main(base: str) -> None:
         call = await bench.open(base)

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
+import contextlib
+import contextvars
 import functools
 import re
 import ssl
@@ -29,6 +32,8 @@ from .errors import ConfigurationError
 if TYPE_CHECKING:
     import aiohttp
     import httpx
+    from aiohttp.connector import Connection
+    from aiohttp.tracing import Trace
     from yarl import URL
 
     from ._config import Settings
@@ -82,6 +87,79 @@ def wired(settings: Settings, transport: httpx.AsyncBaseTransport | None, wire: 
     return AsyncTransport(settings)
 
 
+class _Gate:
+    """At most `limit` requests holding a connection, the others served first come, first served.
+    aiohttp's own connection queue lets a task that just released a connection take it back for its next
+    request before the waiter it woke runs, so under more tasks than connections some requests starve
+    (p99 many times p50). Here a finished exchange hands its place straight to the oldest waiter, and a
+    newcomer waits while anyone does."""
+
+    def __init__(self, limit: int) -> None:
+        self._free = limit
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    async def acquire(self) -> None:
+        if self._free and not self._waiters:
+            self._free -= 1
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed over, then cancelled before it ran: the place goes on to the next
+            else:
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        waiters = self._waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+
+class _Place:
+    """One send's place in the gate. It is taken where aiohttp asks the connector for a connection, not
+    before the send: by then aiohttp has built its request objects, so a woken waiter allocates little.
+    (Waiting before the send, a pass of the loop freeing finished exchanges was followed by a pass of
+    woken waiters building theirs; CPython counts its youngest generation net of frees but forgets frees
+    made while that count is at zero, so under more tasks than connections it collected ~10x as often,
+    promoted the in-flight requests, and ran a full collection, every request stalled for tens of ms,
+    every few thousand requests: the long tail at 200 tasks.) Held across aiohttp's own retry of a
+    dropped kept-alive connection; given back by `_send` when the exchange is over."""
+
+    __slots__ = ("gate", "held")
+
+    def __init__(self, gate: _Gate) -> None:
+        self.gate, self.held = gate, False
+
+
+_PLACE: contextvars.ContextVar[_Place | None] = contextvars.ContextVar("spoki_aio_place", default=None)
+
+
+@functools.cache
+def _fair_connector() -> type[aiohttp.TCPConnector]:
+    """aiohttp's TCPConnector behind the gate: a send takes its place before any connection, pooled or new."""
+    import aiohttp
+
+    class FairConnector(aiohttp.TCPConnector):
+        async def connect(self, req: aiohttp.ClientRequest, traces: list[Trace],
+                          timeout: aiohttp.ClientTimeout) -> Connection:
+            place = _PLACE.get()
+            if place is not None and not place.held:
+                await place.gate.acquire()
+                place.held = True
+            return await super().connect(req, traces, timeout)
+
+    return FairConnector
+
+
 class AioTransport(_AsyncBase):
     """`AsyncTransport`'s twin on one `aiohttp.ClientSession` (HTTP/1.1, kept-alive, pooled)."""
 
@@ -105,25 +183,25 @@ class AioTransport(_AsyncBase):
         self._session: aiohttp.ClientSession | None = None
         self._guard: AsyncGenerator[None, None] | None = None
         self._closed = False
-        # first come, first served: aiohttp's own connection queue lets a task that just released a
-        # connection take it back for its next request before the waiter it woke runs, so under more
-        # tasks than connections some requests starve (p99 many times p50); an asyncio.Semaphore serves
-        # its waiters in order and refuses newcomers while any wait
-        self._gate = asyncio.Semaphore(CONNECTIONS)
+        self._gate = _Gate(CONNECTIONS)
 
     async def _open(self) -> aiohttp.ClientSession:
         import aiohttp
 
         if self._closed:
             raise RuntimeError("the transport is closed")
+        # connecting has its own limit (a timeout there means "not sent", which allows a retry); reading has
+        # none: `send`'s deadline over the whole attempt, started earlier with the same length, always ends
+        # first, and a per-read limit cost a timer handle per chunk read (rescheduled by aiohttp on each one,
+        # left cancelled in the loop's heap): ~2x the young-generation collections at 200 tasks
         timeout = aiohttp.ClientTimeout(total=None, connect=self._timeout, sock_connect=self._timeout,
-                                        sock_read=self._timeout)
-        connector = aiohttp.TCPConnector(ssl=self._ssl or _default_context(), limit=CONNECTIONS,
-                                         keepalive_timeout=5.0)
+                                        sock_read=None)
+        connector = _fair_connector()(ssl=self._ssl or _default_context(), limit=CONNECTIONS,
+                                      keepalive_timeout=5.0)
         session = self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
                                                         timeout=timeout, auto_decompress=True, trust_env=False,
                                                         raise_for_status=False)
-        self._gate = asyncio.Semaphore(CONNECTIONS)  # asyncio primitives belong to one loop, like the session
+        self._gate = _Gate(CONNECTIONS)  # its futures belong to one loop, like the session
         # a parked async generator of this loop: a loop that ends without `aclose()` (the per-loop default
         # client of `arun_action` under asyncio.run) closes the session in its shutdown_asyncgens, instead of
         # aiohttp logging "Unclosed client session" when the objects are collected. Its first step does not
@@ -149,30 +227,39 @@ class AioTransport(_AsyncBase):
         return self._url(url if _ENCODED.fullmatch(url) else quote(url, safe=_URL_CHARS), encoded=True)
 
     async def _send(self, request: Request) -> Reply | Failure:
+        place = _Place(self._gate)
+        token = _PLACE.set(place)  # this task's own context: what the connector's `connect` sees
         try:
             session = self._session or await self._open()
-            async with self._gate, session.request(request.method, self._target(request.url),
+            async with session.request(request.method, self._target(request.url),
                                        headers=self._headers[(self._trusted(request.url), request.body is None)],
                                        data=request.body, allow_redirects=False, proxy=self._proxy,
                                        proxy_headers=self._proxy_headers) as response:
-                status = response.status
-                length = response.headers.get("Content-Length")
-                if length is not None and length.isdigit() and int(length) > self._cap:
-                    response.close()  # never read: the connection goes, not back to the pool
-                    return self._capped(status, request.url, int(length))
-                content = response.content
-                chunks: list[bytes] = []
-                size = 0
-                while chunk := await content.readany():
-                    size += len(chunk)
-                    if size > self._cap:
-                        response.close()
-                        return self._capped(status, request.url, None)
-                    chunks.append(chunk)
-                body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-                return Reply(status, response.reason or "", response.headers, body, request.url)
+                return await self._read(response, request.url)
         except Exception as exc:  # not the deadline's cancellation (a BaseException): `send` words that
             return self._translate(exc, request.url)
+        finally:
+            _PLACE.reset(token)
+            if place.held:  # the exchange is over: its connection is back in the pool, or closed
+                place.gate.release()
+
+    async def _read(self, response: aiohttp.ClientResponse, url: str) -> Reply | Failure:
+        status = response.status
+        length = response.headers.get("Content-Length")
+        if length is not None and length.isdigit() and int(length) > self._cap:
+            response.close()  # never read: the connection goes, not back to the pool
+            return self._capped(status, url, int(length))
+        content = response.content
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := await content.readany():
+            size += len(chunk)
+            if size > self._cap:
+                response.close()
+                return self._capped(status, url, None)
+            chunks.append(chunk)
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return Reply(status, response.reason or "", response.headers, body, url)
 
     def _capped(self, status: int, url: str, size: int | None) -> Failure:
         got = f"{size} bytes" if size is not None else "more"
@@ -217,7 +304,7 @@ def translate_aiohttp(exc: Exception, url: str, timeout: float, via: str | None 
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return Failure(ErrorKind.TIMEOUT, f"timed out after {timeout:g} s connecting to {host}; the request was "
                                           f"not sent", sent=False)
-    if isinstance(exc, TimeoutError):  # aiohttp's socket read timeout (a ServerTimeoutError) or the OS's
+    if isinstance(exc, TimeoutError):  # the OS's (aiohttp's per-read timeout is off: send's deadline bounds reads)
         return Failure(ErrorKind.TIMEOUT, f"timed out after {timeout:g} s waiting for an answer from {host}")
     if isinstance(exc, aiohttp.ClientHttpProxyError):  # the proxy refused the CONNECT: nothing went further
         return Failure(ErrorKind.TRANSPORT, f"connection to {host} failed: ProxyError (the proxy answered "

@@ -519,3 +519,72 @@ def test_one_client_serves_one_loop_after_another(local_server: LocalServer) -> 
         await client.aclose()
     run(close())
     assert len(local_server.seen) == 2
+
+
+def test_more_calls_than_connections_share_them_and_a_timed_out_wait_gives_no_place_away(
+        local_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The aiohttp wire's gate: 12 calls over 2 connections all succeed on those 2 sockets; a call whose
+    deadline runs out while it waits for a place fails as a timeout and leaves the places as they were."""
+    from spoki_actions import _aio
+
+    monkeypatch.setattr(_aio, "CONNECTIONS", 2)
+    local_server.behaviour["/api/1/tags/"] = tags
+    local_server.behaviour["/api/1/custom-fields/"] = sleepy(0.6, 201, {"id": 1})
+
+    async def main() -> tuple[list[bool], Outcome, list[bool]]:
+        async with AsyncClient(base_url=local_server.base_url, pace=False, wire="aiohttp") as client:
+            shared = await asyncio.gather(*(client.run("SPOKI_LIST_TAGS") for _ in range(12)))
+            async with AsyncClient(base_url=local_server.base_url, pace=False, wire="aiohttp", timeout=0.3,
+                                   max_retries=0) as short:
+                slow = [asyncio.create_task(client.run("SPOKI_CREATE_CUSTOM_FIELD", FIELD)) for _ in range(2)]
+                await asyncio.sleep(0.1)  # both places are taken by the slow calls
+                gate = client._transport._gate  # type: ignore[union-attr]
+                short._transport._gate = gate  # type: ignore[union-attr]  # the same two places
+                queued = await short.execute("SPOKI_LIST_TAGS")
+                done = await asyncio.gather(*slow)
+            after = await asyncio.gather(*(client.run("SPOKI_LIST_TAGS") for _ in range(4)))
+        return ([e["successful"] for e in shared], queued,
+                [e["successful"] for e in done] + [e["successful"] for e in after])
+    shared, queued, rest = run(main())
+    assert all(shared) and len(shared) == 12
+    assert len(set(local_server.peers[:12])) <= 2
+    assert queued.kind is ErrorKind.TIMEOUT and queued.error is not None
+    assert "the deadline for a whole attempt" in queued.error
+    assert all(rest) and len(rest) == 6
+
+
+def test_the_gate_serves_waiters_first_come_first_served_and_passes_on_a_cancelled_place() -> None:
+    from spoki_actions._aio import _Gate
+
+    async def main() -> tuple[list[int], list[int]]:
+        gate = _Gate(1)
+        order: list[int] = []
+
+        async def one(i: int) -> None:
+            await gate.acquire()
+            order.append(i)
+            await asyncio.sleep(0)
+            gate.release()
+
+        await gate.acquire()  # held: everyone below queues
+        tasks = [asyncio.create_task(one(i)) for i in range(6)]
+        await asyncio.sleep(0)
+        gate.release()
+        await asyncio.gather(*tasks)
+        first = list(order)
+        # a waiter cancelled while it waits takes no place; one cancelled after the place was handed to it,
+        # before it ran, passes the place on to the next
+        order.clear()
+        await gate.acquire()
+        waiting = [asyncio.create_task(one(i)) for i in range(4)]
+        await asyncio.sleep(0)
+        waiting[0].cancel()
+        await asyncio.sleep(0)
+        gate.release()  # handed to waiter 1 ...
+        waiting[1].cancel()  # ... which is cancelled before it runs: waiter 2 gets it
+        results = await asyncio.gather(*waiting, return_exceptions=True)
+        assert [isinstance(r, asyncio.CancelledError) for r in results] == [True, True, False, False]
+        await gate.acquire()  # the one place is free again: nothing was lost or given twice
+        assert gate._free == 0 and not gate._waiters
+        return first, list(order)
+    assert run(asyncio.wait_for(main(), 10)) == ([0, 1, 2, 3, 4, 5], [2, 3])  # a lost place fails, not hangs
