@@ -30,11 +30,12 @@ def _anthropic(request: Any) -> Any:
 
     SENT.append(json.loads(request.content))
     return httpx2.Response(200, json={
-        "id": "m", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5", "stop_reason": "tool_use",
+        "id": "m", "type": "message", "role": "assistant", "model": "claude-sonnet-5-5", "stop_reason": "tool_use",
         "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 1},
         "content": [{"type": "tool_use", "id": "tu_1", "name": "SPOKI_LIST_TAGS", "input": {}}]})
 
 
+@pytest.mark.filterwarnings("error:The model:DeprecationWarning")  # a snippet never shows a retired model
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=["openai", "anthropic", "gemini"])
 def test_snippet_runs(snippet: str, spoki_simulator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(SNIPPETS) == 3
