@@ -154,13 +154,15 @@ def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False,
         write.recover(out)  # what a killed run left: staging folders, or the old folder between two renames
     keep = write.LOCAL_FILES
     key = None
-    if not check:
+    if not check and (out / CACHE_FILE).exists():  # a no-op is possible: ask before starting dmcg
         key = fingerprint(specs)
         if _cached(out, key):
             return Result(write.Diff(unchanged=len(write.existing(out, keep))), from_cache=True)
     from . import _dmcg
 
     with _dmcg.background():  # dmcg imports in a second process while this one loads and renders
+        if not check and key is None:  # no record, so this run renders: the worker was started first
+            key = fingerprint(specs)
         from spoki_actions.loader import load_catalogue
 
         from .render import render

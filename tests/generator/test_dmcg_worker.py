@@ -137,3 +137,36 @@ def test_a_killed_parent_leaves_no_worker_behind() -> None:
         time.sleep(0.1)
     assert _exited(pid)
     assert os.getpid() != pid
+
+
+def test_without_a_record_the_worker_starts_before_the_fingerprint_and_a_no_op_starts_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spoki_actions.generator import build
+
+    events: list[str] = []
+    real_worker, real_fingerprint = _dmcg.Worker, build.fingerprint
+
+    class Recorded(real_worker):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            events.append("worker")
+            super().__init__()
+
+    def fingerprint(specs: Path) -> str:
+        events.append("fingerprint")
+        return real_fingerprint(specs)
+
+    monkeypatch.setattr(_dmcg, "Worker", Recorded)
+    monkeypatch.setattr(build, "fingerprint", fingerprint)
+    out = tmp_path / "generated"
+    build.generate(SMALL, out)  # a new folder: no record, so it renders whatever the fingerprint says
+    assert events == ["worker", "fingerprint"]
+    events.clear()
+    assert build.generate(SMALL, out).from_cache  # the record matches: answered without a worker
+    assert events == ["fingerprint"]
+    events.clear()
+    (out / "docs" / "index.md").write_text("edited\n")
+    assert not build.generate(SMALL, out).from_cache  # a record that does not match: fingerprint first
+    assert events == ["fingerprint", "worker"]
+    events.clear()
+    build.generate(SMALL, out, check=True)  # --check never trusts the record: the worker at once
+    assert events == ["worker"]
