@@ -27,8 +27,20 @@ def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(_dmcg_cache.ENV, "")  # every render here really runs dmcg
 
 
-def test_the_worker_answers_what_dmcg_in_process_makes() -> None:
+@pytest.fixture(autouse=True, params=["fork", "exec"])
+def start(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test with the worker forked from this process (Linux) and as a new interpreter."""
+    if request.param == "fork":
+        if not _dmcg.can_fork():
+            pytest.skip("no fork here (not Linux, or more than one thread)")
+    else:
+        monkeypatch.setattr(_dmcg, "can_fork", lambda: False)
+    return str(request.param)
+
+
+def test_the_worker_answers_what_dmcg_in_process_makes(start: str) -> None:
     with _dmcg.background():
+        assert isinstance(_dmcg._current[0]._proc, _dmcg.Forked) == (start == "fork")
         worker = _dmcg.take(SOURCE, "# header")
         assert worker is not None and _dmcg.take(SOURCE, "# header") is None  # one call per worker
         assert worker.request == (SOURCE, "# header")
@@ -97,8 +109,14 @@ def test_a_broken_worker_falls_back_to_dmcg_in_process(tmp_path: Path, monkeypat
         assert _datamodels.render(catalogue) == _datamodels.render(load_catalogue(SMALL))
 
 
-def test_a_worker_that_cannot_start_is_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_dmcg.sys, "executable", "/nonexistent/python")
+def test_a_worker_that_cannot_start_is_no_error(monkeypatch: pytest.MonkeyPatch, start: str) -> None:
+    if start == "fork":
+        def fork() -> int:
+            raise OSError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(_dmcg.os, "fork", fork)
+    else:
+        monkeypatch.setattr(_dmcg.sys, "executable", "/nonexistent/python")
     with _dmcg.background():
         assert _dmcg.take(SOURCE, "") is None
         assert "text" in _dmcg.run(SOURCE, "")
@@ -125,8 +143,9 @@ def _exited(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_a_killed_parent_leaves_no_worker_behind() -> None:
+def test_a_killed_parent_leaves_no_worker_behind(start: str) -> None:
     probe = ("import os, sys\nfrom spoki_actions.generator import _dmcg\n"
+             f"_dmcg.can_fork = lambda: {start == 'fork'}\n"
              "scope = _dmcg.background()\nscope.__enter__()\nprint(_dmcg._current[0]._proc.pid, flush=True)\n"
              "os.kill(os.getpid(), 9)\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
@@ -170,3 +189,22 @@ def test_without_a_record_the_worker_starts_before_the_fingerprint_and_a_no_op_s
     events.clear()
     build.generate(SMALL, out, check=True)  # --check never trusts the record: the worker at once
     assert events == ["worker"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork")
+def test_a_forked_worker_holds_none_of_the_parent_s_descriptors_and_writes_none_of_its_output() -> None:
+    """The caller's pipes (here: a pipe it reads to the end, and its buffered stdout) are not kept
+    open or written by the worker: EOF comes when the caller closes its end, each line comes once."""
+    probe = ("import os, sys\nfrom spoki_actions.generator import _dmcg\n"
+             f"source = {SOURCE!r}\n"
+             "r, w = os.pipe()\nsys.stdout.write('before ')\n"
+             "with _dmcg.background():\n"
+             "    assert isinstance(_dmcg._current[0]._proc, _dmcg.Forked)\n"
+             "    os.close(w)\n"
+             "    assert os.read(r, 1) == b''\n"  # EOF: the worker did not keep the write end
+             "    worker = _dmcg.take(source, '')\n"
+             "    assert worker.result() == _dmcg.run(source, '')\n"
+             "print('after')\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "before after\n"
