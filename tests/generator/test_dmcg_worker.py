@@ -208,3 +208,18 @@ def test_a_forked_worker_holds_none_of_the_parent_s_descriptors_and_writes_none_
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "before after\n"
+
+
+def test_the_fork_variants_run_in_a_fresh_process_when_this_one_has_threads(start: str) -> None:
+    """A suite whose earlier tests left threads running skips the fork variants above (`can_fork`
+    refuses); they run here in a pytest of one thread instead."""
+    import threading
+
+    if start == "fork" or threading.active_count() == 1:
+        pytest.skip("the fork variants ran in this process")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
+                           "-k", "fork and not fresh_process"], capture_output=True, text=True, check=False,
+                          timeout=600, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stdout[-3000:]
+    summary = done.stdout.strip().splitlines()[-1]
+    assert " passed" in summary and "skipped" not in summary, summary
