@@ -14,8 +14,9 @@ interpreter start included), into a temp folder:
   synthetic     N copies of the real specs (renamed, variants re-pointed) into an empty folder, cold and
                 warm (target <= 6 s)
 The baseline is `git archive REF` laid out as the installed package (its pyproject's package-dir mapping)
-and run with the same interpreter and tools through PYTHONPATH; it has no models cache, so its cold and
-warm runs are the same thing, and each of ours is compared with the baseline run of its round.
+and run with the same interpreter and tools through PYTHONPATH, always with an empty models cache (a
+baseline that has the cache, as any after 2c64ac1, would otherwise fill ~/.cache on its first run and
+be warm from then on), and each of ours is compared with the baseline run of its round.
 Both trees are byte-compiled first (`compileall`, as pip does on install): where PYTHONDONTWRITEBYTECODE
 is set, a tree without `__pycache__` would otherwise compile every module of its own on every run
 (~0.1 s, more for the freshly extracted baseline than for a worked-in checkout).
@@ -132,7 +133,8 @@ def measure(rounds: int, big_rounds: int, synthetic: int, base_env: dict[str, st
         generate(specs, fresh("prime") / "generated", warm_cache)  # fills the warm cache
         runs: list[tuple[str, Callable[[], None]]] = []
         if base_env is not None:
-            runs.append(("base", lambda: cases.add(f"{label}|base", generate(specs, fresh("b") / "g", base_env))))
+            runs.append(("base", lambda: cases.add(f"{label}|base", generate(specs, fresh("b") / "g",
+                                                                              {**base_env, **cold()}))))
 
         def ours_cold() -> None:
             out = fresh("c") / "generated"
