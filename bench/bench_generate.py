@@ -14,8 +14,12 @@ interpreter start included), into a temp folder:
   synthetic     N copies of the real specs (renamed, variants re-pointed) into an empty folder, cold and
                 warm (target <= 6 s)
 The baseline is `git archive REF` laid out as the installed package (its pyproject's package-dir mapping)
-and run with the same interpreter and tools through PYTHONPATH; it has no models cache, so its cold and
-warm runs are the same thing, and each of ours is compared with the baseline run of its round.
+and run with the same interpreter and tools through PYTHONPATH, always with an empty models cache (a
+baseline that has the cache, as any after 2c64ac1, would otherwise fill ~/.cache on its first run and
+be warm from then on), and each of ours is compared with the baseline run of its round.
+Both trees are byte-compiled first (`compileall`, as pip does on install): where PYTHONDONTWRITEBYTECODE
+is set, a tree without `__pycache__` would otherwise compile every module of its own on every run
+(~0.1 s, more for the freshly extracted baseline than for a worked-in checkout).
 """
 
 from __future__ import annotations
@@ -68,6 +72,10 @@ def baseline_tree(ref: str, dest: Path) -> dict[str, str]:
                 link.unlink()
             link.symlink_to(src / folder, target_is_directory=True)
     return {"PYTHONPATH": str(dest / "tree")}
+
+
+def byte_compile(*folders: Path) -> None:
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *map(str, folders)], check=True, capture_output=True)
 
 
 def synthetic_specs(dest: Path, count: int) -> Path:
@@ -125,7 +133,8 @@ def measure(rounds: int, big_rounds: int, synthetic: int, base_env: dict[str, st
         generate(specs, fresh("prime") / "generated", warm_cache)  # fills the warm cache
         runs: list[tuple[str, Callable[[], None]]] = []
         if base_env is not None:
-            runs.append(("base", lambda: cases.add(f"{label}|base", generate(specs, fresh("b") / "g", base_env))))
+            runs.append(("base", lambda: cases.add(f"{label}|base", generate(specs, fresh("b") / "g",
+                                                                              {**base_env, **cold()}))))
 
         def ours_cold() -> None:
             out = fresh("c") / "generated"
@@ -160,6 +169,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         base_env = baseline_tree(args.baseline, tmp / "baseline") if args.baseline else None
+        byte_compile(*(ROOT / name for name in ("runtime", "generator", "tools", "simulator", "generated")),
+                     *([tmp / "baseline" / "src"] if args.baseline else []))
         cases = measure(args.rounds, args.big_rounds, args.synthetic, base_env, tmp)
     header = f"{'case':<60} {'median':>8} {'best':>8}  {'target':<9}"
     if base_env is not None:

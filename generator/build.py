@@ -5,7 +5,9 @@ updated (or, with `check`, only compared). Steps: refuse an output folder that o
 is a file, or is a non-empty folder no earlier run wrote (unless `force`); load and validate the
 specs (`SpecError` on any problem), read the `since` ledger the last run left in
 `schemas/index.json`, render every file in memory (`render`), compare, swap the
-changed files in (`write`). Nothing touches the output folder before rendering has fully succeeded.
+changed files in (`write`). Nothing touches the output folder before rendering has fully succeeded
+(for a new folder, the files rendered before the models are written into the staging folder
+beside it while dmcg runs, `write.Stage`; a failure removes it, a kill leaves it to `recover`).
 
 A no-op run is answered from a fingerprint: a hash of every spec file, of the generator's and
 the spec model's sources, of the tools' installs and of the catalogue version, kept with the hash
@@ -154,23 +156,31 @@ def generate(specs_dir: str | Path, out_dir: str | Path, *, check: bool = False,
         write.recover(out)  # what a killed run left: staging folders, or the old folder between two renames
     keep = write.LOCAL_FILES
     key = None
-    if not check:
+    if not check and (out / CACHE_FILE).exists():  # a no-op is possible: ask before starting dmcg
         key = fingerprint(specs)
         if _cached(out, key):
             return Result(write.Diff(unchanged=len(write.existing(out, keep))), from_cache=True)
     from . import _dmcg
 
-    with _dmcg.background():  # dmcg imports in a second process while this one loads and renders
-        from spoki_actions.loader import load_catalogue
+    stage = None if check else write.Stage(out)  # a new folder's files are written while dmcg runs
+    try:
+        with _dmcg.background():  # dmcg imports in a second process while this one loads and renders
+            if not check and key is None:  # no record, so this run renders: the worker was started first
+                key = fingerprint(specs)
+            from spoki_actions.loader import load_catalogue
 
-        from .render import render
-        from .schemas import ledger
+            from .render import render
+            from .schemas import ledger
 
-        files = render(load_catalogue(specs), ledger(out))  # `since` carried over from the last index.json
-    plan = write.diff(out, files, keep)
-    if check:
-        return Result(plan)
-    write.apply(out, files, plan)
+            files = render(load_catalogue(specs), ledger(out),  # `since` carried over from the last index.json
+                           None if stage is None else stage.ahead)
+        plan = write.diff(out, files, keep)
+        if check:
+            return Result(plan)
+        write.apply(out, files, plan, stage)
+    finally:
+        if stage is not None:
+            stage.discard()  # what a failed render left in the staging folder (after `apply`: nothing)
     assert key is not None
     _remember(out, key, files)
     return Result(plan)

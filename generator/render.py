@@ -11,7 +11,7 @@ into code (the Python emitter checks its own files where it makes them: `python.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from spoki_actions.spec import Catalogue
 
@@ -19,10 +19,12 @@ from . import emitters, write
 from .emitters import _datamodels, python
 
 
-def render(catalogue: Catalogue, since: Mapping[str, str] | None = None) -> dict[str, bytes]:
-    """Every file of the output tree, by path relative to it; `since` is the ledger of the last run."""
+def render(catalogue: Catalogue, since: Mapping[str, str] | None = None,
+           ahead: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
+    """Every file of the output tree, by path relative to it; `since` is the ledger of the last run.
+    `ahead` gets the files rendered before the models are collected (`emitters.emit_all`)."""
     _datamodels.start(catalogue)  # dmcg's part of models.py begins (in the worker, if any) while the rest renders
-    files = emitters.emit_all(catalogue, since=since)
+    files = emitters.emit_all(catalogue, since=since, ahead=ahead)
     files["__init__.py"] = f'"""Published documents, read by spoki_actions.schemas. {write.banner()}"""\n'.encode()
     files[".gitignore"] = (f"# {write.banner()}\n# the no-op fast path's record of the last run (local only)\n"
                            f"/{write.CACHE_FILE}\n").encode()

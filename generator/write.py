@@ -183,23 +183,74 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def apply(out: Path, files: dict[str, bytes], plan: Diff) -> None:
-    """Build the new folder beside `out`, then switch: all of `plan` happens, or none of it.
-    Refuses (`GeneratorError`, nothing touched) to replace a file the generator did not write."""
-    if plan.clashes:  # even with `--force`: never overwrite someone else's file
-        raise GeneratorError([f"{out / rel} is in the way: the generator did not write it (no banner, not in "
-                              f"{MARKER}); move or remove it and run again" for rel in plan.clashes])
-    if plan.clean:
-        return
-    target = _real(out)
-    created: list[Path] = []  # folders this call made, innermost last
-    staging: Path | None = None
+class Stage:
+    """A staging folder begun while the render still runs, for a new output folder only: `ahead`
+    writes the files already rendered into its tree while dmcg runs in the worker (creating 80-odd
+    files costs 20-60 ms here, which then is off the end of the run), and `apply` finishes it and
+    switches. It is the staging folder `apply` makes (journal first), so a kill leaves what
+    `recover` removes; `discard` removes it (and the parent folders it made) when the run fails.
+    A folder that exists already (or appears meanwhile) is built by `apply` alone, as ever."""
+
+    def __init__(self, out: Path) -> None:
+        self.target = _real(out)
+        self.created: list[Path] = []  # folders it made, innermost last
+        self.staging: Path | None = None
+        self.written: dict[str, bytes] = {}  # what its tree holds already
+
+    def ahead(self, files: dict[str, bytes]) -> None:
+        """Write `files` (but Python files: they are compile-checked first) into the tree, if the
+        output folder does not exist."""
+        if os.path.lexists(self.target):
+            return
+        if self.staging is None:
+            _makedirs(self.target.parent, self.created)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-", dir=self.target.parent))
+            (self.staging / JOURNAL).write_text(self.target.name + "\n")
+            (self.staging / "tree").mkdir()
+        tree = self.staging / "tree"
+        for rel, content in files.items():
+            if not rel.endswith(".py") and rel not in self.written:
+                path = tree / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _write_file(path, content)
+                self.written[rel] = content
+
+    def take(self) -> tuple[Path | None, list[Path], dict[str, bytes]]:
+        """Its staging folder, the folders it made and what it wrote, handed to `apply` (which then
+        removes them), or nothing when the output folder appeared meanwhile (then discarded)."""
+        if self.staging is not None and os.path.lexists(self.target):
+            self.discard()
+        taken = (self.staging, self.created, self.written)
+        self.staging, self.created, self.written = None, [], {}
+        return taken
+
+    def discard(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        for folder in reversed(self.created):
+            _rmdir(folder)
+        self.staging, self.created, self.written = None, [], {}
+
+
+def apply(out: Path, files: dict[str, bytes], plan: Diff, stage: Stage | None = None) -> None:
+    """Build the new folder beside `out` (or finish `stage`'s), then switch: all of `plan` happens,
+    or none of it. Refuses (`GeneratorError`, nothing touched) to replace a file the generator did
+    not write."""
+    staging, created, written = stage.take() if stage is not None else (None, [], {})
+    # folders made for this call, innermost last
     done = keep_staging = False
+    target = _real(out)
     try:
-        _makedirs(target.parent, created)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-        (staging / JOURNAL).write_text(target.name + "\n")
-        _build(target, staging / "tree", files, plan)
+        if plan.clashes:  # even with `--force`: never overwrite someone else's file
+            raise GeneratorError([f"{out / rel} is in the way: the generator did not write it (no banner, not in "
+                                  f"{MARKER}); move or remove it and run again" for rel in plan.clashes])
+        if plan.clean:
+            return
+        if staging is None:
+            _makedirs(target.parent, created)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+            (staging / JOURNAL).write_text(target.name + "\n")
+        _build(target, staging / "tree", files, plan, written)
         try:
             _switch(target, staging)
         except SwapError:
@@ -219,11 +270,19 @@ def _real(out: Path) -> Path:
     return Path(os.path.realpath(out))
 
 
-def _build(target: Path, tree: Path, files: dict[str, bytes], plan: Diff) -> None:
+def _build(target: Path, tree: Path, files: dict[str, bytes], plan: Diff, written: dict[str, bytes]) -> None:
     """`tree` becomes the whole new output folder: `target` minus what is replaced or removed, plus
-    the new contents."""
+    the new contents. `written` is what a `Stage` put in `tree` already (only when `target` does
+    not exist): kept where it is what the plan adds, removed otherwise."""
     replaced = {*plan.changed, *plan.removed}
-    _make_dir(tree, target)
+    if tree.is_dir():  # a `Stage` began it: `target` did not exist
+        wanted = set(plan.added)
+        for rel, content in list(written.items()):
+            if rel not in wanted or files.get(rel) != content:
+                (tree / rel).unlink()
+                del written[rel]
+    else:
+        _make_dir(tree, target)
     if target.is_dir():
         for dirpath, dirnames, filenames in os.walk(target):
             base = Path(dirpath)
@@ -240,6 +299,8 @@ def _build(target: Path, tree: Path, files: dict[str, bytes], plan: Diff) -> Non
                     _link_or_copy(src, tree / rel)
             dirnames[:] = [d for d in dirnames if not (base / d).is_symlink()]
     for rel in [*plan.changed, *plan.added]:
+        if rel in written:
+            continue
         path = tree / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_file(path, files[rel])

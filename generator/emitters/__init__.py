@@ -26,11 +26,16 @@ EMITTERS: tuple[ModuleType, ...] = (schemas, docs, catalogue, tools, openapi, py
 
 
 def emit_all(source: Catalogue, emitters: tuple[ModuleType, ...] = EMITTERS, *,
-             since: Mapping[str, str] | None = None) -> dict[str, bytes]:
+             since: Mapping[str, str] | None = None,
+             ahead: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
     """Every emitter's files; two emitters claiming one path is a generator bug, refused. `since`
-    (the ledger of when each action appeared, read by `build` from the last output) goes to `schemas`."""
+    (the ledger of when each action appeared, read by `build` from the last output) goes to `schemas`;
+    `ahead` is given the files of every emitter but the last (python, which waits for dmcg) before
+    that one runs."""
     files: dict[str, bytes] = {}
     for emitter in emitters:
+        if ahead is not None and emitter is emitters[-1]:
+            ahead(dict(files))
         emit: Callable[[Catalogue], dict[str, bytes]] = emitter.emit
         produced = schemas.emit(source, since) if emitter is schemas else emit(source)
         clash = sorted(set(produced) & set(files))

@@ -10,6 +10,7 @@ together in `x-spoki-actions`; the operationId is the primary action's function 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -48,8 +49,47 @@ def emit(catalogue: Catalogue) -> dict[str, bytes]:
     top = {k: _sorted(doc[k]) for k in ("x-generated", "openapi", "info", *sorted(set(doc) - {
         "x-generated", "openapi", "info"}))}
     text = json.dumps(top, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    yaml_text = f"# {banner()}\n" + yaml.safe_dump(top, sort_keys=False, allow_unicode=True, width=100)
+    yaml_text = f"# {banner()}\n" + yaml_dump(top)
     return {PATH: text.encode(), YAML_PATH: yaml_text.encode()}
+
+
+# characters PyYAML's emitter and libyaml's write alike in every scalar style and at every width:
+# printable ASCII and the BMP from U+00A0 but for the line and paragraph separators, the BOM and
+# U+FFFE/F (the two part on tabs, line breaks, NEL, controls, and characters beyond the BMP, which
+# libyaml escapes and PyYAML writes as they are)
+_SAME_IN_BOTH = re.compile("[ -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+_C_DUMPER: type[yaml.CSafeDumper] | None = getattr(yaml, "CSafeDumper", None)  # PyYAML built with libyaml
+
+
+def yaml_dump(document: Any) -> str:
+    """`yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)`, byte for byte.
+
+    PyYAML's pure-Python emitter is ~4x slower than libyaml's (0.17 s of the 22 specs' run), and
+    the two write the same text for every document whose strings (keys and values) hold only
+    `_SAME_IN_BOTH` characters (the representer, which turns values into scalars, is PyYAML's in
+    both; tests/generator/test_yaml_emit.py compares them): such a document goes to libyaml, any
+    other (or every one, without libyaml) to PyYAML."""
+    if _C_DUMPER is not None and _same_in_both(document):
+        return yaml.dump(document, Dumper=_C_DUMPER, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _same_in_both(node: Any) -> bool:
+    if isinstance(node, str):
+        return _SAME_IN_BOTH.fullmatch(node) is not None
+    if isinstance(node, dict):
+        return all(_simple_key(k) and _same_in_both(v) for k, v in node.items())
+    if isinstance(node, list):
+        return all(_same_in_both(v) for v in node)
+    return node is None or isinstance(node, (bool, int, float))
+
+
+def _simple_key(key: Any) -> bool:
+    """A key both write as `key: value`: PyYAML writes `? key` for the empty string and from 123
+    characters (its limit of 128 counts the `!!str` tag), libyaml from 128 UTF-8 bytes."""
+    if not isinstance(key, str):
+        return _same_in_both(key)
+    return 0 < len(key.encode("utf-8")) <= 122 and _same_in_both(key)
 
 
 def _rewrite(node: Any, renames: dict[str, str]) -> Any:

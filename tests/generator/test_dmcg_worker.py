@@ -27,8 +27,20 @@ def _no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(_dmcg_cache.ENV, "")  # every render here really runs dmcg
 
 
-def test_the_worker_answers_what_dmcg_in_process_makes() -> None:
+@pytest.fixture(autouse=True, params=["fork", "exec"])
+def start(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test with the worker forked from this process (Linux) and as a new interpreter."""
+    if request.param == "fork":
+        if not _dmcg.can_fork():
+            pytest.skip("no fork here (not Linux, or more than one thread)")
+    else:
+        monkeypatch.setattr(_dmcg, "can_fork", lambda: False)
+    return str(request.param)
+
+
+def test_the_worker_answers_what_dmcg_in_process_makes(start: str) -> None:
     with _dmcg.background():
+        assert isinstance(_dmcg._current[0]._proc, _dmcg.Forked) == (start == "fork")
         worker = _dmcg.take(SOURCE, "# header")
         assert worker is not None and _dmcg.take(SOURCE, "# header") is None  # one call per worker
         assert worker.request == (SOURCE, "# header")
@@ -97,8 +109,14 @@ def test_a_broken_worker_falls_back_to_dmcg_in_process(tmp_path: Path, monkeypat
         assert _datamodels.render(catalogue) == _datamodels.render(load_catalogue(SMALL))
 
 
-def test_a_worker_that_cannot_start_is_no_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_dmcg.sys, "executable", "/nonexistent/python")
+def test_a_worker_that_cannot_start_is_no_error(monkeypatch: pytest.MonkeyPatch, start: str) -> None:
+    if start == "fork":
+        def fork() -> int:
+            raise OSError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(_dmcg.os, "fork", fork)
+    else:
+        monkeypatch.setattr(_dmcg.sys, "executable", "/nonexistent/python")
     with _dmcg.background():
         assert _dmcg.take(SOURCE, "") is None
         assert "text" in _dmcg.run(SOURCE, "")
@@ -125,8 +143,9 @@ def _exited(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_a_killed_parent_leaves_no_worker_behind() -> None:
+def test_a_killed_parent_leaves_no_worker_behind(start: str) -> None:
     probe = ("import os, sys\nfrom spoki_actions.generator import _dmcg\n"
+             f"_dmcg.can_fork = lambda: {start == 'fork'}\n"
              "scope = _dmcg.background()\nscope.__enter__()\nprint(_dmcg._current[0]._proc.pid, flush=True)\n"
              "os.kill(os.getpid(), 9)\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
@@ -137,3 +156,70 @@ def test_a_killed_parent_leaves_no_worker_behind() -> None:
         time.sleep(0.1)
     assert _exited(pid)
     assert os.getpid() != pid
+
+
+def test_without_a_record_the_worker_starts_before_the_fingerprint_and_a_no_op_starts_none(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spoki_actions.generator import build
+
+    events: list[str] = []
+    real_worker, real_fingerprint = _dmcg.Worker, build.fingerprint
+
+    class Recorded(real_worker):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            events.append("worker")
+            super().__init__()
+
+    def fingerprint(specs: Path) -> str:
+        events.append("fingerprint")
+        return real_fingerprint(specs)
+
+    monkeypatch.setattr(_dmcg, "Worker", Recorded)
+    monkeypatch.setattr(build, "fingerprint", fingerprint)
+    out = tmp_path / "generated"
+    build.generate(SMALL, out)  # a new folder: no record, so it renders whatever the fingerprint says
+    assert events == ["worker", "fingerprint"]
+    events.clear()
+    assert build.generate(SMALL, out).from_cache  # the record matches: answered without a worker
+    assert events == ["fingerprint"]
+    events.clear()
+    (out / "docs" / "index.md").write_text("edited\n")
+    assert not build.generate(SMALL, out).from_cache  # a record that does not match: fingerprint first
+    assert events == ["fingerprint", "worker"]
+    events.clear()
+    build.generate(SMALL, out, check=True)  # --check never trusts the record: the worker at once
+    assert events == ["worker"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork")
+def test_a_forked_worker_holds_none_of_the_parent_s_descriptors_and_writes_none_of_its_output() -> None:
+    """The caller's pipes (here: a pipe it reads to the end, and its buffered stdout) are not kept
+    open or written by the worker: EOF comes when the caller closes its end, each line comes once."""
+    probe = ("import os, sys\nfrom spoki_actions.generator import _dmcg\n"
+             f"source = {SOURCE!r}\n"
+             "r, w = os.pipe()\nsys.stdout.write('before ')\n"
+             "with _dmcg.background():\n"
+             "    assert isinstance(_dmcg._current[0]._proc, _dmcg.Forked)\n"
+             "    os.close(w)\n"
+             "    assert os.read(r, 1) == b''\n"  # EOF: the worker did not keep the write end
+             "    worker = _dmcg.take(source, '')\n"
+             "    assert worker.result() == _dmcg.run(source, '')\n"
+             "print('after')\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "before after\n"
+
+
+def test_the_fork_variants_run_in_a_fresh_process_when_this_one_has_threads(start: str) -> None:
+    """A suite whose earlier tests left threads running skips the fork variants above (`can_fork`
+    refuses); they run here in a pytest of one thread instead."""
+    import threading
+
+    if start == "fork" or threading.active_count() == 1:
+        pytest.skip("the fork variants ran in this process")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__,
+                           "-k", "fork and not fresh_process"], capture_output=True, text=True, check=False,
+                          timeout=600, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stdout[-3000:]
+    summary = done.stdout.strip().splitlines()[-1]
+    assert " passed" in summary and "skipped" not in summary, summary

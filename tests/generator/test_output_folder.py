@@ -409,3 +409,79 @@ def test_a_missing_extra_found_late_is_named_too(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(render, "render", missing)
     code, _, err = cli(capsys, "--specs", str(SMALL), "--out", str(tmp_path / "out"))
     assert code == 1 and err == NEEDS_EXTRA + "\n"
+
+
+# --- a new folder's files are written while dmcg runs (write.Stage) ----------------------------
+
+def _spy_ahead(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, list[str]]]:
+    seen: list[tuple[Path, list[str]]] = []
+    real = write.Stage.ahead
+
+    def ahead(self: write.Stage, files: dict[str, bytes]) -> None:
+        real(self, files)
+        assert self.staging is not None
+        seen.append((self.staging, sorted(p.relative_to(self.staging / "tree").as_posix()
+                                          for p in (self.staging / "tree").rglob("*") if p.is_file())))
+
+    monkeypatch.setattr(write.Stage, "ahead", ahead)
+    return seen
+
+
+def test_a_new_folder_is_written_ahead_but_its_python_files_and_switched_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _spy_ahead(monkeypatch)
+    out = tmp_path / "a" / "generated"
+    run_generate(SMALL, out)
+    ((staging, early),) = seen
+    assert early and not any(rel.endswith(".py") for rel in early)  # compile-checked first, written last
+    assert "python/models.py" not in early and "docs/README.md" in early
+    assert not staging.exists() and staging_leftovers(out.parent) == []
+    monkeypatch.undo()
+    plain = tmp_path / "b" / "generated"
+    plain.mkdir(parents=True)  # an existing (empty) folder: built by `apply` alone
+    run_generate(SMALL, plain)
+    assert {rel: data for rel, (data, _) in snapshot(out).items()} == {
+        rel: data for rel, (data, _) in snapshot(plain).items()}
+
+
+def test_a_render_failing_after_files_were_written_ahead_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spoki_actions.generator.emitters import _datamodels
+    from spoki_actions.generator.errors import GeneratorError
+
+    seen = _spy_ahead(monkeypatch)
+
+    def failing(source: str, header: str) -> str:
+        raise GeneratorError(["datamodel-code-generator: no"])
+
+    monkeypatch.setattr(_datamodels, "_cached_dmcg", failing)
+    out = tmp_path / "new" / "deeper" / "generated"
+    with pytest.raises(GeneratorError):
+        run_generate(SMALL, out)
+    ((staging, early),) = seen
+    assert early and not staging.exists()
+    assert not (tmp_path / "new").exists()  # the folders made for it are gone too
+
+
+def test_an_existing_folder_is_not_written_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "generated"
+    run_generate(SMALL, out)
+    (out / write.CACHE_FILE).unlink()  # render again
+    (out / "docs" / "README.md").write_text("stale\n")
+    seen: list[dict[str, bytes]] = []
+    monkeypatch.setattr(write.Stage, "ahead", lambda self, files: seen.append(files) or None)
+    before = (out / "schemas" / "index.json").stat().st_ino
+    run_generate(SMALL, out)
+    assert seen  # offered, and (the folder exists) nothing was written by it: see write.Stage.ahead
+    assert (out / "schemas" / "index.json").stat().st_ino == before and "stale" not in (
+        out / "docs" / "README.md").read_text()
+
+
+def test_a_stage_whose_folder_appeared_meanwhile_is_discarded(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    stage = write.Stage(out)
+    stage.ahead({"docs/a.md": b"a\n", "python/x.py": b"x = 1\n"})
+    assert stage.staging is not None and sorted(stage.written) == ["docs/a.md"]
+    staging = stage.staging
+    out.mkdir()
+    assert stage.take() == (None, [], {}) and not staging.exists()
