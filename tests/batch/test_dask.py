@@ -120,19 +120,25 @@ def test_unsafe_rows_of_a_lost_worker_become_unknown_and_are_never_sent_twice(ac
     keys = Keys(accounts.keys_file)
     journal = start(source, "SPOKI_CREATE_CUSTOM_FIELD", keys=keys, options=Options(pace=False, chunk_size=10))
     with distributed.Client(cluster) as client:
-        pids = list(client.run(os.getpid).values())
+        pids = client.run(os.getpid)  # worker address -> pid
 
-    def kill_when_sending() -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and sum(len(accounts.posts(a, "/custom-fields/")) for a in aliases) < 15:
-            time.sleep(0.01)
-        os.kill(pids[0], signal.SIGKILL)
+        def kill_when_sending() -> None:
+            """SIGKILL a worker that is running a chunk (both shards may sit on one worker: killing the idle
+            one would lose nothing), once the creates are under way."""
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if sum(len(accounts.posts(a, "/custom-fields/")) for a in aliases) >= 15:
+                    busy = [address for address, tasks in client.processing().items() if tasks]
+                    if busy:
+                        os.kill(pids[busy[0]], signal.SIGKILL)
+                        return
+                time.sleep(0.01)
 
-    killer = threading.Thread(target=kill_when_sending)
-    killer.start()
-    runner = DaskRunner(scheduler=cluster.scheduler_address)
-    result = execute(journal, reopen(journal.path)[1], keys=keys, runner=runner)
-    killer.join()
+        killer = threading.Thread(target=kill_when_sending)
+        killer.start()
+        runner = DaskRunner(scheduler=cluster.scheduler_address)
+        result = execute(journal, reopen(journal.path)[1], keys=keys, runner=runner)
+        killer.join()
     lost = [r for r in journal.rows(("unknown",)) if r["kind"] == "worker_lost"]
     journal.close()
     assert lost and result.counts["unknown"] == len(lost) and result.counts["pending"] == 0
