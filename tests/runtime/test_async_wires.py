@@ -53,7 +53,9 @@ def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    """asyncio.run with unclosed sessions, sockets and transports as errors (ResourceWarning)."""
+    """asyncio.run with unclosed sessions, sockets and transports as errors (ResourceWarning): this run's
+    own, so what earlier tests left for the collector is collected first, outside the error filter."""
+    gc.collect()
     with warnings.catch_warnings():
         warnings.simplefilter("error", ResourceWarning)
         result = asyncio.run(coro)
