@@ -5,6 +5,7 @@ origin, and failures worded exactly as through httpx (the same server answered t
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http.server
 import json
@@ -15,6 +16,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Self
 
 import httpx
 import pytest
@@ -28,7 +30,113 @@ from .rt_support import LocalServer, send_json
 BODY = json.dumps({"count": 1, "next": None, "previous": None, "results": [{"id": 1, "name": "vip"}]}).encode()
 
 
-class RawServer:
+class LoopbackServer:
+    """A listening socket on loopback (port 0) and a daemon thread accepting on it, each connection handed to
+    the subclass's `handle(conn)`: in a thread of its own, or in turn in the accepting thread when
+    `one_at_a_time`; only the first `accepts` connections (any after wait unanswered); with `tls`, after a
+    server-side handshake. An OSError in `handle` goes unhandled, as a bug would (with `quiet`, it ends that
+    connection without a word). A subclass sets what `handle` reads before calling `__init__`: serving starts
+    there. `close()` (or leaving a `with`) stops accepting, shuts down every connection still open (waking a
+    handler blocked on it), joins every thread and closes every socket."""
+
+    one_at_a_time = False
+    accepts: int | None = None
+    quiet = False
+
+    def __init__(self, host: str = "127.0.0.1", family: socket.AddressFamily = socket.AF_INET,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls
+        self.connections = 0
+        self.stop = threading.Event()
+        self._lock = threading.Lock()  # over `_open` and `_threads`, against close()
+        self._open: set[socket.socket] = set()
+        self._threads: list[threading.Thread] = []
+        self.sock = socket.create_server((host, 0), family=family)
+        self.sock.settimeout(0.05)  # how often the accepting thread looks at `stop`; accepted sockets block
+        self._start(self._accept)
+
+    @property
+    def port(self) -> int:
+        return int(self.sock.getsockname()[1])
+
+    @property
+    def base_url(self) -> str:
+        host = self.sock.getsockname()[0]
+        return f"{'https' if self.tls else 'http'}://{f'[{host}]' if ':' in host else host}:{self.port}/api/1"
+
+    def handle(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def _start(self, target: Callable[..., None], *args: object) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set() and (self.accepts is None or self.connections < self.accepts):
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            with self._lock:
+                if self.stop.is_set():
+                    conn.close()
+                    return
+                self.connections += 1
+                self._open.add(conn)
+                if not self.one_at_a_time:
+                    self._start(self._run, conn)
+            if self.one_at_a_time:
+                self._run(conn)
+
+    def _run(self, conn: socket.socket) -> None:
+        try:
+            if self.tls is not None:
+                conn = self._wrapped(conn, self.tls)
+            with conn:
+                if isinstance(conn, ssl.SSLSocket):
+                    conn.do_handshake()
+                self.handle(conn)
+        except OSError:
+            if not (self.quiet or self.stop.is_set()):  # not close() waking this handler
+                raise
+        finally:
+            with self._lock:
+                self._open.discard(conn)
+
+    def _wrapped(self, raw: socket.socket, tls: ssl.SSLContext) -> ssl.SSLSocket:
+        conn = tls.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)  # takes raw's descriptor
+        with self._lock:
+            self._open.discard(raw)
+            self._open.add(conn)
+            if self.stop.is_set():
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            self.stop.set()
+            for conn in self._open:
+                with contextlib.suppress(OSError):  # one the client has already reset
+                    conn.shutdown(socket.SHUT_RDWR)
+        for thread in self._threads:  # the accepting thread first: once it has ended, no thread starts
+            thread.join(10)
+        with self._lock:
+            for conn in self._open:
+                conn.close()
+        self.sock.close()
+        stuck = [thread for thread in self._threads if thread.is_alive()]
+        assert not stuck, f"{type(self).__name__}: {len(stuck)} thread(s) still serving 10 s after close()"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class RawServer(LoopbackServer):
     """Answers each request on 127.0.0.1 with `answer(request_bytes)` (raw bytes; None hangs up at once),
     hanging up after an answer that says `Connection: close` (or after every one, with `hang_up`), and
     records every connection and whether the client closed it."""
@@ -37,61 +145,41 @@ class RawServer:
         self.answer = answer
         self.hang_up = hang_up
         self.requests: list[bytes] = []
-        self.connections = 0
         self.client_closed = threading.Event()
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.running = True
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
-
-    def _serve(self) -> None:
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
-
-    def _one(self, conn: socket.socket) -> None:
+    def handle(self, conn: socket.socket) -> None:
         buffer = b""
-        with conn:
-            while True:
-                while b"\r\n\r\n" not in buffer:
-                    try:
-                        data = conn.recv(65536)
-                    except ConnectionResetError:  # the client closed with part of an answer unread
-                        data = b""
-                    if not data:
-                        self.client_closed.set()
-                        return
-                    buffer += data
-                head, _, rest = buffer.partition(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                while len(rest) < length:
-                    rest += conn.recv(65536)
-                self.requests.append(head + b"\r\n\r\n" + rest[:length])
-                buffer = rest[length:]
-                reply = self.answer(self.requests[-1])
-                if reply is None:
+        while True:
+            while b"\r\n\r\n" not in buffer:
+                try:
+                    data = conn.recv(65536)
+                except ConnectionResetError:  # the client closed with part of an answer unread
+                    data = b""
+                if not data:
+                    self.client_closed.set()
                     return
-                conn.sendall(reply)
-                if self.hang_up or b"\r\nConnection: close\r\n" in reply.split(b"\r\n\r\n")[0] + b"\r\n":
+                buffer += data
+            head, _, rest = buffer.partition(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            while len(rest) < length:
+                data = conn.recv(65536)
+                if not data:  # the client hung up inside a body
+                    self.client_closed.set()
                     return
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join(2)
-        self.sock.close()
+                rest += data
+            self.requests.append(head + b"\r\n\r\n" + rest[:length])
+            buffer = rest[length:]
+            reply = self.answer(self.requests[-1])
+            if reply is None:
+                return
+            conn.sendall(reply)
+            if self.hang_up or b"\r\nConnection: close\r\n" in reply.split(b"\r\n\r\n")[0] + b"\r\n":
+                return
 
 
 def answer(body: bytes = BODY, status: bytes = b"200 OK", *headers: bytes, length: bool = True) -> bytes:

@@ -7,7 +7,6 @@ through an injected `httpx.HTTPTransport` (the path `_wire` replaced) and the tw
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
@@ -27,7 +26,7 @@ from spoki_actions import Client, ErrorKind
 from spoki_actions._request import Request
 from spoki_actions._response import Failure, Reply
 
-from .test_wire import RawServer, answer, both, raw_server, same
+from .test_wire import LoopbackServer, RawServer, answer, both, raw_server, same
 
 serve = raw_server  # the same fixture under the name these tests use
 
@@ -69,35 +68,25 @@ def test_a_body_on_a_204_is_never_read_as_the_next_answer(serve: Callable[..., R
     assert json.dumps(second.envelope).find("stale") == -1
 
 
-class DrippingServer:
-    """Reads one request on each connection, then sends `reply` a byte every `pause` seconds (each byte
+class DrippingServer(LoopbackServer):
+    """Reads one request on its one connection, then sends `reply` a byte every `pause` seconds (each byte
     well within the client's timeout, the whole far past it), or nothing at all when `reply` is empty."""
+
+    one_at_a_time, accepts, quiet = True, 1, True
 
     def __init__(self, reply: bytes, pause: float) -> None:
         self.reply, self.pause = reply, pause
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.stop = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__()
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
-
-    def _serve(self) -> None:
-        with contextlib.suppress(OSError):
-            conn, _ = self.sock.accept()
-            with conn:
-                while b"\r\n\r\n" not in conn.recv(65536):
-                    pass
-                for byte in self.reply:
-                    if self.stop.wait(self.pause):
-                        return
-                    conn.sendall(bytes([byte]))
-                self.stop.wait(10)
-
-    def close(self) -> None:
-        self.stop.set()
-        self.sock.close()
+    def handle(self, conn: socket.socket) -> None:
+        while b"\r\n\r\n" not in (data := conn.recv(65536)):
+            if not data:  # the client hung up without asking
+                return
+        for byte in self.reply:
+            if self.stop.wait(self.pause):
+                return
+            conn.sendall(bytes([byte]))
+        self.stop.wait(10)
 
 
 @pytest.mark.parametrize("reply", [
@@ -108,12 +97,9 @@ class DrippingServer:
     b"",  # nothing at all: the per-read timeout, worded as it always was
 ], ids=["dripped-head", "dripped", "silent"])
 def test_the_whole_attempt_deadline_bounds_the_head_as_well_as_the_body(reply: bytes) -> None:
-    server = DrippingServer(reply, pause=0.1)
-    try:
-        with Client(base_url=server.base_url, pace=False, max_retries=0, timeout=0.4) as client:
-            outcome = client.execute("SPOKI_LIST_TAGS")
-    finally:
-        server.close()
+    with (DrippingServer(reply, pause=0.1) as server,
+          Client(base_url=server.base_url, pace=False, max_retries=0, timeout=0.4) as client):
+        outcome = client.execute("SPOKI_LIST_TAGS")
     assert outcome.kind is ErrorKind.TIMEOUT, outcome.envelope
     assert outcome.error == ("timed out after 0.4 s waiting for an answer from 127.0.0.1" if not reply else
                              "timed out after 0.4 s (the deadline for a whole attempt) waiting for 127.0.0.1 to "
@@ -232,28 +218,26 @@ def test_thousands_of_calls_from_threads_against_a_server_hanging_up_at_random_l
 
 
 def test_an_ipv6_literal_with_a_port_goes_in_the_host_header_as_httpx_writes_it() -> None:
-    try:
-        listener = socket.create_server(("::1", 0), family=socket.AF_INET6)
-    except OSError:
-        pytest.skip("no IPv6 loopback here")
     heads: list[bytes] = []
 
-    def serve_one() -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                conn, _ = listener.accept()
-                with conn:
-                    head = b""
-                    while b"\r\n\r\n" not in head:
-                        head += conn.recv(65536)
-                    heads.append(head)
-                    conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
-    threading.Thread(target=serve_one, daemon=True).start()
-    port = listener.getsockname()[1]
+    class HeadRecorder(LoopbackServer):
+        one_at_a_time, quiet = True, True
+
+        def handle(self, conn: socket.socket) -> None:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                if not (data := conn.recv(65536)):
+                    return
+                head += data
+            heads.append(head)
+            conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
     try:
+        server = HeadRecorder("::1", socket.AF_INET6)
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with server:
+        port = server.port
         ours, theirs = both(f"http://[::1]:{port}/api/1")
-    finally:
-        listener.close()
     assert ours.successful and theirs.successful
     hosts = [next(line for line in head.split(b"\r\n") if line.lower().startswith(b"host:")) for head in heads]
     assert hosts == [b"Host: [::1]:%d" % port] * 2
@@ -290,8 +274,10 @@ def _self_signed(tmp: Path, names: list[str]) -> tuple[Path, Path]:
     return paths
 
 
-class TLSServer:
+class TLSServer(LoopbackServer):
     """HTTPS on 127.0.0.1 with a certificate for `names`; records the SNI name each handshake carried."""
+
+    quiet = True
 
     def __init__(self, tmp: Path, names: list[str]) -> None:
         self.cert, key = _self_signed(tmp, names)
@@ -302,34 +288,16 @@ class TLSServer:
         def sni(sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
             self.sni.append(name)
         context.sni_callback = sni  # type: ignore[assignment]
-        self.context = context
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.stop = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__(tls=context)
 
-    @property
-    def port(self) -> int:
-        return int(self.sock.getsockname()[1])
-
-    def _serve(self) -> None:
-        with contextlib.suppress(OSError):
-            while not self.stop.is_set():
-                raw, _ = self.sock.accept()
-                threading.Thread(target=self._one, args=(raw,), daemon=True).start()
-
-    def _one(self, raw: socket.socket) -> None:
-        with contextlib.suppress(OSError), self.context.wrap_socket(raw, server_side=True) as conn:
-            head = b""
-            while b"\r\n\r\n" not in head:
-                data = conn.recv(65536)
-                if not data:
-                    return
-                head += data
-            conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
-
-    def close(self) -> None:
-        self.stop.set()
-        self.sock.close()
+    def handle(self, conn: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            data = conn.recv(65536)
+            if not data:
+                return
+            head += data
+        conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
 
 
 @pytest.mark.parametrize(("names", "host", "good"), [
@@ -340,13 +308,10 @@ class TLSServer:
 ])
 def test_tls_checks_the_host_name_against_the_certificate_as_httpx_does(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str], host: str, good: bool) -> None:
-    server = TLSServer(tmp_path, names)
-    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
-    monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
-    try:
+    with TLSServer(tmp_path, names) as server:
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
         ours, theirs = both(f"https://{host}:{server.port}/api/1")
-    finally:
-        server.close()
     assert ours.successful is theirs.successful is good, (ours.error, theirs.error)
     if not good:
         assert ours.kind is ErrorKind.TRANSPORT and "CERTIFICATE_VERIFY_FAILED" in (ours.error or "")
@@ -403,40 +368,27 @@ def test_a_request_on_a_kept_alive_connection_the_server_drops_unanswered_counts
         assert ours.kind is ErrorKind.TRANSPORT and not ours.retryable
 
 
-class _EarlyAnswer:
+class _EarlyAnswer(LoopbackServer):
     """Reads a request's head only, then (with `reply`) answers at once and stops reading, closing a moment
     later: the client, still writing a large body, sees its write fail after the answer arrived."""
 
+    one_at_a_time = True
+
     def __init__(self, reply: bytes | None) -> None:
         self.reply = reply
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                head = b""
-                while b"\r\n\r\n" not in head:
-                    data = conn.recv(65536)
-                    if not data:
-                        break
-                    head += data
-                if self.reply is not None:
-                    conn.sendall(self.reply)
-                    conn.shutdown(socket.SHUT_WR)
-                time.sleep(0.2)  # not reading: the client's write fills the buffers, then fails at the close
-
-    def close(self) -> None:
-        self.sock.close()
+    def handle(self, conn: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            data = conn.recv(65536)
+            if not data:
+                break
+            head += data
+        if self.reply is not None:
+            conn.sendall(self.reply)
+            conn.shutdown(socket.SHUT_WR)
+        self.stop.wait(0.2)  # not reading: the client's write fills the buffers, then fails at the close
 
 
 @pytest.mark.parametrize("reply", [
@@ -446,8 +398,7 @@ class _EarlyAnswer:
 def test_an_answer_sent_before_the_body_was_all_written_is_read_as_through_httpx(reply: bytes | None) -> None:
     """A server may answer (a 413, say) and hang up before it has read the whole request; httpcore then
     reads that answer rather than report the failed write, and so does the wire."""
-    server = _EarlyAnswer(reply)
-    try:
+    with _EarlyAnswer(reply) as server:
         url = server.base_url + "/contacts/sync/"
         results = []
         for transport in (None, httpx.HTTPTransport()):
@@ -463,8 +414,6 @@ def test_an_answer_sent_before_the_body_was_all_written_is_read_as_through_httpx
             assert isinstance(ours, Reply) and isinstance(theirs, Reply)
             assert (ours.status, ours.body) == (theirs.status, theirs.body) == (413, b'{"detail": "Request body '
                                                                                     b'too large."}')
-    finally:
-        server.close()
 
 
 def test_a_heads_field_lines_found_at_once_are_those_the_per_line_rule_takes() -> None:
@@ -540,12 +489,9 @@ def test_without_poll_every_wait_is_a_select_as_on_windows(serve: Callable[..., 
                                                "contacts/sync/", b"/api/1/contacts/sync/"))
     assert isinstance(reply, Reply) and reply.status == 200
     assert len(kept.requests[-1]) > 16_000_000
-    silent = DrippingServer(b"", pause=0.1)
-    try:
-        with Client(base_url=silent.base_url, pace=False, max_retries=0, timeout=0.3) as client:
-            outcome = client.execute("SPOKI_LIST_TAGS")
-    finally:
-        silent.close()
+    with (DrippingServer(b"", pause=0.1) as silent,
+          Client(base_url=silent.base_url, pace=False, max_retries=0, timeout=0.3) as client):
+        outcome = client.execute("SPOKI_LIST_TAGS")
     assert outcome.error == "timed out after 0.3 s waiting for an answer from 127.0.0.1"
     left, right = socket.socketpair()
     conn = _wire._Connection(left, 1.0)
@@ -558,43 +504,31 @@ def test_without_poll_every_wait_is_a_select_as_on_windows(serve: Callable[..., 
         right.close()
 
 
-class PiecesServer:
+class PiecesServer(LoopbackServer):
     """One kept-alive connection on which the n-th request is answered with the n-th list of `pieces`,
     sent one piece at a time with a pause between (each piece then mostly arrives in a read of its own)."""
 
+    one_at_a_time, quiet = True, True
+
     def __init__(self, pieces: list[list[bytes]]) -> None:
         self.pieces = pieces
-        self.connections = 0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__()
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/api/1"
-
-    def _serve(self) -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                with conn:
-                    buffer = b""
-                    while self.pieces:
-                        while b"\r\n\r\n" not in buffer:
-                            data = conn.recv(65536)
-                            if not data:
-                                break
-                            buffer += data
-                        if b"\r\n\r\n" not in buffer:
-                            break
-                        buffer = buffer.partition(b"\r\n\r\n")[2]
-                        for piece in self.pieces.pop(0):
-                            conn.sendall(piece)
-                            time.sleep(0.002)
-
-    def close(self) -> None:
-        self.sock.close()
+    def handle(self, conn: socket.socket) -> None:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        buffer = b""
+        while self.pieces:
+            while b"\r\n\r\n" not in buffer:
+                data = conn.recv(65536)
+                if not data:
+                    break
+                buffer += data
+            if b"\r\n\r\n" not in buffer:
+                break
+            buffer = buffer.partition(b"\r\n\r\n")[2]
+            for piece in self.pieces.pop(0):
+                conn.sendall(piece)
+                time.sleep(0.002)
 
 
 def test_an_answer_split_at_any_byte_is_read_alike_and_its_connection_kept() -> None:
@@ -605,14 +539,11 @@ def test_an_answer_split_at_any_byte_is_read_alike_and_its_connection_kept() -> 
     reply = (b"HTTP/1.1 100 Continue\r\n\r\n" + CHUNKED[:-2] + b"X-Spaced:  a b \r\n\r\n" + b"3;ext=1\r\n" + body[:3]
              + b"\r\n" + b"%X\r\n" % (len(body) - 3) + body[3:] + b"\r\n0\r\nX-Trailer: 1\r\n\r\n")
     pieces = [[reply[:at], reply[at:]] for at in range(1, len(reply))] + [[bytes([byte]) for byte in reply]]
-    server = PiecesServer(list(pieces))
-    try:
-        with Client(base_url=server.base_url, pace=False, max_retries=0, timeout=2) as client:
-            for at in range(1, len(pieces) + 1):  # the last: a byte at a time
-                outcome = client.execute("SPOKI_LIST_TAGS")
-                assert outcome.data == json.loads(body), (at, outcome.error)
-    finally:
-        server.close()
+    with (PiecesServer(list(pieces)) as server,
+          Client(base_url=server.base_url, pace=False, max_retries=0, timeout=2) as client):
+        for at in range(1, len(pieces) + 1):  # the last: a byte at a time
+            outcome = client.execute("SPOKI_LIST_TAGS")
+            assert outcome.data == json.loads(body), (at, outcome.error)
     assert server.connections == 1
 
 
@@ -622,13 +553,9 @@ def test_a_server_silent_after_a_1xx_times_out_waiting_for_an_answer_as_through_
     words it, not the whole attempt's deadline for an answer left unfinished (which a head begun is)."""
     outcomes = []
     for transport in (None, httpx.HTTPTransport()):
-        server = DrippingServer(b"HTTP/1.1 100 Continue\r\n\r\n" + after, pause=0.001)
-        try:
-            with Client(base_url=server.base_url, transport=transport, pace=False, max_retries=0,
-                        timeout=0.5) as client:
-                outcomes.append(client.execute("SPOKI_LIST_TAGS"))
-        finally:
-            server.close()
+        with (DrippingServer(b"HTTP/1.1 100 Continue\r\n\r\n" + after, pause=0.001) as server,
+              Client(base_url=server.base_url, transport=transport, pace=False, max_retries=0, timeout=0.5) as client):
+            outcomes.append(client.execute("SPOKI_LIST_TAGS"))
     ours, theirs = outcomes
     if not after:
         same(ours, theirs)
@@ -647,11 +574,11 @@ def test_tls_bytes_past_the_answer_are_never_the_next_answer(tmp_path: Path, mon
     cert, key = _self_signed(tmp_path, ["localhost"])
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    listener = socket.create_server(("127.0.0.1", 0))
-    connections: list[int] = []
 
-    def one(raw: socket.socket) -> None:
-        with contextlib.suppress(OSError), context.wrap_socket(raw, server_side=True) as conn:
+    class StaleBytes(LoopbackServer):
+        quiet = True
+
+        def handle(self, conn: socket.socket) -> None:
             buffer, n = b"", 0
             while True:
                 while b"\r\n\r\n" not in buffer:
@@ -660,7 +587,7 @@ def test_tls_bytes_past_the_answer_are_never_the_next_answer(tmp_path: Path, mon
                         return
                     buffer += data
                 buffer, n = buffer.partition(b"\r\n\r\n")[2], n + 1
-                fresh = answer(numbered(b'{"count": 0, "results": []}', len(connections) * 10 + n))
+                fresh = answer(numbered(b'{"count": 0, "results": []}', self.connections * 10 + n))
                 if n == 1 and records == 1:
                     conn.sendall(fresh + answer(b'{"stale": true}'))
                 elif n == 1:
@@ -668,23 +595,12 @@ def test_tls_bytes_past_the_answer_are_never_the_next_answer(tmp_path: Path, mon
                     conn.sendall(answer(b'{"stale": true}'))
                 else:
                     conn.sendall(fresh)
-
-    def accept() -> None:
-        with contextlib.suppress(OSError):
-            while True:
-                raw, _ = listener.accept()
-                connections.append(1)
-                threading.Thread(target=one, args=(raw,), daemon=True).start()
-    threading.Thread(target=accept, daemon=True).start()
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    try:
-        with Client(base_url=f"https://localhost:{listener.getsockname()[1]}/api/1", pace=False,
-                    max_retries=0) as client:
-            first = client.execute("SPOKI_LIST_TAGS")
-            time.sleep(0.05)  # the second record has arrived
-            second = client.execute("SPOKI_LIST_TAGS")
-    finally:
-        listener.close()
+    with (StaleBytes(tls=context) as server,
+          Client(base_url=f"https://localhost:{server.port}/api/1", pace=False, max_retries=0) as client):
+        first = client.execute("SPOKI_LIST_TAGS")
+        time.sleep(0.05)  # the second record has arrived
+        second = client.execute("SPOKI_LIST_TAGS")
     assert (first.data, second.data) == ({"count": 0, "results": [], "n": 11}, {"count": 0, "results": [], "n": 21})
-    assert len(connections) == 2
+    assert server.connections == 2
