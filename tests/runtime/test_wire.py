@@ -67,6 +67,16 @@ class LoopbackServer:
     def handle(self, conn: socket.socket) -> None:
         raise NotImplementedError
 
+    @staticmethod
+    def read_head(conn: socket.socket, buffer: bytes = b"") -> bytes | None:
+        """`buffer` and what `conn` brings until it holds a head's end, or None if the client hangs up first."""
+        while b"\r\n\r\n" not in buffer:
+            data = conn.recv(65536)
+            if not data:
+                return None
+            buffer += data
+        return buffer
+
     def _start(self, target: Callable[..., None], *args: object) -> None:
         thread = threading.Thread(target=target, args=args, daemon=True)
         self._threads.append(thread)
@@ -151,16 +161,14 @@ class RawServer(LoopbackServer):
     def handle(self, conn: socket.socket) -> None:
         buffer = b""
         while True:
-            while b"\r\n\r\n" not in buffer:
-                try:
-                    data = conn.recv(65536)
-                except ConnectionResetError:  # the client closed with part of an answer unread
-                    data = b""
-                if not data:
-                    self.client_closed.set()
-                    return
-                buffer += data
-            head, _, rest = buffer.partition(b"\r\n\r\n")
+            try:
+                got = self.read_head(conn, buffer)
+            except ConnectionResetError:  # the client closed with part of an answer unread
+                got = None
+            if got is None:
+                self.client_closed.set()
+                return
+            head, _, rest = got.partition(b"\r\n\r\n")
             length = 0
             for line in head.split(b"\r\n")[1:]:
                 name, _, value = line.partition(b":")

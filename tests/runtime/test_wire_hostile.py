@@ -224,11 +224,8 @@ def test_an_ipv6_literal_with_a_port_goes_in_the_host_header_as_httpx_writes_it(
         one_at_a_time, quiet = True, True
 
         def handle(self, conn: socket.socket) -> None:
-            head = b""
-            while b"\r\n\r\n" not in head:
-                if not (data := conn.recv(65536)):
-                    return
-                head += data
+            if (head := self.read_head(conn)) is None:
+                return
             heads.append(head)
             conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
     try:
@@ -291,13 +288,8 @@ class TLSServer(LoopbackServer):
         super().__init__(tls=context)
 
     def handle(self, conn: socket.socket) -> None:
-        head = b""
-        while b"\r\n\r\n" not in head:
-            data = conn.recv(65536)
-            if not data:
-                return
-            head += data
-        conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
+        if self.read_head(conn) is not None:
+            conn.sendall(answer(b'{"count": 0, "results": []}', b"200 OK", b"Connection: close"))
 
 
 @pytest.mark.parametrize(("names", "host", "good"), [
@@ -379,12 +371,7 @@ class _EarlyAnswer(LoopbackServer):
         super().__init__()
 
     def handle(self, conn: socket.socket) -> None:
-        head = b""
-        while b"\r\n\r\n" not in head:
-            data = conn.recv(65536)
-            if not data:
-                break
-            head += data
+        self.read_head(conn)  # and answers even a client that hung up before its head ended
         if self.reply is not None:
             conn.sendall(self.reply)
             conn.shutdown(socket.SHUT_WR)
@@ -518,14 +505,9 @@ class PiecesServer(LoopbackServer):
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         buffer = b""
         while self.pieces:
-            while b"\r\n\r\n" not in buffer:
-                data = conn.recv(65536)
-                if not data:
-                    break
-                buffer += data
-            if b"\r\n\r\n" not in buffer:
+            if (got := self.read_head(conn, buffer)) is None:
                 break
-            buffer = buffer.partition(b"\r\n\r\n")[2]
+            buffer = got.partition(b"\r\n\r\n")[2]
             for piece in self.pieces.pop(0):
                 conn.sendall(piece)
                 time.sleep(0.002)
@@ -580,13 +562,8 @@ def test_tls_bytes_past_the_answer_are_never_the_next_answer(tmp_path: Path, mon
 
         def handle(self, conn: socket.socket) -> None:
             buffer, n = b"", 0
-            while True:
-                while b"\r\n\r\n" not in buffer:
-                    data = conn.recv(65536)
-                    if not data:
-                        return
-                    buffer += data
-                buffer, n = buffer.partition(b"\r\n\r\n")[2], n + 1
+            while (got := self.read_head(conn, buffer)) is not None:
+                buffer, n = got.partition(b"\r\n\r\n")[2], n + 1
                 fresh = answer(numbered(b'{"count": 0, "results": []}', self.connections * 10 + n))
                 if n == 1 and records == 1:
                     conn.sendall(fresh + answer(b'{"stale": true}'))
