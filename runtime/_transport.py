@@ -299,13 +299,9 @@ def _host_bytes(host: str) -> bytes:
 
 
 def _reply_headers(raw: list[tuple[bytes, bytes]]) -> Headers:
-    headers = Headers()
-    for name, value in raw:
-        key = name.decode("latin-1").lower()
-        text = header_text(value)
-        old = dict.get(headers, key)
-        dict.__setitem__(headers, key, text if old is None else f"{old}, {text}")
-    return headers
+    # one encoding for every value, as httpx picks it: a NUL never occurs in a value (h11 refuses it)
+    texts = header_text(b"\x00".join(value for _, value in raw)).split("\x00")
+    return Headers.of_text([(name.decode("latin-1"), text) for (name, _), text in zip(raw, texts, strict=True)])
 
 
 class _DecodeError(Exception):

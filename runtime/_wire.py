@@ -35,11 +35,15 @@ MAX_HEAD = 100 * 1024  # bytes of status line and headers (httpcore's limit)
 MAX_LINE = 64 * 1024
 READ = 64 * 1024  # bytes per body read
 NO_BODY_STATUSES = frozenset({204, 304})
-# a header field line (RFC 9110 5.1, 5.5), its line end taken off: a token, a colon, and a value without NUL,
-# CR, LF, VT or FF (what h11, httpx's parser, refuses); a space in or before the colon, a control character in
-# the name: refused. Found in all of a head's field lines at once, one line per match: a line that is not
-# a field is one match short
-_FIELDS = re.compile(rb"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00\n\r\x0b\x0c]*?)[ \t]*$", re.M).findall
+# a header field line (RFC 9110 5.1, 5.5) and its CRLF: a token, a colon, and a value without NUL, CR, LF, VT
+# or FF (what h11, httpx's parser, refuses), its surrounding spaces and tabs not part of it; a space in or
+# before the colon, a control character in the name: refused. Found in all of a head's field lines at once,
+# one line per match: a line that is not a field is one match short. (The value is matched greedily up to
+# its last character that is not a space or a tab: a lazy match tries the rest of the line at every byte.)
+# The head is decoded first (as httpx decodes header values: all ASCII, else all UTF-8, else all Latin-1), so
+# a non-ASCII character stands where its bytes did: the same fields as over the bytes.
+_FIELDS = re.compile(r"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*((?:[^\x00\n\r\x0b\x0c]*[^\x00\n\r\x0b\x0c \t])?)"
+                     r"[ \t]*\r$", re.M).findall
 
 
 class DeadlineExceeded(httpx.ReadTimeout):
@@ -108,13 +112,15 @@ class _Connection:
             if left <= 0:
                 raise _Deadline if self.got else TimeoutError("timed out")
             wait = left
-        if not self._ready(events, wait):
+        poller = self._pollers.get(events) if wait <= _LONGEST else None
+        if not (poller.poll(math.ceil(wait * 1000)) if poller is not None else self._ready(events, wait)):
             raise _Deadline if short and self.got else TimeoutError("timed out")
 
     def gone(self) -> bool:
         """Has this idle connection become readable (the server hung up, or sent what nobody asked for)?"""
         try:
-            return self._ready(_IN, 0)
+            poller = self._pollers.get(_IN)
+            return bool(poller.poll(0)) if poller is not None else self._ready(_IN, 0)
         except (OSError, ValueError):
             return True
 
@@ -178,27 +184,27 @@ class _Connection:
                 self.eager = True
             return data
 
-    def head(self) -> list[bytes]:
-        """The next head's lines without their line ends. Nothing of it read yet (the usual case), one read
-        first, which mostly brings all of it; then taken at once when the whole head is in `buffer`, else
-        read a line at a time (`_head_lines`: the same rules, and the errors for the rest)."""
+    def head(self) -> bytes:
+        """The next head: its lines, the status line first, each ending in CRLF (the blank line that ends
+        the head taken off). Nothing of it read yet (the usual case), one read first, which mostly brings
+        all of it; then taken at once when the whole head is in `buffer`, else read a line at a time
+        (`_head_lines`: the same rules, and the errors for the rest)."""
         if self.pos == len(self.buffer) and not self._fill():
             raise _bad_line(b"", first=True)
         return self.whole_head() or _head_lines(self)
 
-    def whole_head(self) -> list[bytes] | None:
-        """The next head's lines without their CRLFs when the whole of it is already read and simple (CRLF
-        line ends only, no line or head too long); else None."""
+    def whole_head(self) -> bytes | None:
+        """The next head as `head` gives it when the whole of it is already read and simple (CRLF line
+        ends only); else None."""
         buffer, pos = self.buffer, self.pos
         end = buffer.find(b"\r\n\r\n", pos, pos + MAX_HEAD)
         if end < 0:
             return None
-        head = bytes(buffer[pos:end])
-        lines = head.split(b"\r\n")
-        if head.count(b"\n") != len(lines) - 1 or (end - pos >= MAX_LINE and max(map(len, lines)) >= MAX_LINE):
+        head = bytes(buffer[pos:end + 2])
+        if head.count(b"\n") != head.count(b"\r\n"):  # a line ending in a bare LF: read line by line
             return None
         self.pos = end + 4
-        return lines
+        return head
 
     def readline(self, limit: int) -> bytes:
         """The next line, LF included; with no LF in its first `limit` bytes, those bytes; at the server's
@@ -320,23 +326,21 @@ class WirePool:
     def _answer(self, conn: _Connection, method: bytes) -> WireResponse:
         try:
             while True:
-                lines = conn.head()
-                version, _, rest = lines[0].rstrip(b"\r\n").partition(b" ")
+                head = conn.head()
+                first = head.find(b"\r\n")
+                version, _, rest = head[:first].rstrip(b"\r").partition(b" ")
                 code = rest[:3]
                 if version not in (b"HTTP/1.1", b"HTTP/1.0") or not code.isdigit() or rest[3:4] not in (b"", b" "):
                     raise httpx.RemoteProtocolError("illegal status line")  # never its text: it may echo anything
                 status = int(code)
-                raw: list[tuple[bytes, bytes]] = _FIELDS(b"\n".join(lines[1:]))
-                if len(raw) != len(lines) - 1:  # never its text: it may echo anything
-                    raise httpx.RemoteProtocolError("illegal header line")
-                headers = Headers.of(raw)
+                headers = _headers(head[first + 2:])
                 if 100 <= status < 200:
                     if status == 101:
                         raise httpx.RemoteProtocolError("the server switched protocols, which was not asked for")
                     # an interim answer is not the answer begun (`_Connection._wait`): only what came after it
                     conn.got = len(conn.buffer) - conn.pos
                     continue  # 100 Continue and other interim answers: the real one follows
-                return WireResponse(self, conn, status, rest[4:], raw, headers, method, version)
+                return WireResponse(self, conn, status, rest[4:], headers, method, version)
         except TimeoutError as exc:
             raise _read_timeout(exc) from exc
         except OSError as exc:
@@ -350,32 +354,50 @@ class WirePool:
             conn.close()
 
 
-def _head_lines(conn: _Connection) -> list[bytes]:
-    """An answer's head read a line at a time (CRLF or LF ends, up to the blank line), its lines without
-    their ends; too long a line or head, or the end of the connection inside it, is a protocol error."""
-    line = conn.readline(MAX_LINE + 1)
+def _head_lines(conn: _Connection) -> bytes:
+    """An answer's head read a line at a time (CRLF or LF ends, up to the blank line), as `head` gives it
+    (each line ending in CRLF); a head longer than `MAX_HEAD` in all (as httpcore bounds it: no limit on
+    one line of it), or the end of the connection inside it, is a protocol error."""
+    line = conn.readline(MAX_HEAD)
     if not line.endswith(b"\n"):
-        raise _bad_line(line, first=True)
+        raise _bad_line(line, first=True, limit=MAX_HEAD)
     budget = MAX_HEAD - len(line)
-    lines = [line]
+    lines = [line.rstrip(b"\r\n")]
     while True:
-        line = conn.readline(MAX_LINE + 1)
+        line = conn.readline(budget + 1)
+        if not line.endswith(b"\n") or len(line) > budget:
+            raise _bad_line(line, first=False, limit=budget + 1)
         budget -= len(line)
-        if not line.endswith(b"\n") or budget < 0:
-            raise _bad_line(line, first=False)
         if line == b"\r\n" or line == b"\n":
-            return lines
+            lines.append(b"")
+            return b"\r\n".join(lines)
         lines.append(line[:-2] if line.endswith(b"\r\n") else line[:-1])
+
+
+def _headers(fields: bytes) -> Headers:
+    """The `Headers` of a head's field lines (each ending in CRLF), decoded once; a line that is not a field
+    is a protocol error."""
+    found: list[tuple[str, str]] = _FIELDS(header_text(fields))
+    if len(found) != fields.count(b"\n"):
+        raise httpx.RemoteProtocolError("illegal header line")  # never its text: it may echo anything
+    headers = Headers()
+    for name, value in found:
+        headers[name.lower()] = value
+    if len(headers) == len(found):
+        return headers
+    return Headers.of_text(found)  # a name repeated: its values joined
 
 
 def _read_timeout(exc: TimeoutError) -> httpx.ReadTimeout:
     return DeadlineExceeded("the deadline passed") if isinstance(exc, _Deadline) else httpx.ReadTimeout(str(exc))
 
 
-def _bad_line(line: bytes, first: bool) -> httpx.RemoteProtocolError:
+def _bad_line(line: bytes, first: bool, limit: int = MAX_LINE + 1) -> httpx.RemoteProtocolError:
+    """The error of a line that did not end as it should: empty at the start (a hang-up), too long (it came
+    whole, or filled `limit`), or cut short by the server's end."""
     if not line and first:
         return httpx.RemoteProtocolError("Server disconnected without sending a response.")
-    if line.endswith(b"\n") or len(line) > MAX_LINE:
+    if line.endswith(b"\n") or len(line) >= limit:
         return httpx.RemoteProtocolError("the answer's head is too long")
     return httpx.RemoteProtocolError("peer closed connection without sending complete message head")
 
@@ -385,18 +407,13 @@ class Headers(dict[str, str]):
     case-insensitively."""
 
     @classmethod
-    def of(cls, fields: list[tuple[bytes, bytes]]) -> Headers:
-        names = [name.decode("latin-1").lower() for name, _ in fields]
-        try:
-            texts = [value.decode("ascii") for _, value in fields]
-        except UnicodeDecodeError:
-            texts = [header_text(value) for _, value in fields]
-        if len(set(names)) == len(names):
-            return cls(zip(names, texts, strict=True))
+    def of_text(cls, fields: list[tuple[str, str]]) -> Headers:
+        """The headers of (name, value) pairs in the order they came, a repeated name's values joined."""
         headers = cls()
-        for name, text in zip(names, texts, strict=True):
-            old = dict.get(headers, name)
-            dict.__setitem__(headers, name, text if old is None else f"{old}, {text}")
+        for name, text in fields:
+            key = name.lower()
+            old = dict.get(headers, key)
+            headers[key] = text if old is None else f"{old}, {text}"
         return headers
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -410,7 +427,8 @@ class Headers(dict[str, str]):
 
 
 def header_text(value: bytes) -> str:
-    """A header value as httpx decodes it: ASCII, else UTF-8, else Latin-1."""
+    """Header values as httpx decodes them, all of an answer's at once (`value`, or joined): ASCII, else
+    UTF-8, else Latin-1."""
     try:
         return value.decode("ascii")
     except UnicodeDecodeError:
@@ -420,21 +438,30 @@ def header_text(value: bytes) -> str:
             return value.decode("latin-1")
 
 
+def _content_length(value: str) -> int:
+    """The body's length from a Content-Length value: digits, or the same digits repeated with commas."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 19):  # the usual value is plain digits
+        lengths = {v.strip() for v in value.split(",")}
+        value = lengths.pop()
+        if lengths or not (value.isascii() and value.isdigit() and len(value) <= 19):
+            raise httpx.RemoteProtocolError("invalid Content-Length in the answer")
+    return int(value)
+
+
 class WireResponse:
     """An answer whose body is read as it is iterated (`stream`); `close()` hands the connection back
     when the answer was complete and reusable, and closes it otherwise."""
 
-    __slots__ = ("_conn", "_done", "_framing", "_keep", "_length", "_pool", "extensions", "headers", "mapping",
-                 "status", "stream")
+    __slots__ = ("_conn", "_done", "_framing", "_keep", "_length", "_pool", "extensions", "mapping", "status",
+                 "stream")
 
-    def __init__(self, pool: WirePool, conn: _Connection, status: int, reason: bytes,
-                 headers: list[tuple[bytes, bytes]], mapping: Headers, method: bytes, version: bytes) -> None:
+    def __init__(self, pool: WirePool, conn: _Connection, status: int, reason: bytes, mapping: Headers,
+                 method: bytes, version: bytes) -> None:
         self._pool = pool
         self._conn: _Connection | None = conn
-        self.status, self.headers, self.mapping = status, headers, mapping
+        self.status, self.mapping = status, mapping
         self.extensions = {"reason_phrase": reason}
         length = dict.get(mapping, "content-length")
-        lengths = [v.strip() for v in length.split(",")] if length is not None else []
         coding = dict.get(mapping, "transfer-encoding")
         encoded = coding is not None
         connection = dict.get(mapping, "connection")
@@ -449,10 +476,8 @@ class WireResponse:
             if coding.strip().lower() != "chunked":  # type: ignore[union-attr]
                 raise httpx.RemoteProtocolError("Only Transfer-Encoding: chunked is supported")
             self._framing = "chunked"
-        elif lengths:
-            if not all(v.isascii() and v.isdigit() and len(v) <= 19 for v in lengths) or len(set(lengths)) != 1:
-                raise httpx.RemoteProtocolError("invalid Content-Length in the answer")
-            self._framing, self._length = "length", int(lengths[0])
+        elif length is not None:
+            self._framing, self._length = "length", _content_length(length)
         else:
             self._framing = "close"
         # both framings at once is how smuggling starts: use the answer (chunked wins), never the connection

@@ -269,6 +269,7 @@ def test_the_size_cap_counts_decoded_bytes_and_content_length(raw_server: Callab
     b"5;ext=1\r\n" + BODY[:5] + b"\r\n" + b"%x\r\n" % (len(BODY) - 5) + BODY[5:] + b"\r\n0\r\nX-Trailer: 1\r\n\r\n",
     b"HTTP/1.1 100 Continue\r\n\r\n" + answer(),
     answer(BODY, b"200 OK", b"Content-Length: %d" % len(BODY)),  # a repeated, equal Content-Length
+    answer(BODY, b"200 OK", b"Content-Length: %d, %d" % (len(BODY), len(BODY)), length=False),  # in one field
     answer(BODY, b"200 OK", b"Connection: close", length=False),  # delimited by the server closing
 ])
 def test_framings(raw_server: Callable[..., RawServer], reply: bytes) -> None:
@@ -282,6 +283,29 @@ def test_framings(raw_server: Callable[..., RawServer], reply: bytes) -> None:
     assert server.connections == (3 if closing else 1)
 
 
+@pytest.mark.parametrize("head", [
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Echo: a\r\nx-echo:b \t\r\nX-ECHO:\r\n",
+    b"HTTP/1.1 200 OK\r\nX-Word: caf\xc3\xa9 \t au  lait\t \r\nX-Old: caf\xe9\r\nX-Mixed: \xc3\xa9\xe9\r\n",
+    b"HTTP/1.1 200 OK\nX-Bare: lf\nX-Echo: a\r\nX-Echo: b\n",  # bare LF line ends: read a line at a time
+    b"HTTP/1.1 200 OK\r\nX-Big: " + b"v" * 70_000 + b"\r\nX-Echo: a\r\n",  # past one line's limit at once
+])
+def test_reply_headers_are_those_httpx_gives(raw_server: Callable[..., RawServer], head: bytes) -> None:
+    """Names lower-case, repeated ones joined in order, values trimmed and decoded as ASCII, else UTF-8,
+    else Latin-1: the wire's headers (found at once, or a line at a time) are httpx's, key for key."""
+    body = b"{}"
+    length = b"" if b"Content-Length" in head else b"Content-Length: 2\r\n"
+    server = raw_server(lambda r: head + length + b"\r\n" + body)
+    got = []
+    for transport in (None, httpx.HTTPTransport()):
+        with Client(base_url=server.base_url, transport=transport, pace=False, max_retries=0) as client:
+            url = f"{server.base_url}/tags/"
+            reply = client._transport.send(Request("GET", url, None, "tags/", b"/api/1/tags/"))
+            assert isinstance(reply, Reply), reply
+            got.append((reply.status, dict(reply.headers.items()), reply.body))
+    assert got[0] == got[1]
+    assert got[0][2] == body
+
+
 def hang_up(request: bytes) -> bytes | None:
     return None
 
@@ -291,6 +315,8 @@ def hang_up(request: bytes) -> bytes | None:
     lambda r: b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"count\": 0",  # then hangs up
     lambda r: b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\nContent-Length: 51\r\n\r\n{}",
     lambda r: b"HTTP/1.1 200 OK\r\nContent-Length: nope\r\n\r\n{}",
+    lambda r: b"HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\n{}",
+    lambda r: b"HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\n{}",
     lambda r: b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
     lambda r: b"SPDY/9 200 OK\r\n\r\n",
     lambda r: b"HTTP/1.1 200 OK\r\n bad folded header\r\n\r\n",

@@ -416,7 +416,8 @@ def test_a_heads_field_lines_found_at_once_are_those_the_per_line_rule_takes() -
         lines = [bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(rng.randint(1, 5))]
         matches = [one_line(line + b"\r\n") for line in lines]
         expected = None if None in matches else [m.groups() for m in matches if m is not None]
-        found = _FIELDS(b"\n".join(lines))
+        found = [(n.encode("latin-1"), v.encode("latin-1"))  # over the head decoded byte for byte
+                 for n, v in _FIELDS(b"".join(line + b"\r\n" for line in lines).decode("latin-1"))]
         assert (found if len(found) == len(lines) else None) == expected, lines
 
 
