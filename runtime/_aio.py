@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from ._outcome import ErrorKind
 from ._response import Failure, Reply
-from ._transport import AsyncTransport, _AsyncBase, _proxy_label, redacted, transport_options
+from ._transport import AsyncTransport, _AsyncBase, _proxy_label, _TooLarge, agather, redacted, transport_options
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -249,16 +249,11 @@ class AioTransport(_AsyncBase):
         if length is not None and length.isdigit() and int(length) > self._cap:
             response.close()  # never read: the connection goes, not back to the pool
             return self._capped(status, url, int(length))
-        content = response.content
-        chunks: list[bytes] = []
-        size = 0
-        while chunk := await content.readany():
-            size += len(chunk)
-            if size > self._cap:
-                response.close()
-                return self._capped(status, url, None)
-            chunks.append(chunk)
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        try:
+            body = await agather(response.content.iter_any(), self._cap)
+        except _TooLarge:
+            response.close()
+            return self._capped(status, url, None)
         return Reply(status, response.reason or "", response.headers, body, url)
 
     def _capped(self, status: int, url: str, size: int | None) -> Failure:

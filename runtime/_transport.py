@@ -24,8 +24,8 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import AsyncIterable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import httpcore
 import httpx
@@ -372,6 +372,49 @@ def _decoder(encoding: str | None) -> _Inflate | _Layers | None:
     return layers[0] if len(layers) == 1 else _Layers(layers)
 
 
+def gather(chunks: Iterable[bytes], decoder: _Inflate | _Layers | None, cap: int, deadline: float) -> bytes:
+    """A body from its chunks as they are read, decoded: `_TooLarge` once it (or what was read of it) passes
+    `cap` bytes, `DeadlineExceeded` when a chunk comes after `deadline` (a `time.monotonic()` instant). A body
+    the wire read with its head (a tuple of chunks) has come already: it is only measured."""
+    if decoder is None and type(chunks) is tuple:
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if len(body) > cap:
+            raise _TooLarge
+        return body
+    parts: list[bytes] = []
+    size = raw = 0
+    for chunk in chunks:
+        if time.monotonic() > deadline:
+            raise DeadlineExceeded("the deadline passed")
+        raw += len(chunk)
+        if decoder is not None:
+            chunk = decoder.decompress(chunk, cap - size + 1)
+        size += len(chunk)
+        if size > cap or raw > cap:
+            raise _TooLarge
+        parts.append(chunk)
+    if decoder is not None:
+        tail = decoder.flush()
+        size += len(tail)
+        if size > cap:
+            raise _TooLarge
+        parts.append(tail)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+async def agather(chunks: AsyncIterable[bytes], cap: int) -> bytes:
+    """`gather` for an async wire's body, decoded by the wire (the deadline is the caller's): `_TooLarge`
+    once it passes `cap` bytes."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > cap:
+            raise _TooLarge
+        parts.append(chunk)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 class _Base:
     """Headers, timeouts and the size cap shared by both transports."""
 
@@ -488,7 +531,9 @@ class SyncTransport(_Base):
             else:  # through the proxy: httpcore's proxy pools
                 self._pool = core_pool(settings)
             self._via = _proxy_label(settings)
-        self._blocks = {plain: b"".join(k + b": " + v + b"\r\n" for k, v in self._core_headers[(True, plain)])
+        # what follows the request-target: the version, then every header line (Content-Length, for a body, last)
+        self._blocks = {plain: b" HTTP/1.1\r\n" + b"".join(k + b": " + v + b"\r\n"
+                                                          for k, v in self._core_headers[(True, plain)])
                         for plain in (True, False)}
 
     def send(self, request: Request) -> Reply | Failure:
@@ -503,8 +548,10 @@ class SyncTransport(_Base):
                     raise httpx.LocalProtocolError("the request target holds a space, a line break or another "
                                                    "byte a request line cannot carry")
                 method = _METHODS.get(request.method) or _method(request.method)
-                head = b"".join((method, b" ", target, b" HTTP/1.1\r\n", self._blocks[body is None],
-                                 b"" if body is None else b"Content-Length: %d\r\n" % len(body), b"\r\n"))
+                if body is None:
+                    head = b"%s %s%s\r\n" % (method, target, self._blocks[True])
+                else:
+                    head = b"%s %s%sContent-Length: %d\r\n\r\n" % (method, target, self._blocks[False], len(body))
                 response: httpcore.Response | WireResponse = self._wire.request(method, head, body, deadline)
             else:
                 response = self._core().handle_request(self._core_request(request))
@@ -512,7 +559,10 @@ class SyncTransport(_Base):
             return _deadline_failure(request.url, self._timeout)
         except Exception as exc:
             return translate(_from_core(exc), request.url, self._timeout, self._via)
-        headers = response.mapping if type(response) is WireResponse else _reply_headers(response.headers)
+        if type(response) is WireResponse:
+            headers, reason = response.mapping, response.reason
+        else:
+            headers, reason = _reply_headers(response.headers), response.extensions.get("reason_phrase")
         status = response.status
         try:
             # both kinds of `Headers` hold lower-case names: plain dict lookups, without the case folding
@@ -520,26 +570,8 @@ class SyncTransport(_Base):
             if length is not None and length.isdigit() and int(length) > self._cap:
                 return self._cap_failure_of(status, request.url, int(length))
             encoding = dict.get(headers, "content-encoding")
-            decoder = _decoder(encoding) if encoding else None
-            chunks: list[bytes] = []
-            size = raw = 0
-            cap = self._cap
-            for chunk in cast(Iterable[bytes], response.stream):
-                if time.monotonic() > deadline:
-                    return _deadline_failure(request.url, self._timeout)
-                raw += len(chunk)
-                if decoder is not None:
-                    chunk = decoder.decompress(chunk, cap - size + 1)
-                size += len(chunk)
-                if size > cap or raw > cap:
-                    return self._cap_failure_of(status, request.url, None)
-                chunks.append(chunk)
-            if decoder is not None:
-                tail = decoder.flush()
-                size += len(tail)
-                if size > cap:
-                    return self._cap_failure_of(status, request.url, None)
-                chunks.append(tail)
+            stream: Iterable[bytes] = response.stream  # type: ignore[assignment]
+            body = gather(stream, _decoder(encoding) if encoding else None, self._cap, deadline)
         except _TooLarge:
             return self._cap_failure_of(status, request.url, None)
         except _DecodeError as exc:
@@ -555,8 +587,7 @@ class SyncTransport(_Base):
                 response.close()
             except Exception:
                 pass
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        reason = response.extensions.get("reason_phrase")  # as httpx words it
+        # the reason phrase as httpx words it
         text = reason.decode("ascii", "ignore") if isinstance(reason, bytes) else httpx.codes.get_reason_phrase(status)
         return Reply(status, text, headers, body, request.url)
 
@@ -600,26 +631,18 @@ class SyncTransport(_Base):
             failure = self._too_large(response, request.url)
             if failure is not None:
                 return failure
-            if response.is_stream_consumed:  # already read (a MockTransport's answer): its decoded content
-                content = response.content
-                if len(content) > self._cap:
-                    return self._cap_failure(response, request.url, None)
-                return self._reply(response, content, request.url)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                if time.monotonic() > deadline:
-                    return _deadline_failure(request.url, self._timeout)
-                size += len(chunk)
-                if size > self._cap:
-                    return self._cap_failure(response, request.url, None)
-                chunks.append(chunk)
+            # already read (a MockTransport's answer): its decoded content, else decoded as it is read
+            chunks = (response.content,) if response.is_stream_consumed else response.iter_bytes()
+            body = gather(chunks, None, self._cap, deadline)
+        except _TooLarge:
+            return self._cap_failure(response, request.url, None)
+        except DeadlineExceeded:
+            return _deadline_failure(request.url, self._timeout)
         except Exception as exc:
             return translate(exc, request.url, self._timeout, self._via)
         finally:
             with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
                 response.close()
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         return self._reply(response, body, request.url)
 
     def close(self) -> None:
@@ -669,19 +692,14 @@ class AsyncTransport(_AsyncBase):
             failure = self._too_large(response, request.url)
             if failure is not None:
                 return failure
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self._cap:
-                    return self._cap_failure(response, request.url, None)
-                chunks.append(chunk)
+            body = await agather(response.aiter_bytes(), self._cap)
+        except _TooLarge:
+            return self._cap_failure(response, request.url, None)
         except Exception as exc:
             return redacted(translate(exc, request.url, self._timeout, self._via), self._key)
         finally:
             with contextlib.suppress(Exception):  # a broken stream must not hide the answer or the failure
                 await response.aclose()
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         return self._reply(response, body, request.url)
 
     async def aclose(self) -> None:

@@ -65,7 +65,8 @@ class _Connection:
     """One kept-alive socket, in non-blocking mode: every wait is one `poll` (`select` where there is none:
     Windows) bounded by the timeout and by the whole attempt's `deadline`, then one `send`/`recv` (a socket
     timeout would cost a poll and two ioctls around each call). What is read and not yet taken stays in
-    `buffer`, so whether anything arrived past an answer is known without asking the kernel."""
+    `buffer` (from `pos` on: bytes, so that what is taken from it is one slice), so whether anything arrived
+    past an answer is known without asking the kernel."""
 
     __slots__ = ("_pollers", "buffer", "deadline", "eager", "got", "idle_since", "pos", "sock", "timeout", "tls")
 
@@ -74,17 +75,13 @@ class _Connection:
         self.sock = sock
         self.timeout = timeout
         self.tls = isinstance(sock, ssl.SSLSocket)
-        self.buffer = bytearray()
+        self.buffer = b""
         self.pos = 0  # where the untaken bytes in `buffer` start
         self.deadline = math.inf
-        self.got = 0  # bytes of the answer read since `arm` (an interim 1xx not counted)
+        self.got = 0  # bytes of the answer read since the exchange began (an interim 1xx not counted)
         self.eager = False  # try a read before waiting (more of an answer is likely there already)
         self.idle_since = 0.0
         self._pollers: dict[int, Any] = {}
-
-    def arm(self, deadline: float) -> None:
-        """Ready for the next exchange: its whole attempt's deadline; nothing of its answer read yet."""
-        self.deadline, self.got, self.eager = deadline, 0, False
 
     def _ready(self, events: int, wait: float) -> bool:
         while wait > _LONGEST:  # a timeout of a month or more (a "never" in practice) is several waits
@@ -156,11 +153,9 @@ class _Connection:
         data = self._recv()
         if not data:
             return False
-        buffer = self.buffer
-        if self.pos:
-            del buffer[:self.pos]
-            self.pos = 0
-        buffer += data
+        pos = self.pos
+        self.buffer = data if pos == len(self.buffer) else self.buffer[pos:] + data  # the untaken bytes, then these
+        self.pos = 0
         return True
 
     def _recv(self) -> bytes:
@@ -187,24 +182,21 @@ class _Connection:
     def head(self) -> bytes:
         """The next head: its lines, the status line first, each ending in CRLF (the blank line that ends
         the head taken off). Nothing of it read yet (the usual case), one read first, which mostly brings
-        all of it; then taken at once when the whole head is in `buffer`, else read a line at a time
-        (`_head_lines`: the same rules, and the errors for the rest)."""
-        if self.pos == len(self.buffer) and not self._fill():
-            raise _bad_line(b"", first=True)
-        return self.whole_head() or _head_lines(self)
-
-    def whole_head(self) -> bytes | None:
-        """The next head as `head` gives it when the whole of it is already read and simple (CRLF line
-        ends only); else None."""
-        buffer, pos = self.buffer, self.pos
+        all of it; then taken at once when the whole head is in `buffer` and simple (CRLF line ends only),
+        else read a line at a time (`_head_lines`: the same rules, and the errors for the rest)."""
+        pos = self.pos
+        if pos == len(self.buffer):
+            if not self._fill():
+                raise _bad_line(b"", first=True)
+            pos = 0
+        buffer = self.buffer
         end = buffer.find(b"\r\n\r\n", pos, pos + MAX_HEAD)
-        if end < 0:
-            return None
-        head = bytes(buffer[pos:end + 2])
-        if head.count(b"\n") != head.count(b"\r\n"):  # a line ending in a bare LF: read line by line
-            return None
-        self.pos = end + 4
-        return head
+        if end >= 0:
+            head = buffer[pos:end + 2]
+            if head.count(b"\n") == head.count(b"\r\n"):  # else a line ends in a bare LF: read line by line
+                self.pos = end + 4
+                return head
+        return _head_lines(self)
 
     def readline(self, limit: int) -> bytes:
         """The next line, LF included; with no LF in its first `limit` bytes, those bytes; at the server's
@@ -215,14 +207,14 @@ class _Connection:
             end = buffer.find(b"\n", scanned, pos + limit)
             if end >= 0:
                 self.pos = end + 1
-                return bytes(buffer[pos:end + 1])
+                return buffer[pos:end + 1]
             if len(buffer) - pos >= limit:
                 self.pos = pos + limit
-                return bytes(buffer[pos:pos + limit])
+                return buffer[pos:pos + limit]
             scanned = len(buffer)
             if not self._fill():
                 self.pos = len(self.buffer)
-                return bytes(self.buffer[pos:])
+                return self.buffer[pos:]
             scanned -= pos  # `_fill` moved what was left to the front
             pos = 0
 
@@ -230,16 +222,13 @@ class _Connection:
         """At most `size` bytes: those already read, else one read's worth; b"" at the server's end."""
         buffer, pos = self.buffer, self.pos
         if pos == len(buffer):  # nothing read ahead: the read's own bytes, not copied through `buffer`
-            buffer.clear()
-            self.pos = 0
+            self.buffer, self.pos = b"", 0
             data = self._recv()
             if len(data) <= size:
                 return data
-            buffer += data
-            self.pos = size
+            self.buffer, self.pos = data, size
             return data[:size]
-        with memoryview(buffer) as view:
-            data = bytes(view[pos:pos + size])
+        data = buffer[pos:pos + size]
         self.pos = pos + len(data)
         return data
 
@@ -307,7 +296,7 @@ class WirePool:
         `time.monotonic()` instant)."""
         conn = self._checkout()
         try:
-            conn.arm(deadline)
+            conn.deadline, conn.got, conn.eager = deadline, 0, False  # this exchange's: nothing of it read yet
             try:
                 conn.send_all(head + body if body else head)
             except TimeoutError as exc:
@@ -452,50 +441,48 @@ class WireResponse:
     """An answer whose body is read as it is iterated (`stream`); `close()` hands the connection back
     when the answer was complete and reusable, and closes it otherwise."""
 
-    __slots__ = ("_conn", "_done", "_framing", "_keep", "_length", "_pool", "extensions", "mapping", "status",
-                 "stream")
+    __slots__ = ("_conn", "_done", "_framing", "_keep", "_length", "_pool", "mapping", "reason", "status", "stream")
 
     def __init__(self, pool: WirePool, conn: _Connection, status: int, reason: bytes, mapping: Headers,
                  method: bytes, version: bytes) -> None:
         self._pool = pool
         self._conn: _Connection | None = conn
-        self.status, self.mapping = status, mapping
-        self.extensions = {"reason_phrase": reason}
+        self.status, self.reason, self.mapping = status, reason, mapping
         length = dict.get(mapping, "content-length")
         coding = dict.get(mapping, "transfer-encoding")
-        encoded = coding is not None
         connection = dict.get(mapping, "connection")
-        keep = version == b"HTTP/1.1" and not (
-            connection is not None and "close" in (v.strip().lower() for v in connection.split(",")))
+        self._keep = version == b"HTTP/1.1" and (
+            connection is None or "close" not in (v.strip().lower() for v in connection.split(",")))
         self._length = 0
+        self._done = True
+        self.stream: Iterable[bytes] = ()
         if method == b"HEAD" or status in NO_BODY_STATUSES:
             self._framing = "none"
-        elif encoded:
+            return
+        if coding is not None:
             # only chunked, as h11 (httpx) takes it: with another transfer coding (gzip, or gzip then chunked)
             # the body would be bytes nobody decodes, read as the answer
-            if coding.strip().lower() != "chunked":  # type: ignore[union-attr]
+            if coding.strip().lower() != "chunked":
                 raise httpx.RemoteProtocolError("Only Transfer-Encoding: chunked is supported")
             self._framing = "chunked"
+            if length is not None:  # both framings at once is how smuggling starts: chunked, and never reused
+                self._keep = False
         elif length is not None:
-            self._framing, self._length = "length", _content_length(length)
+            self._framing = "length"
+            size = self._length = _content_length(length)
+            buffer, pos = conn.buffer, conn.pos
+            end = pos + size
+            if end <= len(buffer):  # the usual case: read with the head, and taken at once
+                conn.pos = end
+                self.stream = (buffer[pos:end],)
+                return
         else:
             self._framing = "close"
-        # both framings at once is how smuggling starts: use the answer (chunked wins), never the connection
-        self._keep = keep and self._framing != "close" and not (encoded and length is not None)
-        self._done = self._framing == "none" or (self._framing == "length" and self._length == 0)
-        self.stream: Iterable[bytes]
-        buffer, pos = conn.buffer, conn.pos
-        if self._framing == "length" and not self._done and len(buffer) - pos >= self._length:
-            end = conn.pos = pos + self._length  # the usual case: read with the head, and taken at once
-            with memoryview(buffer) as view:
-                self.stream = (bytes(view[pos:end]),)
-            self._done = True
-        else:
-            self.stream = self._body()
+            self._keep = False
+        self._done = False
+        self.stream = self._body()
 
     def _body(self) -> Iterator[bytes]:
-        if self._done:
-            return
         assert self._conn is not None
         conn = self._conn
         try:
