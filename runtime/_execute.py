@@ -18,13 +18,13 @@ from ._cache import AnswerCache, cache_key
 from ._config import Settings
 from ._outcome import ErrorKind, InputProblem, Outcome
 from ._pacing import Pacer
+from ._plan import Call, collect, strict_failure
 from ._plan import Plan as Plan
 from ._plan import Step as Step
 from ._plan import failed as failed
-from ._plan import plan, strict_failure
 from ._redact import redact as redact
 from ._registry import CompiledAction, Registry
-from ._request import url_problem
+from ._request import MAX_URL, url_problem
 from ._values import quoted
 from .errors import unknown_action_message
 
@@ -90,7 +90,10 @@ def prepare(ctx: Context, action: CompiledAction, params: object, strict: bool |
             use_cache: bool) -> Outcome | Plan:
     """Validate, consult the cache, and return the plan (or the outcome when no request is needed)."""
     start = ctx.clock()
-    values, problems = validate(action, params)
+    try:  # `validate`, without its layer
+        values, problems = action.validate(params)
+    except RecursionError:
+        values, problems = {}, [InputProblem("params", f"{TOO_DEEP}; flatten the input")]
     if problems:
         return invalid_input(action, problems, ctx.clock() - start)
     try:
@@ -98,9 +101,10 @@ def prepare(ctx: Context, action: CompiledAction, params: object, strict: bool |
     except (RecursionError, ValueError) as exc:  # the validator lets nothing through that fails here
         why = TOO_DEEP if isinstance(exc, RecursionError) else "cannot be sent as JSON"
         return invalid_input(action, [InputProblem("params", why)], ctx.clock() - start)
-    too_long = url_problem(action.spec, values, request)
-    if too_long is not None:
-        return invalid_input(action, [too_long], ctx.clock() - start)
+    if len(request.target) > MAX_URL:
+        too_long = url_problem(action.spec, values, request)
+        if too_long is not None:
+            return invalid_input(action, [too_long], ctx.clock() - start)
     strict = ctx.strict if strict is None else strict
     key = None
     ttl = action.spec.behaviour.cache_ttl
@@ -120,4 +124,4 @@ def prepare(ctx: Context, action: CompiledAction, params: object, strict: bool |
                 envelope = {"data": data, "error": None, "successful": True}
                 return Outcome(action.spec.name, envelope, None, status, duration=ctx.clock() - start,
                                from_cache=True)
-    return plan(ctx, action, values, request, strict, key, start)
+    return collect(Call(ctx, action, values, strict, key, start), request)

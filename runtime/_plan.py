@@ -3,8 +3,8 @@
 Stage: between a built `Request` and the `Outcome`. A layer yields the I/O it needs (a `Request`
 to send, or a float of seconds to sleep), receives a `Reply`/`Failure` per request, and returns
 to the layer above it: `attempts` (pacing, one send, retry by safety class, Retry-After,
-backoff, the retry budget, an `Attempt` per try) gives a usable reply or a failed `Outcome`; `follow` follows
-redirects the key-origin policy allows; `collect` reads pages, then finishes (reader, filters,
+backoff, the retry budget, an `Attempt` per try) gives a usable reply or a failed `Outcome`; `collect`
+follows the redirects the key-origin policy allows and reads pages, then finishes (reader, filters,
 select, strict mode, cache). `drive` and `adrive` run a plan with blocking calls or awaits.
 Logging (`spoki_actions.client`): INFO before every wait, DEBUG after every attempt; no key.
 """
@@ -101,19 +101,13 @@ def maybe_processed(message: str, check: str) -> str:
     return f"{message}; {note}"
 
 
-def plan(ctx: Context, action: CompiledAction, values: Mapping[str, Any], request: Request, strict: bool,
-         key: str | None, start: float) -> Plan:
-    """The plan of one call whose input is valid and whose first request is built (its pages' layer)."""
-    return collect(Call(ctx, action, values, strict, key, start), request)
-
-
 # --- attempts: pacing, one send, retry, backoff, budget ----------------------------------------
 
 def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Outcome]:
     """Send `request` until it gives a success or redirect reply, or a failure worth no retry."""
     reader = call.action.reader
     policy = call.ctx.settings.retry
-    limit = _limit(call)
+    limit = call.action.spec.behaviour.rate_limit if call.ctx.pacer is not None else None
     while True:
         slot = None
         if limit is not None:  # the client paces this action: its rate-limit slot, waiting for it if need be
@@ -130,8 +124,9 @@ def attempts(call: Call, request: Request) -> Generator[Step, Answer, Reply | Ou
         if isinstance(reply, Reply):
             status = reply.status
             if status in reader.success or 300 <= status < 400:
-                _log_attempt(call, sent_at, status, None)
-                call.history.append(_answered(status))
+                if log.isEnabledFor(logging.DEBUG):
+                    _log_attempt(call, sent_at, status, None)
+                call.history.append(_ANSWERED.get(status) or _answered(status))
                 return reply
             asked, kind, message = _error_reply(call, request, reply)
             sent = True
@@ -226,74 +221,62 @@ def _release(call: Call, slot: float) -> None:
 
 def _log_attempt(call: Call, sent_at: float, status: int | None, kind: ErrorKind | None) -> None:
     """`<ACTION>: attempt 2 -> status 503 (upstream), 0.12 s` (or the failure's kind) at DEBUG."""
-    if log.isEnabledFor(logging.DEBUG):
+    if log.isEnabledFor(logging.DEBUG):  # asked again: a caller on an error path need not ask first
         result = kind.value if status is None and kind is not None else f"status {status}"
         if status is not None and kind is not None:
             result += f" ({kind.value})"
         log.debug("%s: attempt %d -> %s, %.2f s", call.name, call.tries, result, call.ctx.clock() - sent_at)
 
 
-# --- redirects ---------------------------------------------------------------------------------
+# --- redirects, pages and finish ---------------------------------------------------------------
 
-def follow(call: Call, request: Request) -> Generator[Step, Answer, tuple[Request, Reply] | Outcome]:
-    """(the request that answered, its success reply), following the redirects the policy allows."""
+def collect(call: Call, request: Request) -> Plan:
+    """Every page's records (or the one body), each page's request following the redirects the policy
+    allows (`hops` of them so far), then the outcome."""
+    success = call.action.reader.success
+    gathered: list[Any] | None = [] if call.action.reader.items_of is not None else None
+    seen = {request.url}  # to spot a page loop
     hops = 0
     while True:
         got = yield from attempts(call, request)
-        if isinstance(got, Outcome) or got.status in call.action.reader.success:
-            return got if isinstance(got, Outcome) else (request, got)
-        moved = redirect(call.ctx.settings, request, got, hops)
-        if isinstance(moved, Refusal):
-            return call.refused(moved, got.status)
-        request, hops, call.tries = moved, hops + 1, 0
-
-
-# --- pages and finish --------------------------------------------------------------------------
-
-def collect(call: Call, request: Request) -> Plan:
-    """Every page's records (or the one body), then the outcome."""
-    gathered: list[Any] | None = [] if call.action.reader.items_of is not None else None
-    seen = {request.url}  # to spot a page loop
-    while True:
-        got = yield from follow(call, request)
         if isinstance(got, Outcome):
             return got
-        request, reply = got
-        step = _guarded(call, request, reply, gathered, seen)
+        if got.status not in success:  # a redirect: its target, if the policy allows it, with tries of its own
+            moved = redirect(call.ctx.settings, request, got, hops)
+            if isinstance(moved, Refusal):
+                return call.refused(moved, got.status)
+            request, hops, call.tries = moved, hops + 1, 0
+            continue
+        step = _guarded(call, request, got, gathered, seen)
         if isinstance(step, Outcome):
             return step
-        request, call.tries = step, 0
+        request, hops, call.tries = step, 0, 0  # the next page
 
 
 def _guarded(call: Call, request: Request, reply: Reply, gathered: list[Any] | None,
              seen: set[str]) -> Outcome | Request:
-    """`_on_success`, never raising whatever a body does to the reader, select, strict mode or cache."""
+    """The outcome of a success reply, or the request of the next page; never raising, whatever a body does
+    to the reader, select, strict mode or cache."""
     try:
-        return _on_success(call, request, reply, gathered, seen)
+        try:
+            body = parse_body(reply.body)
+        except BodyError as exc:
+            ctype = reply.headers.get("content-type", "unknown type").split(";")[0]
+            return call.bad_body(request, reply, exc.why or f"it is not JSON ({ctype}, {len(reply.body)} bytes)")
+        if gathered is not None:
+            if body is EMPTY and call.pages:
+                return call.bad_body(request, reply, refuse("why_empty_page"))
+            if body is not EMPTY:
+                step = _add_page(call, request, reply, body, gathered, seen)
+                if step is not None:
+                    return step
+                body = gathered
+        return finish(call, reply, request, body)
     except RecursionError:  # a body nested just short of the reader's limit
         return call.bad_body(request, reply, refuse("why_nests_too_deeply"))
     except Exception as exc:
         error = f"{type(exc).__name__}: {shorten(str(exc), 200, call.ctx.settings.api_key.reveal())}"
         return call.bad_body(request, reply, refuse("why_unprocessable", error=error))
-
-
-def _on_success(call: Call, request: Request, reply: Reply, gathered: list[Any] | None,
-                seen: set[str]) -> Outcome | Request:
-    """The outcome of a success reply, or the request of the next page."""
-    try:
-        body = parse_body(reply.body)
-    except BodyError as exc:
-        ctype = reply.headers.get("content-type", "unknown type").split(";")[0]
-        return call.bad_body(request, reply, exc.why or f"it is not JSON ({ctype}, {len(reply.body)} bytes)")
-    if gathered is not None:
-        if body is EMPTY and call.pages:
-            return call.bad_body(request, reply, refuse("why_empty_page"))
-        if body is not EMPTY:
-            step = _add_page(call, request, reply, body, gathered, seen)
-            if step is not None:
-                return step
-            body = gathered
-    return finish(call, reply, request, body)
 
 
 def _add_page(call: Call, request: Request, reply: Reply, body: Any, gathered: list[Any],
@@ -336,7 +319,7 @@ def finish(call: Call, reply: Reply, request: Request, body: Any) -> Outcome:
             call.ctx.cache.put(call.cache_key, (reply.status, data), call.ctx.clock(), ttl)
     envelope = {"data": data, "error": None, "successful": True}
     return Outcome(spec.name, envelope, None, reply.status, attempts=call.most, requests=call.sent,
-                   duration=call.elapsed(), history=tuple(call.history))
+                   duration=call.ctx.clock() - call.start, history=tuple(call.history))
 
 
 # --- drivers -----------------------------------------------------------------------------------
