@@ -20,6 +20,7 @@ import distributed
 import pytest
 
 from spoki_actions.batch import BatchError, Keys, Options, execute, reopen, start
+from spoki_actions.batch.runner import NoProgress
 
 from .conftest import Accounts, write_contacts
 
@@ -200,3 +201,68 @@ def test_worker_clients_closed_cleanly(accounts: Accounts, tmp_path: Path) -> No
     assert json.loads(done.stdout.splitlines()[-1])["counts"]["done"] == 80
     for needle in ("Unclosed client session", "Unclosed connector", "ResourceWarning"):
         assert needle not in done.stderr, done.stderr
+
+
+def _task_states(keys: list[str], dask_scheduler: Any) -> dict[str, tuple[str | None, list[str]]]:
+    """Runs on the scheduler: each key's state and the workers holding its result (None: forgotten)."""
+    found = {key: dask_scheduler.tasks.get(key) for key in keys}
+    return {key: (None, []) if ts is None else (ts.state, sorted(ws.address for ws in ts.who_has or ()))
+            for key, ts in found.items()}
+
+
+class _KillTheHolderOfTheFirstResults(NoProgress):
+    """When the driver has settled its first chunk (it still holds the chunk's future, the results
+    still sit on the worker that ran it), SIGKILLs that worker and waits until the scheduler has
+    dealt with the loss: Dask re-runs a finished task whose results were lost while a client still
+    wants it (allowed-failures does not apply: the task was not running), so the chunk's re-run
+    has run or been refused (its key back in memory elsewhere, erred, or forgotten) before the
+    driver goes on."""
+
+    def __init__(self, client: Any, pids: dict[str, int]) -> None:
+        self.client, self.pids = client, pids
+        self.after: dict[str, tuple[str | None, list[str]]] = {}
+
+    def advance(self, account: str, results: list[Any]) -> None:
+        if self.after:
+            return
+        held = {w: [k for k in keys if str(k).startswith("spoki-chunk-")] for w, keys in self.client.has_what().items()}
+        worker, keys = next((w, ks) for w, ks in held.items() if ks)
+        os.kill(self.pids[worker], signal.SIGKILL)
+        deadline = time.monotonic() + 120  # a guard against a hang, not a timing assertion
+        while time.monotonic() < deadline:
+            states = self.client.run_on_scheduler(_task_states, keys)
+            if worker not in self.client.scheduler_info()["workers"] and all(
+                    state in (None, "erred") or (state == "memory" and worker not in holders)
+                    for state, holders in states.values()):
+                self.after = states
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"the scheduler did not settle {keys} after {worker} was killed: {states}")
+
+
+def test_a_chunk_whose_results_are_lost_with_their_worker_is_not_sent_again(accounts: Accounts, cluster: Any,
+                                                                             tmp_path: Path) -> None:
+    """The worker that ran a chunk dies after the chunk finished, while the driver still holds its
+    results' future: Dask re-runs such a task elsewhere, which for an unsafe action would send every
+    row of the chunk a second time. The re-run must send nothing."""
+    from spoki_actions.batch.dask_runner import DaskRunner
+
+    alias = "shop0"
+    source = tmp_path / "fields.jsonl"
+    with source.open("w") as out:
+        for n in range(30):
+            out.write(json.dumps({"account": alias, "code": f"RERUN_F{n:03d}", "label": f"Field {n}",
+                                  "example": "x", "field_type": 1}) + "\n")
+    keys = Keys(accounts.keys_file)
+    journal = start(source, "SPOKI_CREATE_CUSTOM_FIELD", keys=keys, options=Options(pace=False, chunk_size=10))
+    with distributed.Client(cluster) as client:
+        hook = _KillTheHolderOfTheFirstResults(client, client.run(os.getpid))
+        result = execute(journal, reopen(journal.path)[1], keys=keys, progress=hook,
+                         runner=DaskRunner(scheduler=cluster.scheduler_address))
+    journal.close()
+    posted = collections.Counter(body["code"] for body in accounts.posts(alias, "/custom-fields/"))
+    assert set(posted) == {f"RERUN_F{n:03d}" for n in range(30)}
+    assert max(posted.values()) == 1, sorted(c for c, n in posted.items() if n > 1)  # never sent twice
+    assert result.counts == {"pending": 0, "sent": 0, "done": 30, "failed": 0, "unknown": 0}
+    # the case did happen: the lost results' task was re-run, and that re-run refused to send
+    assert [state for state, _ in hook.after.values()] == ["erred"], hook.after
