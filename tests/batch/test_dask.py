@@ -17,6 +17,7 @@ from typing import Any
 
 import dask  # the batch extra, part of `make setup`
 import distributed
+import psutil  # distributed's own dependency
 import pytest
 
 from spoki_actions.batch import BatchError, Keys, Options, execute, reopen, start
@@ -110,7 +111,7 @@ def test_unsafe_rows_of_a_lost_worker_become_unknown_and_are_never_sent_twice(ac
     from spoki_actions.batch.dask_runner import DaskRunner
 
     aliases = sorted(accounts.servers)[:2]
-    for alias in aliases:  # each create takes a moment, so that the kill lands while chunks are out
+    for alias in aliases:  # each create takes a moment: the other shard's chunk is out at the kill too
         accounts.servers[alias].set_faults({"global": {"latency": 0.02}}, seed=3)
     source = tmp_path / "fields.jsonl"
     with source.open("w") as out:
@@ -121,25 +122,25 @@ def test_unsafe_rows_of_a_lost_worker_become_unknown_and_are_never_sent_twice(ac
     keys = Keys(accounts.keys_file)
     journal = start(source, "SPOKI_CREATE_CUSTOM_FIELD", keys=keys, options=Options(pace=False, chunk_size=10))
     with distributed.Client(cluster) as client:
-        pids = client.run(os.getpid)  # worker address -> pid
+        pids = list(client.run(os.getpid).values())
+        killed: list[int] = []
 
-        def kill_when_sending() -> None:
-            """SIGKILL a worker that is running a chunk (both shards may sit on one worker: killing the idle
-            one would lose nothing), once the creates are under way."""
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                if sum(len(accounts.posts(a, "/custom-fields/")) for a in aliases) >= 15:
-                    busy = [address for address, tasks in client.processing().items() if tasks]
-                    if busy:
-                        os.kill(pids[busy[0]], signal.SIGKILL)
-                        return
-                time.sleep(0.01)
+        def kill_the_sender(scope: Any) -> None:
+            """SIGKILL the worker that sent this create, before its answer goes out: that worker is
+            running the chunk of the create (both shards may sit on one worker), whose answer never
+            comes back, so the chunk is lost with it whatever the machine's load."""
+            port = scope["client"][1]
+            sender = [pid for pid in pids if any(c.laddr and c.laddr.port == port
+                                                 for c in psutil.Process(pid).net_connections("tcp"))]
+            assert len(sender) == 1, (port, pids)
+            os.kill(sender[0], signal.SIGKILL)
+            killed.append(sender[0])
 
-        killer = threading.Thread(target=kill_when_sending)
-        killer.start()
+        accounts.tripwire.arm("POST", "/custom-fields/", 15, kill_the_sender)  # once the creates are under way
         runner = DaskRunner(scheduler=cluster.scheduler_address)
         result = execute(journal, reopen(journal.path)[1], keys=keys, runner=runner)
-        killer.join()
+    assert not accounts.tripwire.errors, accounts.tripwire.errors
+    assert killed
     lost = [r for r in journal.rows(("unknown",)) if r["kind"] == "worker_lost"]
     journal.close()
     assert lost and result.counts["unknown"] == len(lost) and result.counts["pending"] == 0
