@@ -17,9 +17,9 @@ Dask re-runs such a task elsewhere. So a chunk starts at most once: each key has
 scheduler (a `distributed.Variable`, set by the driver, deleted when the run ends), a worker
 starting chunk N of a key sets it to N, and refuses (`ChunkRefused`, nothing sent) a chunk whose
 number it has already reached, or whose run is over; the driver takes a refused chunk as lost.
-An existing cluster (`--scheduler`)
-that would re-run a lost worker's tasks is refused for unsafe actions. A driver killed outright
-takes the embedded cluster's workers with it; resuming settles its in-flight chunks as above.
+An existing cluster (`--scheduler`) that would re-run a lost worker's tasks is refused for unsafe
+actions. A driver killed outright takes the embedded cluster's workers with it; resuming settles
+its in-flight chunks as above.
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ class DaskRunner:
         waiting = list(reversed(driver.shards()))
         flying: dict[Any, tuple[Shard, list[tuple[int, dict[str, Any]]]]] = {}
         homes: dict[Shard, str] = {}  # the worker each key's chunks go to while it lives
-        guards: dict[Shard, list[Any]] = {}  # each key's counter at the scheduler and its last chunk's number
+        counters: dict[Shard, Any] = {}  # each key's counter at the scheduler (a Variable): its last chunk started
+        serials: dict[Shard, int] = {}  # the number of each key's last chunk submitted
         run = uuid.uuid4().hex
         done = as_completed()
 
@@ -132,12 +133,11 @@ class DaskRunner:
                 driver.progress.finish(shard.label)
                 return False
             where = home(shard)
-            if shard not in guards:  # set before the key's first chunk is submitted: a worker finds it there
-                guards[shard] = [Variable(f"spoki-batch-{run}-{len(guards)}", client=client), 0]
-                guards[shard][0].set(0)
-            guards[shard][1] += 1
-            guard, serial = guards[shard]
-            job = self._job(driver, shard, rows, guard.name, serial)
+            if shard not in counters:  # set before the key's first chunk is submitted: a worker finds it there
+                counters[shard] = Variable(f"spoki-batch-{run}-{len(counters)}", client=client)
+                counters[shard].set(0)
+            serials[shard] = serials.get(shard, 0) + 1
+            job = self._job(driver, shard, rows, counters[shard].name, serials[shard])
             # a loose restriction: the key's home while it lives, any worker if it is gone meanwhile
             future = client.submit(send_job, job, key=f"spoki-chunk-{uuid.uuid4().hex}",
                                    pure=False, retries=0, workers=None if where is None else [where],
@@ -166,9 +166,9 @@ class DaskRunner:
                 elif driver.stop_requested and not flying:
                     break
         finally:  # a chunk that Dask would still run again finds no counter, and refuses
-            for guard, _ in guards.values():
+            for counter in counters.values():
                 with contextlib.suppress(Exception):
-                    guard.delete()
+                    counter.delete()
 
     @staticmethod
     def _results(future: Any) -> list[Result] | None:
