@@ -9,9 +9,8 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +40,27 @@ def _held(accounts: Accounts, alias: str) -> collections.Counter[str]:
     return collections.Counter(doc.get("phone") for doc in accounts.servers[alias].state.store.all("contacts"))
 
 
+def _killer_of_the_sender(pids: list[int], killed: list[int]) -> Callable[[Any], None]:
+    """A tripwire action: SIGKILL the worker (one of `pids`) that sent the request being answered,
+    found by the request's source port. Its answer goes out only after the kill, so that worker is
+    still running the chunk of that request (whatever the machine's load): the chunk is lost with it."""
+
+    def kill(scope: Any) -> None:
+        port = scope["client"][1]
+        sender = [pid for pid in pids if any(c.laddr and c.laddr.port == port
+                                             for c in psutil.Process(pid).net_connections("tcp"))]
+        assert len(sender) == 1, (port, pids)
+        os.kill(sender[0], signal.SIGKILL)
+        killed.append(sender[0])
+
+    return kill
+
+
 def test_worker_killed_mid_run(accounts: Accounts, cluster: Any, tmp_path: Path) -> None:
     from spoki_actions.batch.dask_runner import DaskRunner
 
     aliases = sorted(accounts.servers)
-    for server in accounts.servers.values():  # slow enough that the kill lands while chunks are out
+    for server in accounts.servers.values():  # each upsert takes a moment: other chunks are out at the kill too
         server.set_faults({"global": {"latency": 0.004}}, seed=3)
     source = tmp_path / "contacts.csv"
     write_contacts(source, aliases, 200)
@@ -54,17 +69,10 @@ def test_worker_killed_mid_run(accounts: Accounts, cluster: Any, tmp_path: Path)
     with distributed.Client(cluster) as client:
         pids = list(client.run(os.getpid).values())
     killed: list[int] = []
-
-    def kill_one() -> None:
-        time.sleep(1.0)
-        os.kill(pids[0], signal.SIGKILL)
-        killed.append(pids[0])
-
-    killer = threading.Thread(target=kill_one)
-    killer.start()
+    accounts.tripwire.arm("POST", "/contacts/sync/", 100, _killer_of_the_sender(pids, killed))  # mid-run
     runner = DaskRunner(scheduler=cluster.scheduler_address)
     result = execute(journal, reopen(journal.path)[1], keys=keys, runner=runner)
-    killer.join()
+    assert not accounts.tripwire.errors, accounts.tripwire.errors
     assert killed
     assert result.counts == {"pending": 0, "sent": 0, "done": 800, "failed": 0, "unknown": 0}
     for a, alias in enumerate(aliases):
@@ -124,19 +132,8 @@ def test_unsafe_rows_of_a_lost_worker_become_unknown_and_are_never_sent_twice(ac
     with distributed.Client(cluster) as client:
         pids = list(client.run(os.getpid).values())
         killed: list[int] = []
-
-        def kill_the_sender(scope: Any) -> None:
-            """SIGKILL the worker that sent this create, before its answer goes out: that worker is
-            running the chunk of the create (both shards may sit on one worker), whose answer never
-            comes back, so the chunk is lost with it whatever the machine's load."""
-            port = scope["client"][1]
-            sender = [pid for pid in pids if any(c.laddr and c.laddr.port == port
-                                                 for c in psutil.Process(pid).net_connections("tcp"))]
-            assert len(sender) == 1, (port, pids)
-            os.kill(sender[0], signal.SIGKILL)
-            killed.append(sender[0])
-
-        accounts.tripwire.arm("POST", "/custom-fields/", 15, kill_the_sender)  # once the creates are under way
+        # once the creates are under way, the worker running the 15th (both shards may sit on one worker)
+        accounts.tripwire.arm("POST", "/custom-fields/", 15, _killer_of_the_sender(pids, killed))
         runner = DaskRunner(scheduler=cluster.scheduler_address)
         result = execute(journal, reopen(journal.path)[1], keys=keys, runner=runner)
     assert not accounts.tripwire.errors, accounts.tripwire.errors
