@@ -264,3 +264,31 @@ def test_a_chunk_whose_results_are_lost_with_their_worker_is_not_sent_again(acco
     assert result.counts == {"pending": 0, "sent": 0, "done": 30, "failed": 0, "unknown": 0}
     # the case did happen: the lost results' task was re-run, and that re-run refused to send
     assert [state for state, _ in hook.after.values()] == ["erred"], hook.after
+
+
+def test_a_worker_refuses_a_chunk_already_started_or_of_a_run_that_is_over(accounts: Accounts, cluster: Any,
+                                                                           tmp_path: Path) -> None:
+    """The guard itself, on a real worker: a chunk whose number its key's counter has reached, or whose
+    counter is gone (the run is over), raises ChunkRefused and sends nothing; the next number is sent."""
+    from spoki_actions.batch.dask_runner import ChunkJob, ChunkRefused, close_worker_clients, send_job
+
+    base_url = accounts.servers["shop0"].base_url  # loopback: the simulator
+
+    def job(code: str, guard: str, serial: int) -> ChunkJob:
+        row = {"code": code, "label": code, "example": "x", "field_type": 1}
+        return ChunkJob("SPOKI_CREATE_CUSTOM_FIELD", "shop0", str(accounts.keys_file), base_url, False, None, None,
+                        True, ((1, row),), guard, serial)
+
+    with distributed.Client(cluster) as client:
+        counter = distributed.Variable("spoki-batch-test-guard", client=client)
+        counter.set(0)
+        sent = client.submit(send_job, job("GUARD_A", counter.name, 1), pure=False).result()
+        assert [r.state for r in sent] == ["done"]
+        for again in (1, 0):  # a re-run of chunk 1, or an older chunk
+            with pytest.raises(ChunkRefused, match="started once already"):
+                client.submit(send_job, job("GUARD_B", counter.name, again), pure=False).result()
+        counter.delete()
+        with pytest.raises(ChunkRefused, match="its run is over"):
+            client.submit(send_job, job("GUARD_C", counter.name, 2), pure=False).result()
+        client.run(close_worker_clients)
+    assert [body["code"] for body in accounts.posts("shop0", "/custom-fields/")] == ["GUARD_A"]
