@@ -11,9 +11,15 @@ pacer starts afresh; the server's 429 and Retry-After, which the runtime honours
 
 Failure semantics: the scheduler is told to re-run nothing (`allowed-failures` 0), so a chunk
 whose worker is lost comes back to the driver as failed: re-sent for read and idempotent actions,
-marked `unknown` for unsafe ones (never re-sent by itself). An existing cluster (`--scheduler`)
-that would re-run a lost worker's tasks is refused for unsafe actions. A driver killed outright
-takes the embedded cluster's workers with it; resuming settles its in-flight chunks as above.
+marked `unknown` for unsafe ones (never re-sent by itself). That setting does not cover a chunk
+that had finished when its worker died, before the driver fetched its results or let go of them:
+Dask re-runs such a task elsewhere. So a chunk starts at most once: each key has a counter at the
+scheduler (a `distributed.Variable`, set by the driver, deleted when the run ends), a worker
+starting chunk N of a key sets it to N, and refuses (`ChunkRefused`, nothing sent) a chunk whose
+number it has already reached, or whose run is over; the driver takes a refused chunk as lost.
+An existing cluster (`--scheduler`) that would re-run a lost worker's tasks is refused for unsafe
+actions. A driver killed outright takes the embedded cluster's workers with it; resuming settles
+its in-flight chunks as above.
 """
 
 from __future__ import annotations
@@ -45,6 +51,13 @@ class ChunkJob:
     max_retries: int | None
     unsafe: bool
     rows: tuple[tuple[int, dict[str, Any]], ...]
+    guard: str  # the key's counter at the scheduler: the last chunk started
+    serial: int  # this chunk's number for its key (1, 2, ...)
+
+
+class ChunkRefused(Exception):
+    """A worker did not send a chunk: it had started once already (its results were lost with its
+    worker and Dask ran it again), or the run that submitted it is over. Nothing was sent."""
 
 
 class DaskRunner:
@@ -94,9 +107,13 @@ class DaskRunner:
         import importlib
 
         as_completed = importlib.import_module("distributed").as_completed
+        Variable = importlib.import_module("distributed").Variable
         waiting = list(reversed(driver.shards()))
         flying: dict[Any, tuple[Shard, list[tuple[int, dict[str, Any]]]]] = {}
         homes: dict[Shard, str] = {}  # the worker each key's chunks go to while it lives
+        counters: dict[Shard, Any] = {}  # each key's counter at the scheduler (a Variable): its last chunk started
+        serials: dict[Shard, int] = {}  # the number of each key's last chunk submitted
+        run = uuid.uuid4().hex
         done = as_completed()
 
         def home(shard: Shard) -> str | None:
@@ -116,8 +133,13 @@ class DaskRunner:
                 driver.progress.finish(shard.label)
                 return False
             where = home(shard)
+            if shard not in counters:  # set before the key's first chunk is submitted: a worker finds it there
+                counters[shard] = Variable(f"spoki-batch-{run}-{len(counters)}", client=client)
+                counters[shard].set(0)
+            serials[shard] = serials.get(shard, 0) + 1
+            job = self._job(driver, shard, rows, counters[shard].name, serials[shard])
             # a loose restriction: the key's home while it lives, any worker if it is gone meanwhile
-            future = client.submit(send_job, self._job(driver, shard, rows), key=f"spoki-chunk-{uuid.uuid4().hex}",
+            future = client.submit(send_job, job, key=f"spoki-chunk-{uuid.uuid4().hex}",
                                    pure=False, retries=0, workers=None if where is None else [where],
                                    allow_other_workers=True)
             flying[future] = (shard, rows)
@@ -130,19 +152,36 @@ class DaskRunner:
                 driver.begin(shard)
                 submit(shard, driver.turns([(shard, [], [])])[0])
 
-        refill()
-        for future in done:
-            shard, rows = flying.pop(future)
-            if future.status == "finished":
-                results = future.result()
-            else:
-                homes.pop(shard, None)  # its worker may be gone: the next chunk picks a live one
-                results = self._lost(driver, rows, future)
-            # one commit: this chunk's results and the shard's next chunk, claimed as sent
-            if not submit(shard, driver.turns([(shard, rows, results)])[0]) and not driver.stop_requested:
-                refill()
-            elif driver.stop_requested and not flying:
-                break
+        try:
+            refill()
+            for future in done:
+                shard, rows = flying.pop(future)
+                results = self._results(future)
+                if results is None:
+                    homes.pop(shard, None)  # its worker may be gone: the next chunk picks a live one
+                    results = self._lost(driver, rows, future)
+                # one commit: this chunk's results and the shard's next chunk, claimed as sent
+                if not submit(shard, driver.turns([(shard, rows, results)])[0]) and not driver.stop_requested:
+                    refill()
+                elif driver.stop_requested and not flying:
+                    break
+        finally:  # a chunk that Dask would still run again finds no counter, and refuses
+            for counter in counters.values():
+                with contextlib.suppress(Exception):
+                    counter.delete()
+
+    @staticmethod
+    def _results(future: Any) -> list[Result] | None:
+        """A chunk's results, or None when they did not come back: its worker was lost while it ran,
+        or after it finished but before they were fetched (then Dask ran it again, and that run
+        refused: see `ChunkRefused`)."""
+        if future.status != "finished":
+            return None
+        try:
+            results: list[Result] = future.result()
+        except Exception:
+            return None
+        return results
 
     @staticmethod
     def _lost(driver: Driver, rows: list[tuple[int, dict[str, Any]]], future: Any) -> list[Result]:
@@ -155,11 +194,12 @@ class DaskRunner:
         return []
 
     @staticmethod
-    def _job(driver: Driver, shard: Shard, rows: list[tuple[int, dict[str, Any]]]) -> ChunkJob:
+    def _job(driver: Driver, shard: Shard, rows: list[tuple[int, dict[str, Any]]], guard: str,
+             serial: int) -> ChunkJob:
         o = driver.options
         keys_file = str(driver.keys.file) if driver.keys.file else None
         return ChunkJob(driver.spec.name, shard.alias, keys_file, driver.keys.base_url(shard.alias) or o.base_url,
-                        o.pace, o.timeout, o.max_retries, driver.unsafe, tuple(rows))
+                        o.pace, o.timeout, o.max_retries, driver.unsafe, tuple(rows), guard, serial)
 
 
 def _allowed_failures(dask_scheduler: Any) -> int:
@@ -213,9 +253,34 @@ def close_worker_clients() -> int:
 
 
 def send_job(job: ChunkJob) -> list[Result]:
-    """Runs on a worker: one chunk, in order, through this worker's client for the key."""
+    """Runs on a worker: one chunk, in order, through this worker's client for the key, unless it
+    started once already (see `_first_start`)."""
+    _first_start(job)
     future: Future[list[Result]] = asyncio.run_coroutine_threadsafe(_send(job), _worker_loop())
     return future.result()
+
+
+_GUARD_WAIT = 2.0  # seconds a worker waits for its key's counter (set before the first chunk is submitted)
+
+
+def _first_start(job: ChunkJob) -> None:
+    """Sets the key's counter at the scheduler to this chunk's number, or raises `ChunkRefused` when
+    it is there already (this is a re-run: Dask runs a finished task again when its results were
+    lost with its worker) or the counter is gone (the run is over). A key's chunks start one at a
+    time (the driver submits the next when the last came back), so only a re-run finds its number
+    reached, and it finds it whatever else runs meanwhile."""
+    import importlib
+
+    distributed: Any = importlib.import_module("distributed")
+    counter = distributed.Variable(job.guard, client=distributed.get_client())
+    try:
+        last = int(counter.get(timeout=_GUARD_WAIT))
+    except TimeoutError:
+        raise ChunkRefused(f"chunk {job.serial} of {job.account}: its run is over; not sent") from None
+    if last >= job.serial:
+        raise ChunkRefused(f"chunk {job.serial} of {job.account} started once already (its results were lost "
+                           "with its worker, and Dask ran it again); not sent again")
+    counter.set(job.serial)
 
 
 async def _send(job: ChunkJob) -> list[Result]:
