@@ -159,6 +159,9 @@ def test_http_needs_the_token(spoki_simulator: Any) -> None:
             proc.kill()
             proc.wait(10)
             raise
+        finally:
+            assert proc.stderr is not None
+            proc.stderr.close()  # its pipe, never read: left to the collector, an "unclosed file" ResourceWarning
 
 
 def test_http_refuses_other_interfaces_without_token(spoki_simulator: Any) -> None:

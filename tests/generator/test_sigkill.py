@@ -69,6 +69,15 @@ def child(pause_at: int, switch: str, specs: Path, out: Path) -> subprocess.Pope
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
 
 
+def kill(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL the child and reap it; its stdout pipe closed here, not left to the collector (an "unclosed
+    file" ResourceWarning in whichever later test collects it)."""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.stdout is not None
+    proc.stdout.close()
+
+
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, bytes], dict[str, bytes]]:
     """Specs whose output changes, adds and removes files relative to an earlier output."""
@@ -134,8 +143,7 @@ def test_a_kill_at_any_step_leaves_the_old_or_the_new_tree(
         assert proc.stdout is not None
         line = proc.stdout.readline()
         assert line == "paused\n", f"step {n} of {total}: {line!r}"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        kill(proc)
         seen.add(_after_kill(out, old, new, f"killed at step {n} of {total} ({switch})", gap=switch == "renames"))
     assert seen == {"old", "new"}  # the kills landed on both sides of the switch
 
@@ -149,8 +157,7 @@ def test_a_kill_between_the_two_renames_is_put_right_by_the_next_run(
         shutil.copytree(old_out, out)
         proc = child(n, "renames", specs, out)
         assert proc.stdout is not None and proc.stdout.readline() == "paused\n"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        kill(proc)
         if out.exists():
             continue
         # the old folder was moved aside and the new one not yet in place: the next run puts it back
@@ -181,6 +188,5 @@ def test_kills_at_spread_delays_leave_the_old_or_the_new_tree(
             shutil.copytree(old_out, out)
         proc = child(0, "exchange", specs, out)
         time.sleep(duration * (0.55 + 0.06 * k))  # the writing happens at the end of the run
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        kill(proc)
         _after_kill(out, None if fresh else old, new, f"killed after {k}/8 of a run")

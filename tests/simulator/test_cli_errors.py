@@ -192,5 +192,5 @@ def test_a_wildcard_bind_prints_a_loopback_url() -> None:
         first = proc.stdout.readline()
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        proc.communicate(timeout=30)  # reaped, and its two pipes read and closed (not left to the collector)
     assert first.startswith("Spoki simulator: http://127.0.0.1:") and first.rstrip().endswith("/api/1")
