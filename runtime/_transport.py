@@ -559,7 +559,8 @@ class SyncTransport(_Base):
             return _deadline_failure(request.url, self._timeout)
         except Exception as exc:
             return translate(_from_core(exc), request.url, self._timeout, self._via)
-        if type(response) is WireResponse:
+        reason: Any
+        if isinstance(response, WireResponse):
             headers, reason = response.mapping, response.reason
         else:
             headers, reason = _reply_headers(response.headers), response.extensions.get("reason_phrase")
