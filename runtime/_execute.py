@@ -90,10 +90,7 @@ def prepare(ctx: Context, action: CompiledAction, params: object, strict: bool |
             use_cache: bool) -> Outcome | Plan:
     """Validate, consult the cache, and return the plan (or the outcome when no request is needed)."""
     start = ctx.clock()
-    try:  # `validate`, without its layer
-        values, problems = action.validate(params)
-    except RecursionError:
-        values, problems = {}, [InputProblem("params", f"{TOO_DEEP}; flatten the input")]
+    values, problems = validate(action, params)
     if problems:
         return invalid_input(action, problems, ctx.clock() - start)
     try:

@@ -319,7 +319,7 @@ def finish(call: Call, reply: Reply, request: Request, body: Any) -> Outcome:
             call.ctx.cache.put(call.cache_key, (reply.status, data), call.ctx.clock(), ttl)
     envelope = {"data": data, "error": None, "successful": True}
     return Outcome(spec.name, envelope, None, reply.status, attempts=call.most, requests=call.sent,
-                   duration=call.ctx.clock() - call.start, history=tuple(call.history))
+                   duration=call.elapsed(), history=tuple(call.history))
 
 
 # --- drivers -----------------------------------------------------------------------------------
